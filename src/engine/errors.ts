@@ -1,0 +1,75 @@
+/**
+ * Typed errors. Engine code throws these; only the faces (action, CLI) turn them into exit
+ * codes or `setFailed`. Integrity errors are always fatal.
+ */
+export type ErrorKind = 'config' | 'source' | 'storage' | 'integrity';
+
+export abstract class LifeboatError extends Error {
+  abstract readonly kind: ErrorKind;
+  /** A short hint telling the person what to do next, shown after the message. */
+  readonly hint: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; hint?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options?.hint;
+  }
+}
+
+/** Bad input: an option, a URL, a missing tool. Exit code 2. */
+export class ConfigError extends LifeboatError {
+  readonly kind = 'config' as const;
+  readonly option: string | undefined;
+  constructor(option: string | undefined, message: string, options?: { cause?: unknown; hint?: string }) {
+    super(option ? `${option}: ${message}` : message, options);
+    this.option = option;
+  }
+}
+
+/** A source could not be dumped or restored (server down, dump tool failed, …). Exit code 1. */
+export class SourceError extends LifeboatError {
+  readonly kind = 'source' as const;
+}
+
+/** A storage operation failed. `transient` errors may be retried; others fail at once. Exit 1. */
+export class StorageError extends LifeboatError {
+  readonly kind = 'storage' as const;
+  readonly transient: boolean;
+  readonly notFound: boolean;
+  constructor(
+    message: string,
+    options?: { cause?: unknown; hint?: string; transient?: boolean; notFound?: boolean },
+  ) {
+    super(message, options);
+    this.transient = options?.transient ?? false;
+    this.notFound = options?.notFound ?? false;
+  }
+}
+
+/** A checksum, size or structure did not match: the backup cannot be trusted. Exit code 3. */
+export class IntegrityError extends LifeboatError {
+  readonly kind = 'integrity' as const;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof StorageError && err.notFound;
+}
+
+export function isTransient(err: unknown): boolean {
+  return err instanceof StorageError && err.transient;
+}
+
+/** Exit codes shared by the CLI and the action's tests. */
+export const ExitCode = { ok: 0, failure: 1, config: 2, integrity: 3 } as const;
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof ConfigError) return ExitCode.config;
+  if (err instanceof IntegrityError) return ExitCode.integrity;
+  return ExitCode.failure;
+}
+
+/** The one line a person reads: message, then the hint if any. */
+export function describeError(err: unknown): string {
+  if (err instanceof LifeboatError) return err.hint ? `${err.message}\n  fix: ${err.hint}` : err.message;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

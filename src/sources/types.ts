@@ -1,0 +1,66 @@
+import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
+import type { Logger, Redactor } from '../engine/log.ts';
+
+export interface SourceContext {
+  log: Logger;
+  redactor: Redactor;
+  env: NodeJS.ProcessEnv;
+  /** A private temporary folder for this run, removed afterwards. */
+  tmpDir: string;
+  /** Options a source may read (exclude, overwrite, …), by option name. */
+  options: Readonly<Record<string, unknown>>;
+  signal?: AbortSignal;
+}
+
+export interface DumpResult {
+  versions: Record<string, string>;
+  inventory: Inventory;
+  details?: Record<string, unknown>;
+}
+
+/** A configured source, ready to dump. */
+export interface Source {
+  readonly kind: string;
+  /** URL with credentials removed. */
+  readonly displayUrl: string;
+  /** Write the dump into the sink. Throws SourceError when the dump is incomplete for any reason. */
+  dump(sink: MemberSink, ctx: SourceContext): Promise<DumpResult>;
+}
+
+export interface RestoreRequest {
+  /** Target URL (or path) the user named; a source validates it and throws ConfigError if wrong. */
+  target: string;
+  /** Replace an existing non-empty target. Without it, a non-empty target is refused. */
+  overwrite: boolean;
+  /** The manifest section of the source being restored. */
+  manifest: SourceManifest;
+  backupId: string;
+  /**
+   * Take a normal backup of the current target (tagged 'safety') before overwriting it;
+   * returns its backup id. Provided by the engine; databases call it when overwriting.
+   */
+  safetyBackup?: (sourceUrl: string) => Promise<string>;
+}
+
+export interface RestoreResult {
+  /** Where the data now is, credentials removed. */
+  location: string;
+  inventory?: Inventory;
+  /** Lines worth showing in the log and summary. */
+  notes?: string[];
+}
+
+/** One kind of source: one file in src/sources and one line in the registry. */
+export interface SourceDriver {
+  kind: string;
+  /** URL schemes (without ':') this driver accepts, e.g. ['postgres', 'postgresql']. */
+  schemes: string[];
+  /** Validate a source URL (ConfigError naming the option on bad input) and return a Source. */
+  open(url: string, ctx: SourceContext): Source;
+  /** Restore the members of one source folder into the target. Integrity was proven beforehand. */
+  restore(members: AsyncIterable<ArchiveEntry>, request: RestoreRequest, ctx: SourceContext): Promise<RestoreResult>;
+  /** Structural check of the dumped members (beyond checksums): integrity_check, pg_restore --list, … */
+  verify?(members: AsyncIterable<ArchiveEntry>, manifest: SourceManifest, ctx: SourceContext): Promise<void>;
+  /** Inventory of a live target (for drills and overwrite checks). */
+  inventory?(url: string, ctx: SourceContext): Promise<Inventory>;
+}

@@ -1,0 +1,61 @@
+import type { Readable } from 'node:stream';
+import type { Logger, Redactor } from '../engine/log.ts';
+
+/** One stored object. Keys are relative to the storage URL's prefix and use '/' separators. */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  modified: Date;
+  /** sha256 (hex) the store recorded for the object, when it keeps one. */
+  sha256?: string;
+}
+
+export interface PutOptions {
+  /** Expected sha256 (hex) when the caller knows it up front (sidecars); stored as metadata where possible. */
+  sha256?: string;
+  /** Size in bytes when known up front. */
+  size?: number;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+export interface PutResult {
+  size: number;
+  /** sha256 (hex) of the bytes as the store received them, computed in the same pass. */
+  sha256: string;
+}
+
+/**
+ * A storage backend. Contract (enforced by __tests__/storage/conformance.ts):
+ * - put streams the body and makes the object visible under `key` only once it is complete;
+ *   an interrupted or failed put leaves nothing that `list` or `stat` returns under `key`.
+ * - get returns the object's bytes; a missing key throws StorageError with notFound=true.
+ * - list(prefix) returns every complete object whose key starts with prefix, in any order.
+ * - delete of a missing key is not an error.
+ * - Errors are StorageError; `transient` marks the ones worth retrying.
+ */
+export interface Storage {
+  /** The URL with credentials removed, safe to log. */
+  readonly displayUrl: string;
+  put(key: string, body: Readable, options?: PutOptions): Promise<PutResult>;
+  get(key: string, options?: { signal?: AbortSignal }): Promise<Readable>;
+  stat(key: string): Promise<ObjectInfo | undefined>;
+  list(prefix: string): Promise<ObjectInfo[]>;
+  delete(key: string): Promise<void>;
+  /** Release connections (SFTP sessions, servers). Optional. */
+  close?(): Promise<void>;
+}
+
+export interface StorageContext {
+  log: Logger;
+  redactor: Redactor;
+  env: NodeJS.ProcessEnv;
+  /** Options that storages may read (s3-endpoint, retention-days, …), by option name. */
+  options: Readonly<Record<string, unknown>>;
+}
+
+export interface StorageFactory {
+  /** URL schemes handled, without the colon: 'file', 's3', … */
+  schemes: string[];
+  create(url: string, ctx: StorageContext): Storage | Promise<Storage>;
+}
