@@ -10,6 +10,12 @@ export interface SourceContext {
   /** Options a source may read (exclude, overwrite, …), by option name. */
   options: Readonly<Record<string, unknown>>;
   signal?: AbortSignal;
+  /**
+   * Provided by the action face on GitHub-hosted runners: install a client tool of a given
+   * major version (e.g. 'pg_dump', '17') and return the folder holding its binaries, or
+   * undefined when it cannot. The engine never installs anything itself.
+   */
+  provideTool?: (tool: string, majorVersion: string) => Promise<string | undefined>;
 }
 
 export interface DumpResult {

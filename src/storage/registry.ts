@@ -1,0 +1,24 @@
+import { ConfigError } from '../engine/errors.ts';
+import { redactUrl } from '../engine/log.ts';
+import { schemeOf } from '../engine/url.ts';
+import type { Storage, StorageContext, StorageFactory } from './types.ts';
+
+/** Every storage backend. Adding one is one file in src/storage and one line here. */
+export const storageFactories: StorageFactory[] = [];
+
+export function acceptedStorageSchemes(): string[] {
+  return storageFactories.flatMap((f) => f.schemes.map((s) => `${s}:`));
+}
+
+export async function openStorage(url: string, ctx: StorageContext, option = 'destination'): Promise<Storage> {
+  const scheme = schemeOf(url);
+  const factory = scheme ? storageFactories.find((f) => f.schemes.includes(scheme)) : undefined;
+  if (!factory) {
+    throw new ConfigError(
+      option,
+      scheme ? `unknown scheme '${scheme}:' in '${redactUrl(url)}'` : `'${redactUrl(url)}' has no scheme`,
+      { hint: `use one of ${acceptedStorageSchemes().join(' ')}` },
+    );
+  }
+  return factory.create(url, ctx);
+}
