@@ -2,7 +2,7 @@
  * Typed errors. Engine code throws these; only the faces (action, CLI) turn them into exit
  * codes or `setFailed`. Integrity errors are always fatal.
  */
-export type ErrorKind = 'config' | 'source' | 'storage' | 'integrity';
+export type ErrorKind = 'config' | 'source' | 'storage' | 'integrity' | 'freshness';
 
 export abstract class LifeboatError extends Error {
   abstract readonly kind: ErrorKind;
@@ -48,6 +48,11 @@ export class StorageError extends LifeboatError {
 /** A checksum, size or structure did not match: the backup cannot be trusted. Exit code 3. */
 export class IntegrityError extends LifeboatError {
   readonly kind = 'integrity' as const;
+}
+
+/** The newest backup is older than the schedule allows (missed runs, RPO breached). Exit 1. */
+export class FreshnessError extends LifeboatError {
+  readonly kind = 'freshness' as const;
 }
 
 export function isNotFound(err: unknown): boolean {

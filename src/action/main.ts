@@ -1,0 +1,57 @@
+import * as core from '@actions/core';
+import type { RunContext } from '../engine/context.ts';
+import { describeError } from '../engine/errors.ts';
+import { Redactor, redactingLogger } from '../engine/log.ts';
+import { runCommand } from '../engine/run.ts';
+import { VERSION } from '../engine/version.ts';
+import { parseOptions, type RawOptions } from '../options/parse.ts';
+import { OPTIONS } from '../options/schema.ts';
+import { RunReport } from '../report/report.ts';
+import { renderSummary } from '../report/summary.ts';
+import { provideTool } from './tools.ts';
+
+/** Reads every input through the option schema; secrets are masked before anything else runs. */
+export function readInputs(redactor: Redactor): RawOptions {
+  const raw: RawOptions = {};
+  for (const spec of OPTIONS) {
+    const value = core.getInput(spec.name);
+    if (spec.secret) redactor.add(value);
+    if (value !== '') raw[spec.name] = value;
+  }
+  return raw;
+}
+
+export async function run(): Promise<void> {
+  const redactor = new Redactor();
+  redactor.onSecret((s) => core.setSecret(s));
+  const log = redactingLogger(
+    { info: core.info, warn: core.warning, error: core.error, debug: core.debug },
+    redactor,
+  );
+  log.info(`Lifeboat ${VERSION}`);
+  let report = new RunReport(core.getInput('command') || 'backup');
+  try {
+    const options = parseOptions(readInputs(redactor));
+    report = new RunReport(options.command);
+    const ctx: RunContext = {
+      log,
+      redactor,
+      env: process.env,
+      cwd: process.cwd(),
+      now: () => new Date(),
+      version: VERSION,
+      provideTool: (tool, major) => provideTool(tool, major, log),
+    };
+    await runCommand(options, ctx, report);
+  } catch (err) {
+    report.error ??= describeError(err);
+    core.setFailed(redactor.redact(describeError(err)));
+  } finally {
+    for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value);
+    try {
+      if (process.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(redactor.redact(renderSummary(report)), true).write();
+    } catch (err) {
+      core.warning(`could not write the job summary: ${describeError(err)}`);
+    }
+  }
+}

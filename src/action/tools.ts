@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import * as cache from '@actions/cache';
+import type { Logger } from '../engine/log.ts';
+
+/**
+ * On GitHub-hosted Ubuntu runners, installs a PostgreSQL client of the server's major version
+ * from the PGDG apt repository (the runner ships its setup script) and caches the binaries with
+ * @actions/cache so later runs skip the install. Elsewhere it declines, and the source explains.
+ */
+export async function provideTool(tool: string, major: string, log: Logger): Promise<string | undefined> {
+  if (!/^pg_/.test(tool) || !/^\d+$/.test(major)) return undefined;
+  if (process.env['RUNNER_ENVIRONMENT'] !== 'github-hosted' || process.platform !== 'linux') return undefined;
+  const bin = `/usr/lib/postgresql/${major}/bin`;
+  const key = `lifeboat-postgresql-client-${major}-${process.env['ImageOS'] ?? 'linux'}-${process.arch}`;
+  const paths = [`/usr/lib/postgresql/${major}`];
+  try {
+    if (await cache.restoreCache(paths, key)) {
+      log.info(`Restored the PostgreSQL ${major} client from the Actions cache`);
+      if (await exists(`${bin}/pg_dump`)) return bin;
+    }
+  } catch (err) {
+    log.warn(`Actions cache unavailable: ${(err as Error).message}`);
+  }
+  log.info(`Installing the PostgreSQL ${major} client from apt.postgresql.org…`);
+  const script = '/usr/share/postgresql-common/pgdg/apt.postgresql.org.sh';
+  if (!(await exists(script))) await sh(['sudo', 'apt-get', 'install', '-y', 'postgresql-common']);
+  await sh(['sudo', script, '-y']);
+  await sh(['sudo', 'apt-get', 'install', '-y', '--no-install-recommends', `postgresql-client-${major}`]);
+  if (!(await exists(`${bin}/pg_dump`))) return undefined;
+  try {
+    await cache.saveCache(paths, key);
+  } catch (err) {
+    log.warn(`could not cache the PostgreSQL client: ${(err as Error).message}`);
+  }
+  return bin;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function sh(argv: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited with ${code}`))));
+  });
+}

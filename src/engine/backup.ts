@@ -1,0 +1,278 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { compressStream, zstdImplementation } from '../archive/compression.ts';
+import { HashingStream, sha256sumLine } from '../archive/hash.ts';
+import { ArchiveWriter } from '../archive/writer.ts';
+import type { Compression, Manifest, SidecarManifest, SourceManifest } from '../archive/types.ts';
+import { FORMAT_VERSION } from '../archive/types.ts';
+import type { Options } from '../options/parse.ts';
+import { bool, lines, str } from '../options/parse.ts';
+import type { RunReport } from '../report/report.ts';
+import { driverForUrl } from '../sources/registry.ts';
+import type { Source, SourceContext } from '../sources/types.ts';
+import type { RunContext } from './context.ts';
+import { createBranches, pumpToBranches } from './fanout.ts';
+import { closeDestinations, openDestinations, registerUrlSecrets, type OpenDestination } from './destinations.ts';
+import { ConfigError, IntegrityError, LifeboatError, StorageError, describeError } from './errors.ts';
+import { formatBytes, formatDuration, redactUrl } from './log.ts';
+import { backupKeys, deriveSetName, newBackupId, validateSetName } from './naming.ts';
+import { parseNamedLines } from './url.ts';
+import { verifyStoredBackup } from './verify.ts';
+
+export interface PlannedSource {
+  name: string;
+  url: string;
+  source: Source;
+}
+
+export function sourceContext(ctx: RunContext, options: Options, tmpDir: string): SourceContext {
+  const sctx: SourceContext = { log: ctx.log, redactor: ctx.redactor, env: ctx.env, tmpDir, options: options.values };
+  if (ctx.provideTool) sctx.provideTool = ctx.provideTool;
+  return sctx;
+}
+
+/** Parses the source lines into drivers, checking every URL before anything runs. */
+export function planSources(options: Options, ctx: RunContext, sctx: SourceContext): PlannedSource[] {
+  const parsed = parseNamedLines(lines(options, 'source'));
+  if (parsed.length === 0) {
+    throw new ConfigError('source', 'is required for backup', {
+      hint: 'name what to back up, e.g. sqlite:./app.db or postgres://user@host/db',
+    });
+  }
+  const planned: PlannedSource[] = [];
+  for (const { name, url } of parsed) {
+    registerUrlSecrets(url, ctx);
+    const driver = driverForUrl(url, 'source');
+    const source = driver.open(url, sctx);
+    let folder = name ?? driver.kind;
+    if (name && planned.some((p) => p.name === name)) {
+      throw new ConfigError('source', `the name '${name}' is used twice`, { hint: 'give each source its own name=' });
+    }
+    for (let i = 2; planned.some((p) => p.name === folder); i++) folder = `${name ?? driver.kind}-${i}`;
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(folder) || folder.startsWith('lifeboat')) {
+      throw new ConfigError('source', `'${folder}' is not a valid source name`, {
+        hint: 'use letters, digits, dot, dash and underscore; names may not start with "lifeboat"',
+      });
+    }
+    planned.push({ name: folder, url, source });
+  }
+  return planned;
+}
+
+export interface BackupOutcome {
+  id: string;
+  set: string;
+  manifest: SidecarManifest;
+  /** Destinations that hold a complete, checked copy. */
+  stored: OpenDestination[];
+}
+
+export interface BackupRequest {
+  /** Extra manifest tags ('safety'). */
+  tags?: string[];
+  /** Set name override (safety backups). */
+  set?: string;
+  /** Destinations already open (safety backups reuse the restore's). */
+  destinations?: OpenDestination[];
+}
+
+/**
+ * dump → tar (chunked members) → compress → sha256 → every destination in one pass, then the
+ * stored copies are checked and only then the sidecars written: a backup is listed only once its
+ * manifest sidecar exists, so nothing incomplete ever looks like a backup.
+ */
+export async function createBackup(
+  options: Options,
+  ctx: RunContext,
+  report: RunReport,
+  request: BackupRequest = {},
+): Promise<BackupOutcome> {
+  rejectEncryption(options);
+  const tmpDir = await mkdtemp(join(tmpdir(), 'lifeboat-'));
+  const sctx = sourceContext(ctx, options, tmpDir);
+  const destinations = request.destinations ?? (await openDestinations(options, ctx));
+  try {
+    const planned = planSources(options, ctx, sctx);
+    const set = validateSetName(request.set ?? str(options, 'name') ?? deriveSetName(planned[0]!.url));
+    const compression = (str(options, 'compression') ?? 'zstd') as Compression;
+    const started = ctx.now();
+    const id = newBackupId(started);
+    const keys = backupKeys(set, id, compression);
+    report.name = set;
+    report.backupId = id;
+    ctx.log.info(
+      `Backing up ${planned.map((p) => `${p.name} (${redactUrl(p.url)})`).join(', ')} as ${set}/${id} ` +
+        `[${compression}${compression === 'zstd' ? ` via ${zstdImplementation()}` : ''}] to ${destinations.map((d) => d.displayUrl).join(', ')}`,
+    );
+
+    const writer = new ArchiveWriter();
+    const hasher = new HashingStream();
+    const compressed = pipeline(writer.stream, compressStream(compression), hasher, () => undefined);
+    const branches = createBranches(destinations.length);
+    const puts = destinations.map((d, i) => {
+      const put = d.storage.put(keys.archive, branches[i]!.stream as Readable, { contentType: 'application/octet-stream' });
+      branches[i]!.settle(put);
+      return put;
+    });
+    // Observe rejections now; they are inspected below.
+    const settledPuts = Promise.allSettled(puts);
+    const pump = pumpToBranches(compressed, branches);
+    const pumpSettled = pump.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+
+    const sourceManifests: SourceManifest[] = [];
+    let manifest: Manifest | undefined;
+    try {
+      await writer.writeHeader({
+        format: FORMAT_VERSION,
+        id,
+        name: set,
+        createdAt: started.toISOString(),
+        tool: { name: 'lifeboat', version: ctx.version },
+        sources: planned.map((p) => ({ name: p.name, kind: p.source.kind, url: p.source.displayUrl })),
+        chunkSize: writer.chunkSize,
+      });
+      for (const p of planned) {
+        const t0 = Date.now();
+        const sink = writer.sourceSink(p.name);
+        ctx.log.info(`Dumping ${p.name} (${p.source.kind})…`);
+        const result = await p.source.dump(sink, sctx);
+        const records = sink.records();
+        const bytes = records.reduce((n, r) => n + (r.size ?? 0), 0);
+        const sm: SourceManifest = {
+          name: p.name,
+          kind: p.source.kind,
+          url: p.source.displayUrl,
+          versions: result.versions,
+          inventory: result.inventory,
+          members: records,
+          durationMs: Date.now() - t0,
+        };
+        if (result.details) sm.details = result.details;
+        sourceManifests.push(sm);
+        report.sources.push({
+          name: p.name,
+          kind: p.source.kind,
+          url: p.source.displayUrl,
+          bytes,
+          durationMs: sm.durationMs,
+          inventory: result.inventory,
+          versions: result.versions,
+        });
+        ctx.log.info(
+          `Dumped ${p.name}: ${formatBytes(bytes)} in ${formatDuration(sm.durationMs)}${throughput(bytes, sm.durationMs)}`,
+        );
+      }
+      manifest = {
+        format: FORMAT_VERSION,
+        id,
+        name: set,
+        createdAt: started.toISOString(),
+        finishedAt: ctx.now().toISOString(),
+        tool: { name: 'lifeboat', version: ctx.version, node: process.version },
+        compression,
+        encrypted: false,
+        tags: request.tags ?? [],
+        chunkSize: writer.chunkSize,
+        sources: sourceManifests,
+      };
+      await writer.finish(manifest);
+      const pumpError = await pumpSettled;
+      if (pumpError) throw pumpError;
+    } catch (err) {
+      writer.abort(err instanceof Error ? err : new Error(String(err)));
+      await settledPuts;
+      throw err;
+    }
+
+    const results = await settledPuts;
+    const sha256 = hasher.digest();
+    const size = hasher.bytes;
+    report.sha256 = sha256;
+    report.size = size;
+    const sidecarBase: SidecarManifest = { ...manifest!, archive: { key: keys.archive, size, sha256 } };
+
+    const stored: OpenDestination[] = [];
+    const failures: string[] = [];
+    let finalManifest: SidecarManifest | undefined;
+    for (const [i, d] of destinations.entries()) {
+      const dr = { url: d.displayUrl, key: keys.archive, ok: false, size, sha256 } as RunReport['destinations'][number];
+      report.destinations.push(dr);
+      const r = results[i]!;
+      try {
+        if (r.status === 'rejected') throw r.reason;
+        if (r.value.sha256 !== sha256 || r.value.size !== size) {
+          throw new IntegrityError(
+            `${d.displayUrl} stored ${r.value.size} bytes with sha256 ${r.value.sha256}, but ${size} bytes with sha256 ${sha256} were sent`,
+          );
+        }
+        const sidecar: SidecarManifest = { ...sidecarBase };
+        if (bool(options, 'verify-after-backup')) {
+          ctx.log.info(`Reading ${keys.archive} back from ${d.displayUrl} to check every chunk…`);
+          await verifyStoredBackup(d, sidecar, ctx, sctx, { structural: false });
+          sidecar.verifiedAt = ctx.now().toISOString();
+          dr.verified = true;
+        } else {
+          dr.verified = false;
+        }
+        await d.storage.put(keys.sha256, Readable.from([sha256sumLine(sha256, keys.archive.split('/').pop()!)]));
+        await d.storage.put(keys.manifest, Readable.from([JSON.stringify(sidecar, null, 2) + '\n']), {
+          contentType: 'application/json',
+        });
+        dr.ok = true;
+        stored.push(d);
+        finalManifest ??= sidecar;
+        ctx.log.info(`Stored ${formatBytes(size)} at ${d.displayUrl} ${keys.archive} (sha256 ${sha256})`);
+      } catch (err) {
+        dr.error = describeError(err);
+        failures.push(`${d.displayUrl}: ${describeError(err)}`);
+        ctx.log.error(`Destination ${d.displayUrl} failed: ${describeError(err)}`);
+        await cleanupPartial(d, keys, ctx);
+        if (err instanceof IntegrityError && destinations.length === 1) throw err;
+      }
+    }
+    if (failures.length > 0) {
+      throw new StorageError(`${failures.length} of ${destinations.length} destination(s) failed: ${failures.join('; ')}`);
+    }
+    return { id, set, manifest: finalManifest!, stored };
+  } finally {
+    await rm(tmpDir, { recursive: true, force: true });
+    if (!request.destinations) await closeDestinations(destinations);
+  }
+}
+
+/** Removes whatever a failed backup may have left so nothing half-written looks like a backup. */
+async function cleanupPartial(d: OpenDestination, keys: ReturnType<typeof backupKeys>, ctx: RunContext) {
+  for (const key of [keys.manifest, keys.sha256, keys.archive]) {
+    try {
+      await d.storage.delete(key);
+    } catch (err) {
+      ctx.log.warn(`could not remove ${key} from ${d.displayUrl}: ${(err as Error).message}`);
+    }
+  }
+}
+
+function throughput(bytes: number, ms: number): string {
+  if (ms < 50 || bytes === 0) return '';
+  return ` (${formatBytes((bytes / ms) * 1000)}/s)`;
+}
+
+export function rejectEncryption(options: Options): void {
+  for (const name of ['age-recipients', 'age-identity', 'passphrase']) {
+    const v = options.values[name];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) {
+      throw new ConfigError(name, 'encryption is not available in this release of Lifeboat', {
+        hint: `remove ${name}; encrypt the destination at rest (for example S3 server-side encryption) meanwhile`,
+      });
+    }
+  }
+}
+
+export function isLifeboatError(err: unknown): err is LifeboatError {
+  return err instanceof LifeboatError;
+}

@@ -1,0 +1,158 @@
+import { text } from 'node:stream/consumers';
+import { openStorage } from '../storage/registry.ts';
+import { withRetry } from '../storage/retry.ts';
+import type { Storage } from '../storage/types.ts';
+import type { SidecarManifest } from '../archive/types.ts';
+import type { Options } from '../options/parse.ts';
+import { lines } from '../options/parse.ts';
+import type { RunContext } from './context.ts';
+import { ConfigError, IntegrityError, StorageError, isNotFound } from './errors.ts';
+import { redactUrl } from './log.ts';
+import { backupTime, isBackupId } from './naming.ts';
+
+export interface OpenDestination {
+  url: string;
+  displayUrl: string;
+  storage: Storage;
+}
+
+/** Opens every destination line (with retries around each backend), registering URL secrets first. */
+export async function openDestinations(options: Options, ctx: RunContext): Promise<OpenDestination[]> {
+  const urls = lines(options, 'destination');
+  if (urls.length === 0) {
+    throw new ConfigError('destination', 'is required', {
+      hint: 'name where backups live, e.g. file:./backups or s3://bucket/prefix',
+    });
+  }
+  const out: OpenDestination[] = [];
+  for (const url of urls) {
+    registerUrlSecrets(url, ctx);
+    const storage = await openStorage(url, {
+      log: ctx.log,
+      redactor: ctx.redactor,
+      env: ctx.env,
+      options: options.values,
+    });
+    out.push({ url, displayUrl: storage.displayUrl || redactUrl(url), storage: withRetry(storage, { log: ctx.log }) });
+  }
+  return out;
+}
+
+export async function closeDestinations(destinations: OpenDestination[]): Promise<void> {
+  await Promise.allSettled(destinations.map((d) => d.storage.close?.()));
+}
+
+/** Passwords in URLs are secrets: mask them (and their encodings) before anything is logged. */
+export function registerUrlSecrets(url: string, ctx: RunContext): void {
+  try {
+    const u = new URL(url);
+    if (u.password) {
+      ctx.redactor.add(u.password);
+      ctx.redactor.add(decodeURIComponent(u.password));
+    }
+    for (const [k, v] of u.searchParams) if (/pass|secret|token|key|sig/i.test(k)) ctx.redactor.add(v);
+  } catch {
+    // not a URL with an authority (sqlite:, dir:, file:): nothing secret in it
+  }
+}
+
+export interface CatalogEntry {
+  set: string;
+  id: string;
+  time: Date;
+  manifest: SidecarManifest;
+  destination: OpenDestination;
+}
+
+/** Reads the sidecar manifests under `set/` (or every set). Unreadable ones are warned about and skipped. */
+export async function listBackups(
+  destination: OpenDestination,
+  set: string | undefined,
+  ctx: RunContext,
+): Promise<CatalogEntry[]> {
+  const objects = await destination.storage.list(set ? `${set}/` : '');
+  const entries: CatalogEntry[] = [];
+  for (const obj of objects) {
+    const m = /^([^/]+)\/([^/]+)\.manifest\.json$/.exec(obj.key);
+    if (!m || !isBackupId(m[2]!)) continue;
+    try {
+      const manifest = await readSidecarManifest(destination, obj.key);
+      entries.push({ set: m[1]!, id: m[2]!, time: backupTime(m[2]!), manifest, destination });
+    } catch (err) {
+      if (isNotFound(err)) continue;
+      ctx.log.warn(`skipping ${obj.key} on ${destination.displayUrl}: ${(err as Error).message}`);
+    }
+  }
+  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return entries;
+}
+
+export async function readSidecarManifest(destination: OpenDestination, key: string): Promise<SidecarManifest> {
+  const body = await text(await destination.storage.get(key));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new IntegrityError(`${key} on ${destination.displayUrl} is not valid JSON`);
+  }
+  const m = parsed as SidecarManifest;
+  if (
+    typeof m !== 'object' ||
+    m === null ||
+    typeof m.id !== 'string' ||
+    typeof m.format !== 'number' ||
+    !Array.isArray(m.sources) ||
+    typeof m.archive?.key !== 'string' ||
+    typeof m.archive?.sha256 !== 'string'
+  ) {
+    throw new IntegrityError(`${key} on ${destination.displayUrl} is not a Lifeboat manifest`);
+  }
+  return m;
+}
+
+/**
+ * Finds the backup to restore or verify: an id or 'latest' in a set. The first destination
+ * that has it wins. Without a set name, a set is inferred when the storage holds just one.
+ */
+export async function findBackup(
+  destinations: OpenDestination[],
+  set: string | undefined,
+  which: string,
+  ctx: RunContext,
+): Promise<CatalogEntry> {
+  if (which !== 'latest' && !isBackupId(which)) {
+    throw new ConfigError('backup', `'${which}' is not a backup id`, {
+      hint: "use 'latest' or an id as `lifeboat list` shows it, e.g. 20261122T030000Z-abcdef",
+    });
+  }
+  const errors: string[] = [];
+  for (const destination of destinations) {
+    let entries: CatalogEntry[];
+    try {
+      entries = await listBackups(destination, set, ctx);
+    } catch (err) {
+      errors.push(`${destination.displayUrl}: ${(err as Error).message}`);
+      continue;
+    }
+    const sets = [...new Set(entries.map((e) => e.set))];
+    if (!set && which === 'latest' && sets.length > 1) {
+      throw new ConfigError('name', `${destination.displayUrl} holds several backup sets (${sets.join(', ')})`, {
+        hint: 'choose one with the name option',
+      });
+    }
+    const candidates = entries.filter((e) => !e.manifest.tags?.includes('safety') || which !== 'latest');
+    const found = which === 'latest' ? candidates.at(-1) : candidates.find((e) => e.id === which);
+    if (found) return found;
+  }
+  const where = destinations.map((d) => d.displayUrl).join(', ');
+  if (errors.length === destinations.length) {
+    throw new StorageError(`could not list backups: ${errors.join('; ')}`);
+  }
+  throw new ConfigError(
+    'backup',
+    which === 'latest'
+      ? `no backups${set ? ` of set '${set}'` : ''} found in ${where}`
+      : `backup ${which} not found in ${where}`,
+    { hint: 'run `lifeboat list` with the same destination to see what is there' },
+  );
+}

@@ -1,0 +1,101 @@
+import { ConfigError } from '../engine/errors.ts';
+import { COMMANDS, OPTIONS, type Command, type OptionSpec } from './schema.ts';
+
+/** Raw values as a face collected them: strings from inputs/flags, string[] for repeated flags. */
+export type RawOptions = Record<string, string | string[] | boolean | undefined>;
+
+export type OptionValue = string | string[] | number | boolean | undefined;
+
+/** Parsed options, keyed by option name. `command` is always set. */
+export interface Options {
+  command: Command;
+  values: Record<string, OptionValue>;
+}
+
+export function parseOptions(raw: RawOptions): Options {
+  for (const key of Object.keys(raw)) {
+    if (!OPTIONS.some((o) => o.name === key)) {
+      throw new ConfigError(key, `unknown option '${key}'`, { hint: `see the option table in the README` });
+    }
+  }
+  const values: Record<string, OptionValue> = {};
+  for (const spec of OPTIONS) {
+    const value = parseValue(spec, raw[spec.name]);
+    if (value !== undefined) values[spec.name] = value;
+  }
+  const command = values['command'] as Command;
+  return { command, values };
+}
+
+function isBlank(v: string | string[] | boolean | undefined): boolean {
+  if (v === undefined) return true;
+  if (typeof v === 'boolean') return false;
+  if (Array.isArray(v)) return v.every((s) => s.trim() === '');
+  return v.trim() === '';
+}
+
+function parseValue(spec: OptionSpec, raw: string | string[] | boolean | undefined): OptionValue {
+  const input = isBlank(raw) ? spec.default : raw;
+  if (input === undefined) return undefined;
+  switch (spec.type) {
+    case 'lines': {
+      const list = Array.isArray(input) ? input : String(input).split(/\r?\n/);
+      const lines = list.flatMap((s) => s.split(/\r?\n/)).map((s) => s.trim()).filter((s) => s && !s.startsWith('#'));
+      return lines.length ? lines : undefined;
+    }
+    case 'boolean': {
+      if (typeof input === 'boolean') return input;
+      const v = String(input).trim().toLowerCase();
+      if (['true', 'yes', '1', 'on'].includes(v)) return true;
+      if (['false', 'no', '0', 'off'].includes(v)) return false;
+      throw new ConfigError(spec.name, `'${v}' is not a boolean`, { hint: 'use true or false' });
+    }
+    case 'number': {
+      const v = single(spec, input);
+      if (!/^\d+$/.test(v)) {
+        throw new ConfigError(spec.name, `'${v}' is not a whole number`, { hint: 'use a whole number such as 7' });
+      }
+      return Number(v);
+    }
+    case 'enum': {
+      const v = single(spec, input);
+      const allowed = spec.values ?? [];
+      if (!allowed.includes(v)) {
+        const shown = allowed.filter((a) => a !== '');
+        throw new ConfigError(spec.name, `unknown value '${v}'`, { hint: `use one of: ${shown.join(', ')}` });
+      }
+      return v === '' ? undefined : v;
+    }
+    case 'string':
+      return single(spec, input);
+  }
+}
+
+function single(spec: OptionSpec, input: string | string[] | boolean): string {
+  if (Array.isArray(input)) {
+    if (input.length > 1) throw new ConfigError(spec.name, 'given more than once', { hint: 'give it once' });
+    return (input[0] ?? '').trim();
+  }
+  return String(input).trim();
+}
+
+export function isCommand(v: string): v is Command {
+  return (COMMANDS as readonly string[]).includes(v);
+}
+
+/** Typed accessors so engine code reads `str(o, 'name')` instead of casting. */
+export function str(o: Options, name: string): string | undefined {
+  const v = o.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+export function lines(o: Options, name: string): string[] {
+  const v = o.values[name];
+  return Array.isArray(v) ? v : [];
+}
+export function num(o: Options, name: string): number | undefined {
+  const v = o.values[name];
+  return typeof v === 'number' ? v : undefined;
+}
+export function bool(o: Options, name: string): boolean {
+  return o.values[name] === true;
+}

@@ -1,0 +1,63 @@
+import type { Inventory } from '../archive/types.ts';
+
+/**
+ * What a run did, filled in by the engine as it goes so that a failed run can still explain
+ * itself: the faces render it (job summary, CLI text, --json) in a `finally`.
+ */
+export interface SourceReport {
+  name: string;
+  kind: string;
+  url: string;
+  bytes?: number;
+  durationMs?: number;
+  inventory?: Inventory;
+  versions?: Record<string, string>;
+}
+
+export interface DestinationReport {
+  url: string;
+  key?: string;
+  ok: boolean;
+  size?: number;
+  sha256?: string;
+  verified?: boolean;
+  error?: string;
+}
+
+export interface BackupRow {
+  set: string;
+  id: string;
+  time: string;
+  size: number;
+  sources: string;
+  encrypted: boolean;
+  verified: boolean;
+  tags: string[];
+  location: string;
+}
+
+export class RunReport {
+  readonly startedAt = Date.now();
+  command: string;
+  name?: string;
+  backupId?: string;
+  sha256?: string;
+  size?: number;
+  finishedMs?: number;
+  sources: SourceReport[] = [];
+  destinations: DestinationReport[] = [];
+  backups: BackupRow[] = [];
+  /** Free-form sections (retention plan, freshness) as markdown. */
+  sections: Array<{ title: string; markdown: string }> = [];
+  notes: string[] = [];
+  outputs: Record<string, string> = {};
+  error?: string;
+
+  constructor(command: string) {
+    this.command = command;
+  }
+
+  get durationMs(): number {
+    return (this.finishedMs ?? Date.now()) - this.startedAt;
+  }
+}
