@@ -14,10 +14,16 @@ async function workspace() {
   d.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, b BLOB)');
   const ins = d.prepare('INSERT INTO t (v, b) VALUES (?, ?)');
   d.exec('BEGIN');
-  for (let i = 0; i < 3000; i++) ins.run(`row ${i} ${'x'.repeat(i % 50)}`, Buffer.alloc(64, i % 256));
+  for (let i = 0; i < 3000; i++)
+    ins.run(`row ${i} ${'x'.repeat(i % 50)}`, Buffer.alloc(64, i % 256));
   d.exec('COMMIT');
   d.close();
-  return { dir, db, backups: join(dir, 'backups'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    db,
+    backups: join(dir, 'backups'),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 async function archiveOf(backups: string): Promise<string> {
@@ -32,7 +38,15 @@ describe('CLI end to end on file: storage', () => {
     test(`one flipped byte in a stored ${compression} archive: verify and restore exit 3, target untouched`, async () => {
       const w = await workspace();
       try {
-        const b = await runCli(['backup', '--source', `sqlite:${w.db}`, '--destination', `file:${w.backups}`, '--compression', compression]);
+        const b = await runCli([
+          'backup',
+          '--source',
+          `sqlite:${w.db}`,
+          '--destination',
+          `file:${w.backups}`,
+          '--compression',
+          compression,
+        ]);
         assert.equal(b.code, 0, b.stderr);
         const archive = await archiveOf(w.backups);
         const bytes = await readFile(archive);
@@ -44,13 +58,34 @@ describe('CLI end to end on file: storage', () => {
         assert.equal(v.code, 3, v.stderr);
 
         const target = join(w.dir, 'restored.sqlite');
-        const r = await runCli(['restore', '--destination', `file:${w.backups}`, '--name', 'app', '--target', `sqlite:${target}`]);
+        const r = await runCli([
+          'restore',
+          '--destination',
+          `file:${w.backups}`,
+          '--name',
+          'app',
+          '--target',
+          `sqlite:${target}`,
+        ]);
         assert.equal(r.code, 3, r.stderr);
-        assert.equal(existsSync(target), false, 'restore created the target from a corrupt archive');
+        assert.equal(
+          existsSync(target),
+          false,
+          'restore created the target from a corrupt archive',
+        );
 
         // An existing target with --overwrite stays exactly as it was.
         await writeFile(target, 'precious');
-        const o = await runCli(['restore', '--destination', `file:${w.backups}`, '--name', 'app', '--target', `sqlite:${target}`, '--overwrite']);
+        const o = await runCli([
+          'restore',
+          '--destination',
+          `file:${w.backups}`,
+          '--name',
+          'app',
+          '--target',
+          `sqlite:${target}`,
+          '--overwrite',
+        ]);
         assert.equal(o.code, 3, o.stderr);
         assert.equal(await readFile(target, 'utf8'), 'precious');
       } finally {
@@ -62,13 +97,30 @@ describe('CLI end to end on file: storage', () => {
   test('a truncated archive: verify and restore exit 3', async () => {
     const w = await workspace();
     try {
-      assert.equal((await runCli(['backup', '--source', `sqlite:${w.db}`, '--destination', `file:${w.backups}`])).code, 0);
+      assert.equal(
+        (
+          await runCli([
+            'backup',
+            '--source',
+            `sqlite:${w.db}`,
+            '--destination',
+            `file:${w.backups}`,
+          ])
+        ).code,
+        0,
+      );
       const archive = await archiveOf(w.backups);
       await truncate(archive, Math.floor((await stat(archive)).size * 0.6));
       const v = await runCli(['verify', '--destination', `file:${w.backups}`]);
       assert.equal(v.code, 3, v.stderr);
       const target = join(w.dir, 'r.sqlite');
-      const r = await runCli(['restore', '--destination', `file:${w.backups}`, '--target', `sqlite:${target}`]);
+      const r = await runCli([
+        'restore',
+        '--destination',
+        `file:${w.backups}`,
+        '--target',
+        `sqlite:${target}`,
+      ]);
       assert.equal(r.code, 3, r.stderr);
       assert.equal(existsSync(target), false);
     } finally {
@@ -83,13 +135,24 @@ describe('CLI end to end on file: storage', () => {
       const bytes = await readFile(w.db);
       bytes.fill(0x41, 4096, bytes.length - 4096);
       await writeFile(bad, bytes);
-      const b = await runCli(['backup', '--source', `sqlite:${bad}`, '--destination', `file:${w.backups}`, '--name', 'app']);
+      const b = await runCli([
+        'backup',
+        '--source',
+        `sqlite:${bad}`,
+        '--destination',
+        `file:${w.backups}`,
+        '--name',
+        'app',
+      ]);
       assert.equal(b.code, 1, b.stderr);
       const l = await runCli(['list', '--destination', `file:${w.backups}`, '--json']);
       assert.equal(l.code, 0, l.stderr);
       assert.deepEqual(jsonOf(l)['backups'], []);
       const left = existsSync(join(w.backups, 'app')) ? await readdir(join(w.backups, 'app')) : [];
-      assert.deepEqual(left.filter((f) => !f.startsWith('.')), []);
+      assert.deepEqual(
+        left.filter((f) => !f.startsWith('.')),
+        [],
+      );
     } finally {
       await w.cleanup();
     }
@@ -100,11 +163,23 @@ describe('CLI end to end on file: storage', () => {
     try {
       const blocked = join(w.dir, 'blocked');
       await writeFile(blocked, 'a file where a folder should be');
-      const b = await runCli(['backup', '--source', `sqlite:${w.db}`, '--destination', `file:${w.backups}`, '--destination', `file:${blocked}/x`, '--json']);
+      const b = await runCli([
+        'backup',
+        '--source',
+        `sqlite:${w.db}`,
+        '--destination',
+        `file:${w.backups}`,
+        '--destination',
+        `file:${blocked}/x`,
+        '--json',
+      ]);
       assert.equal(b.code, 1, b.stderr);
       const body = jsonOf(b);
       const dests = body['destinations'] as Array<{ ok: boolean }>;
-      assert.deepEqual(dests.map((d) => d.ok), [true, false]);
+      assert.deepEqual(
+        dests.map((d) => d.ok),
+        [true, false],
+      );
       const v = await runCli(['verify', '--destination', `file:${w.backups}`]);
       assert.equal(v.code, 0, v.stderr);
     } finally {
@@ -116,11 +191,24 @@ describe('CLI end to end on file: storage', () => {
     const w = await workspace();
     try {
       for (let i = 0; i < 3; i++) {
-        const b = await runCli(['backup', '--source', `sqlite:${w.db}`, '--destination', `file:${w.backups}`, '--keep-last', '2']);
+        const b = await runCli([
+          'backup',
+          '--source',
+          `sqlite:${w.db}`,
+          '--destination',
+          `file:${w.backups}`,
+          '--keep-last',
+          '2',
+        ]);
         assert.equal(b.code, 0, b.stderr);
       }
       const l = await runCli(['list', '--destination', `file:${w.backups}`, '--json']);
-      const backups = jsonOf(l)['backups'] as Array<{ set: string; verified: boolean; encrypted: boolean; sources: string }>;
+      const backups = jsonOf(l)['backups'] as Array<{
+        set: string;
+        verified: boolean;
+        encrypted: boolean;
+        sources: string;
+      }>;
       assert.equal(backups.length, 2);
       for (const b of backups) {
         assert.equal(b.set, 'app');
@@ -139,15 +227,67 @@ describe('CLI end to end on file: storage', () => {
 describe('bad input: exit 2 and a message naming the option', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['unknown command', ['explode'], /command/],
-    ['unknown source scheme', ['backup', '--source', 'oracle://db/x', '--destination', 'file:/tmp/x'], /source: unknown scheme 'oracle:'/],
-    ['source without scheme', ['backup', '--source', './app.db', '--destination', 'file:/tmp/x'], /source:.*no scheme/],
-    ['unknown destination scheme', ['backup', '--source', 'sqlite:/nonexistent.db', '--destination', 'ftp://host/x'], /destination: unknown scheme 'ftp:'/],
-    ['unknown compression', ['backup', '--source', 'sqlite:/x.db', '--destination', 'file:/tmp/x', '--compression', 'lz4'], /compression: unknown value 'lz4'/],
+    [
+      'unknown source scheme',
+      ['backup', '--source', 'oracle://db/x', '--destination', 'file:/tmp/x'],
+      /source: unknown scheme 'oracle:'/,
+    ],
+    [
+      'source without scheme',
+      ['backup', '--source', './app.db', '--destination', 'file:/tmp/x'],
+      /source:.*no scheme/,
+    ],
+    [
+      'unknown destination scheme',
+      ['backup', '--source', 'sqlite:/nonexistent.db', '--destination', 'ftp://host/x'],
+      /destination: unknown scheme 'ftp:'/,
+    ],
+    [
+      'unknown compression',
+      [
+        'backup',
+        '--source',
+        'sqlite:/x.db',
+        '--destination',
+        'file:/tmp/x',
+        '--compression',
+        'lz4',
+      ],
+      /compression: unknown value 'lz4'/,
+    ],
     ['unknown flag', ['backup', '--sauce', 'x'], /--sauce/],
     ['missing destination', ['list'], /destination: is required/],
-    ['missing target', ['restore', '--destination', 'file:/tmp/lifeboat-none'], /target: is required|backup/],
-    ['bad backup id', ['restore', '--destination', 'file:/tmp/lifeboat-none', '--backup', 'yesterday', '--target', 'sqlite:/tmp/x.db'], /backup: 'yesterday'/],
-    ['encryption not yet available', ['backup', '--source', 'sqlite:/x.db', '--destination', 'file:/tmp/x', '--age-recipients', 'age1xyz'], /age-recipients/],
+    [
+      'missing target',
+      ['restore', '--destination', 'file:/tmp/lifeboat-none'],
+      /target: is required|backup/,
+    ],
+    [
+      'bad backup id',
+      [
+        'restore',
+        '--destination',
+        'file:/tmp/lifeboat-none',
+        '--backup',
+        'yesterday',
+        '--target',
+        'sqlite:/tmp/x.db',
+      ],
+      /backup: 'yesterday'/,
+    ],
+    [
+      'encryption not yet available',
+      [
+        'backup',
+        '--source',
+        'sqlite:/x.db',
+        '--destination',
+        'file:/tmp/x',
+        '--age-recipients',
+        'age1xyz',
+      ],
+      /age-recipients/,
+    ],
   ];
   for (const [what, argv, message] of cases) {
     test(what, async () => {

@@ -7,7 +7,11 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured output (the same code path as `lifeboat …`). */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<CliResult> {
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = process.cwd(),
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -19,7 +23,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}, cwd = 
   return { code, stdout, stderr };
 }
 
-export function jsonOf(result: CliResult): { ok: boolean; outputs: Record<string, string>; [k: string]: unknown } {
+export function jsonOf(result: CliResult): {
+  ok: boolean;
+  outputs: Record<string, string>;
+  [k: string]: unknown;
+} {
   try {
     return JSON.parse(result.stdout);
   } catch {

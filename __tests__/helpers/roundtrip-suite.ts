@@ -22,7 +22,10 @@ export interface RoundTripCase {
  * driven by the CLI: backup → list → verify (with the source's structural check) → restore into
  * a new target → compare; and a second restore into the same target is refused without overwrite.
  */
-export function sourceRoundTripSuite(name: string, prepare: () => Promise<RoundTripCase | undefined>): void {
+export function sourceRoundTripSuite(
+  name: string,
+  prepare: () => Promise<RoundTripCase | undefined>,
+): void {
   describe(`${name}: shared round trip`, () => {
     test('backup → verify → restore gives back the same data', async (t) => {
       const rt = await prepare();
@@ -30,7 +33,17 @@ export function sourceRoundTripSuite(name: string, prepare: () => Promise<RoundT
       const dir = await mkdtemp(join(tmpdir(), 'lifeboat-rt-'));
       const destination = `file:${dir}`;
       try {
-        const b = await runCli(['backup', '--source', rt.source, '--destination', destination, '--name', 'rt', '--json', ...(rt.backupFlags ?? [])]);
+        const b = await runCli([
+          'backup',
+          '--source',
+          rt.source,
+          '--destination',
+          destination,
+          '--name',
+          'rt',
+          '--json',
+          ...(rt.backupFlags ?? []),
+        ]);
         assert.equal(b.code, 0, b.stderr);
         const out = jsonOf(b).outputs;
         assert.equal(out['verified'], 'true');
@@ -39,17 +52,40 @@ export function sourceRoundTripSuite(name: string, prepare: () => Promise<RoundT
         const l = await runCli(['list', '--destination', destination, '--json']);
         assert.equal(l.code, 0, l.stderr);
         const backups = jsonOf(l)['backups'] as Array<{ id: string }>;
-        assert.deepEqual(backups.map((x) => x.id), [out['backup-id']]);
+        assert.deepEqual(
+          backups.map((x) => x.id),
+          [out['backup-id']],
+        );
 
         const v = await runCli(['verify', '--destination', destination, '--name', 'rt']);
         assert.equal(v.code, 0, v.stderr);
 
-        const r = await runCli(['restore', '--destination', destination, '--name', 'rt', '--target', rt.target]);
+        const r = await runCli([
+          'restore',
+          '--destination',
+          destination,
+          '--name',
+          'rt',
+          '--target',
+          rt.target,
+        ]);
         assert.equal(r.code, 0, r.stderr);
         await rt.compare();
 
-        const again = await runCli(['restore', '--destination', destination, '--name', 'rt', '--target', rt.target]);
-        assert.equal(again.code, 2, `restoring over a non-empty target without overwrite must be refused:\n${again.stderr}`);
+        const again = await runCli([
+          'restore',
+          '--destination',
+          destination,
+          '--name',
+          'rt',
+          '--target',
+          rt.target,
+        ]);
+        assert.equal(
+          again.code,
+          2,
+          `restoring over a non-empty target without overwrite must be refused:\n${again.stderr}`,
+        );
         assert.match(again.stderr, /target|overwrite/);
         await rt.compare();
       } finally {

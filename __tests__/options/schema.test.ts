@@ -21,7 +21,10 @@ test('action.yml runs on node24 from dist/index.js', async () => {
 });
 
 test('defaults apply and lines split', () => {
-  const o = parseOptions({ source: 'sqlite:a.db\n\n  dir:./x  \n# comment', destination: 'file:./b' });
+  const o = parseOptions({
+    source: 'sqlite:a.db\n\n  dir:./x  \n# comment',
+    destination: 'file:./b',
+  });
   assert.equal(o.command, 'backup');
   assert.deepEqual(o.values['source'], ['sqlite:a.db', 'dir:./x']);
   assert.equal(o.values['compression'], 'zstd');
@@ -37,7 +40,10 @@ for (const [name, raw, accepted] of [
   test(`bad ${name} raises a ConfigError naming the option and what is accepted`, () => {
     assert.throws(
       () => parseOptions(raw as Record<string, string>),
-      (err: unknown) => err instanceof ConfigError && err.option === name && accepted.test(`${err.message} ${err.hint}`),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.option === name &&
+        accepted.test(`${err.message} ${err.hint}`),
     );
   });
 }

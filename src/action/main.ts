@@ -49,7 +49,8 @@ export async function run(): Promise<void> {
   } finally {
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value);
     try {
-      if (process.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(redactor.redact(renderSummary(report)), true).write();
+      if (process.env['GITHUB_STEP_SUMMARY'])
+        await core.summary.addRaw(redactor.redact(renderSummary(report)), true).write();
     } catch (err) {
       core.warning(`could not write the job summary: ${describeError(err)}`);
     }

@@ -8,9 +8,14 @@ import type { Logger } from '../engine/log.ts';
  * from the PGDG apt repository (the runner ships its setup script) and caches the binaries with
  * @actions/cache so later runs skip the install. Elsewhere it declines, and the source explains.
  */
-export async function provideTool(tool: string, major: string, log: Logger): Promise<string | undefined> {
+export async function provideTool(
+  tool: string,
+  major: string,
+  log: Logger,
+): Promise<string | undefined> {
   if (!/^pg_/.test(tool) || !/^\d+$/.test(major)) return undefined;
-  if (process.env['RUNNER_ENVIRONMENT'] !== 'github-hosted' || process.platform !== 'linux') return undefined;
+  if (process.env['RUNNER_ENVIRONMENT'] !== 'github-hosted' || process.platform !== 'linux')
+    return undefined;
   const bin = `/usr/lib/postgresql/${major}/bin`;
   const key = `lifeboat-postgresql-client-${major}-${process.env['ImageOS'] ?? 'linux'}-${process.arch}`;
   const paths = [`/usr/lib/postgresql/${major}`];
@@ -26,7 +31,14 @@ export async function provideTool(tool: string, major: string, log: Logger): Pro
   const script = '/usr/share/postgresql-common/pgdg/apt.postgresql.org.sh';
   if (!(await exists(script))) await sh(['sudo', 'apt-get', 'install', '-y', 'postgresql-common']);
   await sh(['sudo', script, '-y']);
-  await sh(['sudo', 'apt-get', 'install', '-y', '--no-install-recommends', `postgresql-client-${major}`]);
+  await sh([
+    'sudo',
+    'apt-get',
+    'install',
+    '-y',
+    '--no-install-recommends',
+    `postgresql-client-${major}`,
+  ]);
   if (!(await exists(`${bin}/pg_dump`))) return undefined;
   try {
     await cache.saveCache(paths, key);
@@ -47,6 +59,8 @@ function sh(argv: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited with ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited with ${code}`)),
+    );
   });
 }

@@ -44,7 +44,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs {
       const eq = arg.indexOf('=');
       const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
       const spec = OPTIONS.find((o) => o.name === name);
-      if (!spec) throw new ConfigError(`--${name}`, 'unknown option', { hint: 'run `lifeboat --help` for the options' });
+      if (!spec)
+        throw new ConfigError(`--${name}`, 'unknown option', {
+          hint: 'run `lifeboat --help` for the options',
+        });
       let value: string;
       if (eq >= 0) value = arg.slice(eq + 1);
       else if (spec.type === 'boolean') {
@@ -58,7 +61,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs {
       if (spec.secret) out.secretFlags.push(name);
       collected.set(name, [...(collected.get(name) ?? []), value]);
     } else {
-      throw new ConfigError(undefined, `unexpected argument '${arg}'`, { hint: 'options are written --name value' });
+      throw new ConfigError(undefined, `unexpected argument '${arg}'`, {
+        hint: 'options are written --name value',
+      });
     }
   }
   for (const [name, values] of collected) {
@@ -97,10 +102,14 @@ export function helpText(version: string): string {
   for (const o of OPTIONS) {
     if (o.name === 'command') continue;
     const def = o.default !== undefined ? ` [default: ${o.default}]` : '';
-    const kind = o.type === 'boolean' ? '' : o.type === 'lines' ? ' <value> (repeatable)' : ' <value>';
+    const kind =
+      o.type === 'boolean' ? '' : o.type === 'lines' ? ' <value> (repeatable)' : ' <value>';
     lines.push(`  --${o.name}${kind}${def}`);
     lines.push(`      ${o.description.replace(/`/g, '')}`);
   }
-  lines.push('', 'exit codes: 0 success, 1 failure, 2 bad usage or configuration, 3 integrity failure');
+  lines.push(
+    '',
+    'exit codes: 0 success, 1 failure, 2 bad usage or configuration, 3 integrity failure',
+  );
   return lines.join('\n');
 }

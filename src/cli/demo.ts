@@ -24,7 +24,10 @@ export async function runDemo(ctx: RunContext, io: CliIo): Promise<number> {
 
   const destination = `file:${join(ctx.cwd, 'backups')}`;
   const steps: Array<{ title: string; raw: Record<string, string> }> = [
-    { title: 'backup', raw: { command: 'backup', source: `sqlite:${dbPath}`, destination, 'keep-last': '5' } },
+    {
+      title: 'backup',
+      raw: { command: 'backup', source: `sqlite:${dbPath}`, destination, 'keep-last': '5' },
+    },
     { title: 'verify', raw: { command: 'verify', destination, name: 'shop' } },
   ];
   try {
@@ -38,7 +41,13 @@ export async function runDemo(ctx: RunContext, io: CliIo): Promise<number> {
     const target = join(dir, `restored-${backupId}.sqlite`);
     const report = new RunReport('restore');
     await runCommand(
-      parseOptions({ command: 'restore', destination, name: 'shop', backup: backupId, target: `sqlite:${target}` }),
+      parseOptions({
+        command: 'restore',
+        destination,
+        name: 'shop',
+        backup: backupId,
+        target: `sqlite:${target}`,
+      }),
       ctx,
       report,
     );
@@ -65,12 +74,28 @@ function createDemoDatabase(path: string): void {
     CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id), total REAL, note TEXT);
     CREATE INDEX orders_customer ON orders(customer_id);
   `);
-  const names = ['Ada', 'Grace', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Émilie', '李雷'];
-  const insertCustomer = db.prepare('INSERT INTO customers (name, email, created_at) VALUES (?, ?, ?)');
+  const names = [
+    'Ada',
+    'Grace',
+    'Linus',
+    'Margaret',
+    'Dennis',
+    'Barbara',
+    'Ken',
+    'Frances',
+    'Émilie',
+    '李雷',
+  ];
+  const insertCustomer = db.prepare(
+    'INSERT INTO customers (name, email, created_at) VALUES (?, ?, ?)',
+  );
   const insertOrder = db.prepare('INSERT INTO orders (customer_id, total, note) VALUES (?, ?, ?)');
   db.exec('BEGIN');
-  names.forEach((n, i) => insertCustomer.run(n, `${i}@example.com`, new Date(Date.UTC(2026, 0, i + 1)).toISOString()));
-  for (let i = 0; i < 5000; i++) insertOrder.run((i % names.length) + 1, Math.round(i * 137.5) / 100, `order #${i}`);
+  names.forEach((n, i) =>
+    insertCustomer.run(n, `${i}@example.com`, new Date(Date.UTC(2026, 0, i + 1)).toISOString()),
+  );
+  for (let i = 0; i < 5000; i++)
+    insertOrder.run((i % names.length) + 1, Math.round(i * 137.5) / 100, `order #${i}`);
   db.exec('COMMIT');
   db.close();
 }

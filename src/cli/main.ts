@@ -54,9 +54,18 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       return ExitCode.ok;
     }
     for (const name of args.secretFlags) {
-      log.warn(`--${name} on the command line is visible to other users of this machine; prefer LIFEBOAT_${name.toUpperCase().replace(/-/g, '_')}`);
+      log.warn(
+        `--${name} on the command line is visible to other users of this machine; prefer LIFEBOAT_${name.toUpperCase().replace(/-/g, '_')}`,
+      );
     }
-    const ctx: RunContext = { log, redactor, env: io.env, cwd: io.cwd, now: () => new Date(), version: VERSION };
+    const ctx: RunContext = {
+      log,
+      redactor,
+      env: io.env,
+      cwd: io.cwd,
+      now: () => new Date(),
+      version: VERSION,
+    };
     if (args.extraCommand === 'demo') return await runDemo(ctx, io);
     const options = parseOptions(args.raw);
     report = new RunReport(options.command);
@@ -66,7 +75,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   } catch (err) {
     const code = exitCodeFor(err);
     if (report) printResult(report, json, io, redactor);
-    else if (json) io.stdout(redactor.redact(JSON.stringify({ ok: false, error: describeError(err) })) + '\n');
+    else if (json)
+      io.stdout(redactor.redact(JSON.stringify({ ok: false, error: describeError(err) })) + '\n');
     log.error(describeError(err));
     if (code === ExitCode.failure && !(err instanceof Error && 'kind' in err)) {
       log.debug((err as Error)?.stack ?? String(err));
@@ -77,7 +87,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
 
 function printResult(report: RunReport, json: boolean, io: CliIo, redactor: Redactor): void {
   if (json) {
-    const body: Record<string, unknown> = { ok: !report.error, command: report.command, outputs: report.outputs };
+    const body: Record<string, unknown> = {
+      ok: !report.error,
+      command: report.command,
+      outputs: report.outputs,
+    };
     if (report.error) body['error'] = report.error;
     if (report.command === 'list') body['backups'] = report.backups;
     if (report.destinations.length) body['destinations'] = report.destinations;

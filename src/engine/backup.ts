@@ -15,8 +15,19 @@ import { driverForUrl } from '../sources/registry.ts';
 import type { Source, SourceContext } from '../sources/types.ts';
 import type { RunContext } from './context.ts';
 import { createBranches, pumpToBranches } from './fanout.ts';
-import { closeDestinations, openDestinations, registerUrlSecrets, type OpenDestination } from './destinations.ts';
-import { ConfigError, IntegrityError, LifeboatError, StorageError, describeError } from './errors.ts';
+import {
+  closeDestinations,
+  openDestinations,
+  registerUrlSecrets,
+  type OpenDestination,
+} from './destinations.ts';
+import {
+  ConfigError,
+  IntegrityError,
+  LifeboatError,
+  StorageError,
+  describeError,
+} from './errors.ts';
 import { formatBytes, formatDuration, redactUrl } from './log.ts';
 import { backupKeys, deriveSetName, newBackupId, validateSetName } from './naming.ts';
 import { parseNamedLines } from './url.ts';
@@ -29,13 +40,23 @@ export interface PlannedSource {
 }
 
 export function sourceContext(ctx: RunContext, options: Options, tmpDir: string): SourceContext {
-  const sctx: SourceContext = { log: ctx.log, redactor: ctx.redactor, env: ctx.env, tmpDir, options: options.values };
+  const sctx: SourceContext = {
+    log: ctx.log,
+    redactor: ctx.redactor,
+    env: ctx.env,
+    tmpDir,
+    options: options.values,
+  };
   if (ctx.provideTool) sctx.provideTool = ctx.provideTool;
   return sctx;
 }
 
 /** Parses the source lines into drivers, checking every URL before anything runs. */
-export function planSources(options: Options, ctx: RunContext, sctx: SourceContext): PlannedSource[] {
+export function planSources(
+  options: Options,
+  ctx: RunContext,
+  sctx: SourceContext,
+): PlannedSource[] {
   const parsed = parseNamedLines(lines(options, 'source'));
   if (parsed.length === 0) {
     throw new ConfigError('source', 'is required for backup', {
@@ -49,9 +70,12 @@ export function planSources(options: Options, ctx: RunContext, sctx: SourceConte
     const source = driver.open(url, sctx);
     let folder = name ?? driver.kind;
     if (name && planned.some((p) => p.name === name)) {
-      throw new ConfigError('source', `the name '${name}' is used twice`, { hint: 'give each source its own name=' });
+      throw new ConfigError('source', `the name '${name}' is used twice`, {
+        hint: 'give each source its own name=',
+      });
     }
-    for (let i = 2; planned.some((p) => p.name === folder); i++) folder = `${name ?? driver.kind}-${i}`;
+    for (let i = 2; planned.some((p) => p.name === folder); i++)
+      folder = `${name ?? driver.kind}-${i}`;
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(folder) || folder.startsWith('lifeboat')) {
       throw new ConfigError('source', `'${folder}' is not a valid source name`, {
         hint: 'use letters, digits, dot, dash and underscore; names may not start with "lifeboat"',
@@ -96,7 +120,9 @@ export async function createBackup(
   const destinations = request.destinations ?? (await openDestinations(options, ctx));
   try {
     const planned = planSources(options, ctx, sctx);
-    const set = validateSetName(request.set ?? str(options, 'name') ?? deriveSetName(planned[0]!.url));
+    const set = validateSetName(
+      request.set ?? str(options, 'name') ?? deriveSetName(planned[0]!.url),
+    );
     const compression = (str(options, 'compression') ?? 'zstd') as Compression;
     const started = ctx.now();
     const id = newBackupId(started);
@@ -110,10 +136,17 @@ export async function createBackup(
 
     const writer = new ArchiveWriter();
     const hasher = new HashingStream();
-    const compressed = pipeline(writer.stream, compressStream(compression), hasher, () => undefined);
+    const compressed = pipeline(
+      writer.stream,
+      compressStream(compression),
+      hasher,
+      () => undefined,
+    );
     const branches = createBranches(destinations.length);
     const puts = destinations.map((d, i) => {
-      const put = d.storage.put(keys.archive, branches[i]!.stream as Readable, { contentType: 'application/octet-stream' });
+      const put = d.storage.put(keys.archive, branches[i]!.stream as Readable, {
+        contentType: 'application/octet-stream',
+      });
       branches[i]!.settle(put);
       return put;
     });
@@ -134,7 +167,11 @@ export async function createBackup(
         name: set,
         createdAt: started.toISOString(),
         tool: { name: 'lifeboat', version: ctx.version },
-        sources: planned.map((p) => ({ name: p.name, kind: p.source.kind, url: p.source.displayUrl })),
+        sources: planned.map((p) => ({
+          name: p.name,
+          kind: p.source.kind,
+          url: p.source.displayUrl,
+        })),
         chunkSize: writer.chunkSize,
       });
       for (const p of planned) {
@@ -195,13 +232,22 @@ export async function createBackup(
     const size = hasher.bytes;
     report.sha256 = sha256;
     report.size = size;
-    const sidecarBase: SidecarManifest = { ...manifest!, archive: { key: keys.archive, size, sha256 } };
+    const sidecarBase: SidecarManifest = {
+      ...manifest!,
+      archive: { key: keys.archive, size, sha256 },
+    };
 
     const stored: OpenDestination[] = [];
     const failures: string[] = [];
     let finalManifest: SidecarManifest | undefined;
     for (const [i, d] of destinations.entries()) {
-      const dr = { url: d.displayUrl, key: keys.archive, ok: false, size, sha256 } as RunReport['destinations'][number];
+      const dr = {
+        url: d.displayUrl,
+        key: keys.archive,
+        ok: false,
+        size,
+        sha256,
+      } as RunReport['destinations'][number];
       report.destinations.push(dr);
       const r = results[i]!;
       try {
@@ -220,14 +266,23 @@ export async function createBackup(
         } else {
           dr.verified = false;
         }
-        await d.storage.put(keys.sha256, Readable.from([sha256sumLine(sha256, keys.archive.split('/').pop()!)]));
-        await d.storage.put(keys.manifest, Readable.from([JSON.stringify(sidecar, null, 2) + '\n']), {
-          contentType: 'application/json',
-        });
+        await d.storage.put(
+          keys.sha256,
+          Readable.from([sha256sumLine(sha256, keys.archive.split('/').pop()!)]),
+        );
+        await d.storage.put(
+          keys.manifest,
+          Readable.from([JSON.stringify(sidecar, null, 2) + '\n']),
+          {
+            contentType: 'application/json',
+          },
+        );
         dr.ok = true;
         stored.push(d);
         finalManifest ??= sidecar;
-        ctx.log.info(`Stored ${formatBytes(size)} at ${d.displayUrl} ${keys.archive} (sha256 ${sha256})`);
+        ctx.log.info(
+          `Stored ${formatBytes(size)} at ${d.displayUrl} ${keys.archive} (sha256 ${sha256})`,
+        );
       } catch (err) {
         dr.error = describeError(err);
         failures.push(`${d.displayUrl}: ${describeError(err)}`);
@@ -237,7 +292,9 @@ export async function createBackup(
       }
     }
     if (failures.length > 0) {
-      throw new StorageError(`${failures.length} of ${destinations.length} destination(s) failed: ${failures.join('; ')}`);
+      throw new StorageError(
+        `${failures.length} of ${destinations.length} destination(s) failed: ${failures.join('; ')}`,
+      );
     }
     return { id, set, manifest: finalManifest!, stored };
   } finally {
@@ -247,7 +304,11 @@ export async function createBackup(
 }
 
 /** Removes whatever a failed backup may have left so nothing half-written looks like a backup. */
-async function cleanupPartial(d: OpenDestination, keys: ReturnType<typeof backupKeys>, ctx: RunContext) {
+async function cleanupPartial(
+  d: OpenDestination,
+  keys: ReturnType<typeof backupKeys>,
+  ctx: RunContext,
+) {
   for (const key of [keys.manifest, keys.sha256, keys.archive]) {
     try {
       await d.storage.delete(key);

@@ -5,7 +5,13 @@ import type { Options } from '../options/parse.ts';
 import { bool, lines, str } from '../options/parse.ts';
 import type { BackupRow, RunReport } from '../report/report.ts';
 import { checkFreshness, readWorkflowSchedule } from '../retention/freshness.ts';
-import { formatPlan, isEmptyPolicy, parseDuration, parseRetentionPolicy, planRetention } from '../retention/policy.ts';
+import {
+  formatPlan,
+  isEmptyPolicy,
+  parseDuration,
+  parseRetentionPolicy,
+  planRetention,
+} from '../retention/policy.ts';
 import { sourceContext } from './backup.ts';
 import type { RunContext } from './context.ts';
 import {
@@ -35,7 +41,11 @@ export function toRow(e: CatalogEntry): BackupRow {
   };
 }
 
-export async function listCommand(options: Options, ctx: RunContext, report: RunReport): Promise<void> {
+export async function listCommand(
+  options: Options,
+  ctx: RunContext,
+  report: RunReport,
+): Promise<void> {
   const destinations = await openDestinations(options, ctx);
   try {
     for (const d of destinations) {
@@ -51,20 +61,35 @@ export async function listCommand(options: Options, ctx: RunContext, report: Run
   }
 }
 
-export async function verifyCommand(options: Options, ctx: RunContext, report: RunReport): Promise<void> {
+export async function verifyCommand(
+  options: Options,
+  ctx: RunContext,
+  report: RunReport,
+): Promise<void> {
   const destinations = await openDestinations(options, ctx);
   const tmpDir = await mkdtemp(join(tmpdir(), 'lifeboat-'));
   try {
-    const entry = await findBackup(destinations, str(options, 'name'), str(options, 'backup') ?? 'latest', ctx);
+    const entry = await findBackup(
+      destinations,
+      str(options, 'name'),
+      str(options, 'backup') ?? 'latest',
+      ctx,
+    );
     report.name = entry.set;
     report.backupId = entry.id;
     report.sha256 = entry.manifest.archive.sha256;
     report.size = entry.manifest.archive.size;
     ctx.log.info(`Verifying ${entry.set}/${entry.id} on ${entry.destination.displayUrl}…`);
-    await verifyStoredBackup(entry.destination, entry.manifest, ctx, sourceContext(ctx, options, tmpDir), {
-      structural: true,
-      checkSha256Sidecar: true,
-    });
+    await verifyStoredBackup(
+      entry.destination,
+      entry.manifest,
+      ctx,
+      sourceContext(ctx, options, tmpDir),
+      {
+        structural: true,
+        checkSha256Sidecar: true,
+      },
+    );
     report.destinations.push({
       url: entry.destination.displayUrl,
       key: entry.manifest.archive.key,
@@ -81,14 +106,25 @@ export async function verifyCommand(options: Options, ctx: RunContext, report: R
 }
 
 /** The set name for prune/status: the option, else the only set in the first destination. */
-async function resolveSet(options: Options, d: OpenDestination, ctx: RunContext, fallback?: string): Promise<string> {
+async function resolveSet(
+  options: Options,
+  d: OpenDestination,
+  ctx: RunContext,
+  fallback?: string,
+): Promise<string> {
   const named = str(options, 'name') ?? fallback;
   if (named) return named;
-  const sets = [...new Set((await listBackups(d, undefined, ctx)).map((e) => e.set))].filter((s) => !s.endsWith('-safety'));
+  const sets = [...new Set((await listBackups(d, undefined, ctx)).map((e) => e.set))].filter(
+    (s) => !s.endsWith('-safety'),
+  );
   if (sets.length === 1) return sets[0]!;
-  throw new ConfigError('name', sets.length ? `several backup sets found (${sets.join(', ')})` : 'no backup sets found', {
-    hint: 'choose the set with the name option',
-  });
+  throw new ConfigError(
+    'name',
+    sets.length ? `several backup sets found (${sets.join(', ')})` : 'no backup sets found',
+    {
+      hint: 'choose the set with the name option',
+    },
+  );
 }
 
 /**
@@ -114,19 +150,29 @@ export async function pruneSet(
     const name = await resolveSet(options, d, ctx, set);
     const entries = (await listBackups(d, name, ctx)).filter((e) => e.set === name);
     const plan = planRetention(
-      entries.map((e) => ({ id: e.id, time: new Date(e.manifest.createdAt), verified: Boolean(e.manifest.verifiedAt) || !bool(options, 'verify-after-backup') })),
+      entries.map((e) => ({
+        id: e.id,
+        time: new Date(e.manifest.createdAt),
+        verified: Boolean(e.manifest.verifiedAt) || !bool(options, 'verify-after-backup'),
+      })),
       policy,
     );
     const text = formatPlan(plan, 'text');
-    ctx.log.info(`Retention plan for ${name} on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}:\n${text}`);
-    report.sections.push({ title: `Retention: ${name} on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}`, markdown: formatPlan(plan, 'markdown') });
+    ctx.log.info(
+      `Retention plan for ${name} on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}:\n${text}`,
+    );
+    report.sections.push({
+      title: `Retention: ${name} on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}`,
+      markdown: formatPlan(plan, 'markdown'),
+    });
     kept += plan.keep.length;
     if (dryRun) continue;
     for (const r of plan.remove) {
       const e = entries.find((x) => x.id === r.id)!;
       const keys = backupKeys(name, r.id, e.manifest.compression);
       // The manifest goes first so a half-removed backup is never listed.
-      for (const key of [keys.manifest, keys.sha256, e.manifest.archive.key]) await d.storage.delete(key);
+      for (const key of [keys.manifest, keys.sha256, e.manifest.archive.key])
+        await d.storage.delete(key);
       removed++;
       ctx.log.info(`Removed ${name}/${r.id} from ${d.displayUrl}`);
     }
@@ -135,7 +181,11 @@ export async function pruneSet(
   report.outputs['kept'] = String(kept);
 }
 
-export async function pruneCommand(options: Options, ctx: RunContext, report: RunReport): Promise<void> {
+export async function pruneCommand(
+  options: Options,
+  ctx: RunContext,
+  report: RunReport,
+): Promise<void> {
   const destinations = await openDestinations(options, ctx);
   try {
     await pruneSet(options, ctx, report, destinations);
@@ -157,9 +207,13 @@ export async function statusCheck(
   if (!explicit) {
     if (!ctx.env['GITHUB_WORKFLOW_REF']) {
       if (options.command === 'status') {
-        throw new ConfigError('schedule', 'no schedule given and not running in a GitHub workflow', {
-          hint: "set schedule to the cron line(s) your backups follow, e.g. '0 3 * * *'",
-        });
+        throw new ConfigError(
+          'schedule',
+          'no schedule given and not running in a GitHub workflow',
+          {
+            hint: "set schedule to the cron line(s) your backups follow, e.g. '0 3 * * *'",
+          },
+        );
       }
       return undefined;
     }
@@ -175,7 +229,9 @@ export async function statusCheck(
   }
   const d = destinations[0]!;
   const name = await resolveSet(options, d, ctx, set);
-  const entries = (await listBackups(d, name, ctx)).filter((e) => e.set === name && e.manifest.verifiedAt);
+  const entries = (await listBackups(d, name, ctx)).filter(
+    (e) => e.set === name && e.manifest.verifiedAt,
+  );
   const newest = entries.at(-1);
   const graceText = str(options, 'grace');
   let graceMs: number | undefined;
@@ -205,12 +261,18 @@ export async function statusCheck(
   return { ok: fr.ok, message: fr.message };
 }
 
-export async function statusCommand(options: Options, ctx: RunContext, report: RunReport): Promise<void> {
+export async function statusCommand(
+  options: Options,
+  ctx: RunContext,
+  report: RunReport,
+): Promise<void> {
   const destinations = await openDestinations(options, ctx);
   try {
     const result = await statusCheck(options, ctx, report, destinations);
     if (result && !result.ok) {
-      throw new FreshnessError(result.message, { hint: 'check that the scheduled backup workflow runs and succeeds' });
+      throw new FreshnessError(result.message, {
+        hint: 'check that the scheduled backup workflow runs and succeeds',
+      });
     }
   } finally {
     await closeDestinations(destinations);

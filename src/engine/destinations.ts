@@ -17,7 +17,10 @@ export interface OpenDestination {
 }
 
 /** Opens every destination line (with retries around each backend), registering URL secrets first. */
-export async function openDestinations(options: Options, ctx: RunContext): Promise<OpenDestination[]> {
+export async function openDestinations(
+  options: Options,
+  ctx: RunContext,
+): Promise<OpenDestination[]> {
   const urls = lines(options, 'destination');
   if (urls.length === 0) {
     throw new ConfigError('destination', 'is required', {
@@ -33,7 +36,11 @@ export async function openDestinations(options: Options, ctx: RunContext): Promi
       env: ctx.env,
       options: options.values,
     });
-    out.push({ url, displayUrl: storage.displayUrl || redactUrl(url), storage: withRetry(storage, { log: ctx.log }) });
+    out.push({
+      url,
+      displayUrl: storage.displayUrl || redactUrl(url),
+      storage: withRetry(storage, { log: ctx.log }),
+    });
   }
   return out;
 }
@@ -50,7 +57,8 @@ export function registerUrlSecrets(url: string, ctx: RunContext): void {
       ctx.redactor.add(u.password);
       ctx.redactor.add(decodeURIComponent(u.password));
     }
-    for (const [k, v] of u.searchParams) if (/pass|secret|token|key|sig/i.test(k)) ctx.redactor.add(v);
+    for (const [k, v] of u.searchParams)
+      if (/pass|secret|token|key|sig/i.test(k)) ctx.redactor.add(v);
   } catch {
     // not a URL with an authority (sqlite:, dir:, file:): nothing secret in it
   }
@@ -87,7 +95,10 @@ export async function listBackups(
   return entries;
 }
 
-export async function readSidecarManifest(destination: OpenDestination, key: string): Promise<SidecarManifest> {
+export async function readSidecarManifest(
+  destination: OpenDestination,
+  key: string,
+): Promise<SidecarManifest> {
   const body = await text(await destination.storage.get(key));
   let parsed: unknown;
   try {
@@ -136,11 +147,17 @@ export async function findBackup(
     }
     const sets = [...new Set(entries.map((e) => e.set))];
     if (!set && which === 'latest' && sets.length > 1) {
-      throw new ConfigError('name', `${destination.displayUrl} holds several backup sets (${sets.join(', ')})`, {
-        hint: 'choose one with the name option',
-      });
+      throw new ConfigError(
+        'name',
+        `${destination.displayUrl} holds several backup sets (${sets.join(', ')})`,
+        {
+          hint: 'choose one with the name option',
+        },
+      );
     }
-    const candidates = entries.filter((e) => !e.manifest.tags?.includes('safety') || which !== 'latest');
+    const candidates = entries.filter(
+      (e) => !e.manifest.tags?.includes('safety') || which !== 'latest',
+    );
     const found = which === 'latest' ? candidates.at(-1) : candidates.find((e) => e.id === which);
     if (found) return found;
   }

@@ -19,7 +19,11 @@ export abstract class LifeboatError extends Error {
 export class ConfigError extends LifeboatError {
   readonly kind = 'config' as const;
   readonly option: string | undefined;
-  constructor(option: string | undefined, message: string, options?: { cause?: unknown; hint?: string }) {
+  constructor(
+    option: string | undefined,
+    message: string,
+    options?: { cause?: unknown; hint?: string },
+  ) {
     super(option ? `${option}: ${message}` : message, options);
     this.option = option;
   }
@@ -74,7 +78,8 @@ export function exitCodeFor(err: unknown): number {
 
 /** The one line a person reads: message, then the hint if any. */
 export function describeError(err: unknown): string {
-  if (err instanceof LifeboatError) return err.hint ? `${err.message}\n  fix: ${err.hint}` : err.message;
+  if (err instanceof LifeboatError)
+    return err.hint ? `${err.message}\n  fix: ${err.hint}` : err.message;
   if (err instanceof Error) return err.message;
   return String(err);
 }

@@ -32,13 +32,15 @@ export async function walkArchive(
   onSource: (source: string, members: AsyncIterable<ArchiveEntry>) => Promise<void>,
 ): Promise<ArchiveWalk> {
   let next = await items.next();
-  if (next.done || next.value.kind !== 'header') throw new IntegrityError('archive does not start with its header');
+  if (next.done || next.value.kind !== 'header')
+    throw new IntegrityError('archive does not start with its header');
   const header = next.value.header;
   next = await items.next();
   const seen: string[] = [];
   while (!next.done && next.value.kind === 'member') {
     const source = next.value.source;
-    if (seen.includes(source)) throw new IntegrityError(`source folder '${source}' appears twice in the archive`);
+    if (seen.includes(source))
+      throw new IntegrityError(`source folder '${source}' appears twice in the archive`);
     seen.push(source);
     let current: IteratorResult<ArchiveItem> = next;
     const members = async function* (): AsyncGenerator<ArchiveEntry> {
@@ -63,7 +65,8 @@ export async function walkArchive(
       await onSource(s.name, (async function* () {})());
     }
   }
-  if (next.done || next.value.kind !== 'manifest') throw new IntegrityError('archive ends without its manifest');
+  if (next.done || next.value.kind !== 'manifest')
+    throw new IntegrityError('archive ends without its manifest');
   const { manifest, observed } = next.value;
   const tail = await items.next();
   if (!tail.done) throw new IntegrityError('archive has entries after its manifest');

@@ -10,7 +10,10 @@ const SET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** Backup ids sort by time: 20261122T030000Z-abcdef (UTC, then 30 random bits). */
 export function newBackupId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
   const bytes = randomBytes(6);
   let suffix = '';
@@ -41,7 +44,7 @@ export function validateSetName(name: string, option = 'name'): string {
 export function deriveSetName(url: string): string {
   const scheme = schemeOf(url) ?? '';
   let rest = url.slice(scheme.length + 1);
-  let candidate = '';
+  let candidate: string;
   if (rest.startsWith('//')) {
     try {
       const u = new URL(url);
@@ -55,7 +58,10 @@ export function deriveSetName(url: string): string {
     rest = rest.replace(/[*?[\]{}].*$/, '').replace(/\/+$/, '');
     candidate = basename(rest, extname(rest)) || basename(rest);
   }
-  const cleaned = candidate.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100);
+  const cleaned = candidate
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 100);
   return cleaned || scheme || 'backup';
 }
 

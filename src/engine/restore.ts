@@ -7,7 +7,12 @@ import type { RunReport } from '../report/report.ts';
 import { driverForKind } from '../sources/registry.ts';
 import { createBackup, rejectEncryption, sourceContext } from './backup.ts';
 import type { RunContext } from './context.ts';
-import { closeDestinations, findBackup, openDestinations, registerUrlSecrets } from './destinations.ts';
+import {
+  closeDestinations,
+  findBackup,
+  openDestinations,
+  registerUrlSecrets,
+} from './destinations.ts';
 import { ConfigError, IntegrityError } from './errors.ts';
 import { formatDuration, redactUrl } from './log.ts';
 import { parseNamedLines } from './url.ts';
@@ -18,24 +23,39 @@ import { verifyStoredBackup } from './verify.ts';
  * then read a second time into the target, with every chunk checked again on the way. Sources
  * write into a new place and swap it in, so the target is untouched until the data is proven.
  */
-export async function restoreBackup(options: Options, ctx: RunContext, report: RunReport): Promise<void> {
+export async function restoreBackup(
+  options: Options,
+  ctx: RunContext,
+  report: RunReport,
+): Promise<void> {
   rejectEncryption(options);
   const destinations = await openDestinations(options, ctx);
   const tmpDir = await mkdtemp(join(tmpdir(), 'lifeboat-'));
   const sctx = sourceContext(ctx, options, tmpDir);
   try {
-    const entry = await findBackup(destinations, str(options, 'name'), str(options, 'backup') ?? 'latest', ctx);
+    const entry = await findBackup(
+      destinations,
+      str(options, 'name'),
+      str(options, 'backup') ?? 'latest',
+      ctx,
+    );
     const { manifest, destination } = entry;
     report.name = entry.set;
     report.backupId = entry.id;
     report.sha256 = manifest.archive.sha256;
     report.size = manifest.archive.size;
-    const targets = resolveTargets(lines(options, 'target'), manifest.sources.map((s) => s.name));
+    const targets = resolveTargets(
+      lines(options, 'target'),
+      manifest.sources.map((s) => s.name),
+    );
     for (const url of targets.values()) registerUrlSecrets(url, ctx);
     ctx.log.info(`Restoring ${entry.set}/${entry.id} from ${destination.displayUrl}`);
 
     ctx.log.info('Checking the archive before touching any target…');
-    await verifyStoredBackup(destination, manifest, ctx, sctx, { structural: false, checkSha256Sidecar: true });
+    await verifyStoredBackup(destination, manifest, ctx, sctx, {
+      structural: false,
+      checkSha256Sidecar: true,
+    });
 
     const overwrite = bool(options, 'overwrite');
     const t0 = Date.now();
@@ -44,7 +64,8 @@ export async function restoreBackup(options: Options, ctx: RunContext, report: R
       structural: false,
       onSource: async (source, members) => {
         const sm = manifest.sources.find((s) => s.name === source);
-        if (!sm) throw new IntegrityError(`archive holds a source '${source}' its manifest does not list`);
+        if (!sm)
+          throw new IntegrityError(`archive holds a source '${source}' its manifest does not list`);
         const target = targets.get(source)!;
         const driver = driverForKind(sm.kind);
         ctx.log.info(`Restoring ${source} (${sm.kind}) into ${redactUrl(target)}…`);
@@ -56,17 +77,25 @@ export async function restoreBackup(options: Options, ctx: RunContext, report: R
             manifest: sm,
             backupId: entry.id,
             safetyBackup: async (sourceUrl) => {
-              ctx.log.info(`Taking a safety backup of ${redactUrl(sourceUrl)} before overwriting it…`);
+              ctx.log.info(
+                `Taking a safety backup of ${redactUrl(sourceUrl)} before overwriting it…`,
+              );
               const safetyOptions: Options = {
                 command: 'backup',
-                values: { ...options.values, source: [`${source}=${sourceUrl}`], command: 'backup' },
+                values: {
+                  ...options.values,
+                  source: [`${source}=${sourceUrl}`],
+                  command: 'backup',
+                },
               };
               const outcome = await createBackup(safetyOptions, ctx, report, {
                 tags: ['safety'],
                 set: `${entry.set}-safety`,
                 destinations: [destination],
               });
-              report.notes.push(`Safety backup of the previous ${source}: ${outcome.set}/${outcome.id}`);
+              report.notes.push(
+                `Safety backup of the previous ${source}: ${outcome.set}/${outcome.id}`,
+              );
               report.name = entry.set;
               report.backupId = entry.id;
               return outcome.id;
@@ -76,11 +105,18 @@ export async function restoreBackup(options: Options, ctx: RunContext, report: R
         );
         locations.push(result.location);
         for (const note of result.notes ?? []) report.notes.push(note);
-        report.sources.push({ name: source, kind: sm.kind, url: result.location, inventory: result.inventory ?? sm.inventory });
+        report.sources.push({
+          name: source,
+          kind: sm.kind,
+          url: result.location,
+          inventory: result.inventory ?? sm.inventory,
+        });
       },
     });
     report.outputs['location'] = locations.join('\n');
-    ctx.log.info(`Restored ${entry.set}/${entry.id} in ${formatDuration(Date.now() - t0)} to ${locations.join(', ')}`);
+    ctx.log.info(
+      `Restored ${entry.set}/${entry.id} in ${formatDuration(Date.now() - t0)} to ${locations.join(', ')}`,
+    );
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
     await closeDestinations(destinations);
@@ -98,15 +134,22 @@ export function resolveTargets(targetLines: string[], sourceNames: string[]): Ma
   const map = new Map<string, string>();
   if (parsed.length === 1 && !parsed[0]!.name) {
     if (sourceNames.length !== 1) {
-      throw new ConfigError('target', `this backup holds ${sourceNames.length} sources (${sourceNames.join(', ')})`, {
-        hint: 'give one target per source as name=URL lines',
-      });
+      throw new ConfigError(
+        'target',
+        `this backup holds ${sourceNames.length} sources (${sourceNames.join(', ')})`,
+        {
+          hint: 'give one target per source as name=URL lines',
+        },
+      );
     }
     map.set(sourceNames[0]!, parsed[0]!.url);
     return map;
   }
   for (const { name, url } of parsed) {
-    if (!name) throw new ConfigError('target', `'${redactUrl(url)}' has no source name`, { hint: 'write name=URL' });
+    if (!name)
+      throw new ConfigError('target', `'${redactUrl(url)}' has no source name`, {
+        hint: 'write name=URL',
+      });
     if (!sourceNames.includes(name)) {
       throw new ConfigError('target', `the backup has no source named '${name}'`, {
         hint: `its sources are: ${sourceNames.join(', ')}`,
@@ -116,7 +159,9 @@ export function resolveTargets(targetLines: string[], sourceNames: string[]): Ma
   }
   const missing = sourceNames.filter((n) => !map.has(n));
   if (missing.length) {
-    throw new ConfigError('target', `no target for source(s) ${missing.join(', ')}`, { hint: 'add name=URL lines for them' });
+    throw new ConfigError('target', `no target for source(s) ${missing.join(', ')}`, {
+      hint: 'add name=URL lines for them',
+    });
   }
   return map;
 }

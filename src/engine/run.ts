@@ -2,14 +2,25 @@ import type { Options } from '../options/parse.ts';
 import { lines } from '../options/parse.ts';
 import type { RunReport } from '../report/report.ts';
 import { createBackup } from './backup.ts';
-import { listCommand, pruneCommand, pruneSet, statusCheck, statusCommand, verifyCommand } from './catalog.ts';
+import {
+  listCommand,
+  pruneCommand,
+  pruneSet,
+  statusCheck,
+  statusCommand,
+  verifyCommand,
+} from './catalog.ts';
 import type { RunContext } from './context.ts';
 import { closeDestinations, openDestinations } from './destinations.ts';
 import { ConfigError, LifeboatError, describeError } from './errors.ts';
 import { restoreBackup } from './restore.ts';
 
 /** Runs one command. Throws typed errors; the report is filled in either way. */
-export async function runCommand(options: Options, ctx: RunContext, report: RunReport): Promise<void> {
+export async function runCommand(
+  options: Options,
+  ctx: RunContext,
+  report: RunReport,
+): Promise<void> {
   try {
     switch (options.command) {
       case 'backup':
@@ -48,7 +59,9 @@ async function backupCommand(options: Options, ctx: RunContext, report: RunRepor
   try {
     const outcome = await createBackup(options, ctx, report, { destinations });
     const first = report.destinations.find((d) => d.ok);
-    report.outputs['location'] = first ? `${first.url.replace(/\/$/, '')}/${outcome.manifest.archive.key}` : '';
+    report.outputs['location'] = first
+      ? `${first.url.replace(/\/$/, '')}/${outcome.manifest.archive.key}`
+      : '';
     report.outputs['verified'] = String(report.destinations.every((d) => d.verified));
     // Retention and freshness only after a fully successful backup: a failed run deletes nothing.
     await pruneSet(options, ctx, report, outcome.stored, outcome.set);

@@ -7,14 +7,17 @@ export function schemeOf(url: string): string | undefined {
 }
 
 /** Split `name=URL` lines; a bare URL gets no name. Blank lines and `#` comments are skipped. */
-export function parseNamedLines(value: string | string[] | undefined): Array<{ name?: string; url: string }> {
+export function parseNamedLines(
+  value: string | string[] | undefined,
+): Array<{ name?: string; url: string }> {
   const lines = Array.isArray(value) ? value : (value ?? '').split(/\r?\n/);
   const out: Array<{ name?: string; url: string }> = [];
   for (const raw of lines) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const m = /^([A-Za-z0-9_][A-Za-z0-9_.-]*)=(.+)$/.exec(line);
-    if (m && !schemeOf(line)?.startsWith(m[1]!.toLowerCase())) out.push({ name: m[1], url: m[2]!.trim() });
+    if (m && !schemeOf(line)?.startsWith(m[1]!.toLowerCase()))
+      out.push({ name: m[1], url: m[2]!.trim() });
     else out.push({ url: line });
   }
   return out;

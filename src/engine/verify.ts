@@ -42,18 +42,26 @@ export async function verifyStoredBackup(
     );
   }
   if (sidecar.encrypted) {
-    throw new IntegrityError(`backup ${sidecar.id} is encrypted; this release cannot decrypt archives`);
+    throw new IntegrityError(
+      `backup ${sidecar.id} is encrypted; this release cannot decrypt archives`,
+    );
   }
   if (options.checkSha256Sidecar) await checkSha256Sidecar(d, sidecar);
 
   const stream = await d.storage.get(sidecar.archive.key);
   const hasher = new HashingStream();
-  const decompressed = pipeline(stream, hasher, decompressStream(sidecar.compression), () => undefined);
+  const decompressed = pipeline(
+    stream,
+    hasher,
+    decompressStream(sidecar.compression),
+    () => undefined,
+  );
   const onSource =
     options.onSource ??
     (async (source: string, members: AsyncIterable<ArchiveEntry>) => {
       const sm = sidecar.sources.find((s) => s.name === source);
-      if (!sm) throw new IntegrityError(`archive holds a source '${source}' its manifest does not list`);
+      if (!sm)
+        throw new IntegrityError(`archive holds a source '${source}' its manifest does not list`);
       const driver = options.structural ? driverForKind(sm.kind) : undefined;
       if (driver?.verify) {
         ctx.log.info(`Checking the structure of ${source} (${sm.kind})…`);
@@ -89,9 +97,13 @@ export async function verifyStoredBackup(
   checkManifestConsistency(walk.manifest, walk.observed);
   compareManifests(walk.manifest, sidecar);
   if (walk.header.id !== sidecar.id) {
-    throw new IntegrityError(`archive header says backup ${walk.header.id}, the manifest says ${sidecar.id}`);
+    throw new IntegrityError(
+      `archive header says backup ${walk.header.id}, the manifest says ${sidecar.id}`,
+    );
   }
-  ctx.log.info(`Verified ${sidecar.archive.key}: ${formatBytes(hasher.bytes)}, sha256 ${hasher.digest()}`);
+  ctx.log.info(
+    `Verified ${sidecar.archive.key}: ${formatBytes(hasher.bytes)}, sha256 ${hasher.digest()}`,
+  );
 }
 
 async function checkSha256Sidecar(d: OpenDestination, sidecar: SidecarManifest): Promise<void> {
@@ -104,28 +116,42 @@ async function checkSha256Sidecar(d: OpenDestination, sidecar: SidecarManifest):
     throw err;
   }
   const line = parseSha256sum(content);
-  if (line.sha256 !== sidecar.archive.sha256 || line.fileName !== sidecar.archive.key.split('/').pop()) {
-    throw new IntegrityError(`${key} (${line.sha256} ${line.fileName}) disagrees with the manifest (${sidecar.archive.sha256})`);
+  if (
+    line.sha256 !== sidecar.archive.sha256 ||
+    line.fileName !== sidecar.archive.key.split('/').pop()
+  ) {
+    throw new IntegrityError(
+      `${key} (${line.sha256} ${line.fileName}) disagrees with the manifest (${sidecar.archive.sha256})`,
+    );
   }
 }
 
 /** The inner manifest and the sidecar must describe the same backup. */
-function compareManifests(inner: SidecarManifest | Omit<SidecarManifest, 'archive'>, sidecar: SidecarManifest): void {
+function compareManifests(
+  inner: SidecarManifest | Omit<SidecarManifest, 'archive'>,
+  sidecar: SidecarManifest,
+): void {
   const strip = (m: object) => {
     const { archive: _a, verifiedAt: _v, ...rest } = m as SidecarManifest;
     return JSON.stringify(rest);
   };
   if (strip(inner) !== strip(sidecar)) {
-    throw new IntegrityError(`the manifest inside archive ${sidecar.id} differs from its sidecar manifest`, {
-      hint: 'the sidecar was altered or belongs to another archive: do not trust this backup',
-    });
+    throw new IntegrityError(
+      `the manifest inside archive ${sidecar.id} differs from its sidecar manifest`,
+      {
+        hint: 'the sidecar was altered or belongs to another archive: do not trust this backup',
+      },
+    );
   }
 }
 
 function asIntegrity(err: unknown, sidecar: SidecarManifest): unknown {
   if (err instanceof LifeboatError && !(err instanceof SourceError)) return err;
   if (err instanceof SourceError) return err;
-  return new IntegrityError(`archive ${sidecar.archive.key} cannot be read: ${(err as Error)?.message ?? err}`, {
-    cause: err,
-  });
+  return new IntegrityError(
+    `archive ${sidecar.archive.key} cannot be read: ${(err as Error)?.message ?? err}`,
+    {
+      cause: err,
+    },
+  );
 }

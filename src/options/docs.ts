@@ -41,12 +41,19 @@ const GROUP_TITLES: Record<OptionSpec['group'], string> = {
 export function renderOptionTable(): string {
   const out: string[] = [];
   for (const group of Object.keys(GROUP_TITLES) as OptionSpec['group'][]) {
-    out.push(`**${GROUP_TITLES[group]}**`, '', '| option | default | commands | description |', '|---|---|---|---|');
+    out.push(
+      `**${GROUP_TITLES[group]}**`,
+      '',
+      '| option | default | commands | description |',
+      '|---|---|---|---|',
+    );
     for (const o of OPTIONS.filter((x) => x.group === group)) {
       const def = o.default !== undefined && o.default !== '' ? `\`${o.default}\`` : '';
       const cmds = o.commands === 'all' ? 'all' : o.commands.join(', ');
       const secret = o.secret ? ' **Secret**: pass it from `secrets.*`.' : '';
-      out.push(`| \`${o.name}\` | ${def} | ${cmds} | ${o.description.replace(/\|/g, '\\|')}${secret} |`);
+      out.push(
+        `| \`${o.name}\` | ${def} | ${cmds} | ${o.description.replace(/\|/g, '\\|')}${secret} |`,
+      );
     }
     out.push('');
   }

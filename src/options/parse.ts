@@ -15,7 +15,9 @@ export interface Options {
 export function parseOptions(raw: RawOptions): Options {
   for (const key of Object.keys(raw)) {
     if (!OPTIONS.some((o) => o.name === key)) {
-      throw new ConfigError(key, `unknown option '${key}'`, { hint: `see the option table in the README` });
+      throw new ConfigError(key, `unknown option '${key}'`, {
+        hint: `see the option table in the README`,
+      });
     }
   }
   const values: Record<string, OptionValue> = {};
@@ -40,7 +42,10 @@ function parseValue(spec: OptionSpec, raw: string | string[] | boolean | undefin
   switch (spec.type) {
     case 'lines': {
       const list = Array.isArray(input) ? input : String(input).split(/\r?\n/);
-      const lines = list.flatMap((s) => s.split(/\r?\n/)).map((s) => s.trim()).filter((s) => s && !s.startsWith('#'));
+      const lines = list
+        .flatMap((s) => s.split(/\r?\n/))
+        .map((s) => s.trim())
+        .filter((s) => s && !s.startsWith('#'));
       return lines.length ? lines : undefined;
     }
     case 'boolean': {
@@ -53,7 +58,9 @@ function parseValue(spec: OptionSpec, raw: string | string[] | boolean | undefin
     case 'number': {
       const v = single(spec, input);
       if (!/^\d+$/.test(v)) {
-        throw new ConfigError(spec.name, `'${v}' is not a whole number`, { hint: 'use a whole number such as 7' });
+        throw new ConfigError(spec.name, `'${v}' is not a whole number`, {
+          hint: 'use a whole number such as 7',
+        });
       }
       return Number(v);
     }
@@ -62,7 +69,9 @@ function parseValue(spec: OptionSpec, raw: string | string[] | boolean | undefin
       const allowed = spec.values ?? [];
       if (!allowed.includes(v)) {
         const shown = allowed.filter((a) => a !== '');
-        throw new ConfigError(spec.name, `unknown value '${v}'`, { hint: `use one of: ${shown.join(', ')}` });
+        throw new ConfigError(spec.name, `unknown value '${v}'`, {
+          hint: `use one of: ${shown.join(', ')}`,
+        });
       }
       return v === '' ? undefined : v;
     }
@@ -73,7 +82,8 @@ function parseValue(spec: OptionSpec, raw: string | string[] | boolean | undefin
 
 function single(spec: OptionSpec, input: string | string[] | boolean): string {
   if (Array.isArray(input)) {
-    if (input.length > 1) throw new ConfigError(spec.name, 'given more than once', { hint: 'give it once' });
+    if (input.length > 1)
+      throw new ConfigError(spec.name, 'given more than once', { hint: 'give it once' });
     return (input[0] ?? '').trim();
   }
   return String(input).trim();

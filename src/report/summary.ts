@@ -25,7 +25,12 @@ export function renderSummary(report: RunReport): string {
   out.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
 
   if (report.sources.length) {
-    out.push('### Sources', '', '| source | kind | location | data | time | throughput | inventory |', '|---|---|---|---|---|---|---|');
+    out.push(
+      '### Sources',
+      '',
+      '| source | kind | location | data | time | throughput | inventory |',
+      '|---|---|---|---|---|---|---|',
+    );
     for (const s of report.sources) {
       const tables = s.inventory?.tables;
       const inv = tables
@@ -33,7 +38,10 @@ export function renderSummary(report: RunReport): string {
         : s.inventory?.files !== undefined
           ? `${s.inventory.files} files`
           : '';
-      const tp = s.bytes && s.durationMs ? `${formatBytes((s.bytes / Math.max(s.durationMs, 1)) * 1000)}/s` : '';
+      const tp =
+        s.bytes && s.durationMs
+          ? `${formatBytes((s.bytes / Math.max(s.durationMs, 1)) * 1000)}/s`
+          : '';
       out.push(
         `| ${esc(s.name)} | ${s.kind} | ${esc(s.url)} | ${s.bytes !== undefined ? formatBytes(s.bytes) : ''} | ${
           s.durationMs !== undefined ? formatDuration(s.durationMs) : ''
@@ -43,7 +51,12 @@ export function renderSummary(report: RunReport): string {
     out.push('');
   }
   if (report.destinations.length) {
-    out.push('### Destinations', '', '| destination | object | result | verified |', '|---|---|---|---|');
+    out.push(
+      '### Destinations',
+      '',
+      '| destination | object | result | verified |',
+      '|---|---|---|---|',
+    );
     for (const d of report.destinations) {
       out.push(
         `| ${esc(d.url)} | ${esc(d.key ?? '')} | ${d.ok ? 'stored' : `failed: ${esc(d.error ?? '')}`} | ${d.verified ? 'yes' : 'no'} |`,
@@ -74,9 +87,17 @@ export function renderBackupTable(report: RunReport, format: 'markdown' | 'text'
   ]);
   if (rows.length === 0) return format === 'markdown' ? '_no backups_' : 'no backups';
   if (format === 'markdown') {
-    return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+    return [
+      `| ${header.join(' | ')} |`,
+      `|${header.map(() => '---').join('|')}|`,
+      ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+    ].join('\n');
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
