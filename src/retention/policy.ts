@@ -1,0 +1,281 @@
+import { ConfigError } from '../engine/errors.ts';
+import { parseDuration, subtractDuration, type Duration } from './duration.ts';
+
+export { parseDuration, type Duration } from './duration.ts';
+
+/** Counts are whole numbers; `Infinity` keeps one backup in every period that has one. */
+export interface RetentionPolicy {
+  last?: number;
+  hourly?: number;
+  daily?: number;
+  weekly?: number;
+  monthly?: number;
+  yearly?: number;
+  within?: Duration;
+}
+
+export interface BackupRef {
+  id: string;
+  time: Date;
+  verified: boolean;
+}
+
+export interface RetentionDecision {
+  id: string;
+  time: Date;
+  verified: boolean;
+  keep: boolean;
+  /** Why it is kept: 'last 1', 'daily 2026-11-21', 'weekly 2026-W47', 'within 7d', 'newest verified' … */
+  reasons: string[];
+}
+
+/** Both lists newest first. */
+export interface RetentionPlan {
+  keep: RetentionDecision[];
+  remove: RetentionDecision[];
+  policy?: RetentionPolicy;
+}
+
+type Period = 'last' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly';
+
+const PERIODS: readonly Period[] = ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'];
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** ISO 8601 week of a UTC instant: the week belongs to the year that holds its Thursday. */
+export function isoWeek(t: Date): { year: number; week: number } {
+  const day = Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate());
+  const weekday = (t.getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  const thursday = new Date(day + (3 - weekday) * 86_400_000);
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000)) + 1;
+  return { year, week };
+}
+
+/** The period a backup falls in, as a label that is also its identity ('2026-11-21'). */
+export function periodLabel(period: Exclude<Period, 'last'>, t: Date): string {
+  const y = pad(t.getUTCFullYear(), 4);
+  const mo = pad(t.getUTCMonth() + 1);
+  const d = pad(t.getUTCDate());
+  switch (period) {
+    case 'hourly':
+      return `${y}-${mo}-${d}T${pad(t.getUTCHours())}`;
+    case 'daily':
+      return `${y}-${mo}-${d}`;
+    case 'weekly': {
+      const w = isoWeek(t);
+      return `${pad(w.year, 4)}-W${pad(w.week)}`;
+    }
+    case 'monthly':
+      return `${y}-${mo}`;
+    case 'yearly':
+      return y;
+  }
+}
+
+export function isEmptyPolicy(p: RetentionPolicy): boolean {
+  const anyCount = PERIODS.some((k) => (p[k] ?? 0) > 0);
+  return !anyCount && !hasWithin(p);
+}
+
+function hasWithin(p: RetentionPolicy): p is RetentionPolicy & { within: Duration } {
+  if (!p.within) return false;
+  const c = p.within.calendar;
+  return p.within.ms > 0 || (c !== undefined && c.years + c.months + c.days + c.ms > 0);
+}
+
+function newestFirst(a: BackupRef, b: BackupRef): number {
+  const dt = b.time.getTime() - a.time.getTime();
+  if (dt !== 0) return dt;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+const hasTime = (b: BackupRef): boolean =>
+  b.time instanceof Date && !Number.isNaN(b.time.getTime());
+
+/**
+ * Pure. Semantics of restic's `forget`, in UTC: backups are walked newest first; each
+ * `keep-<period> N` keeps the first (newest) backup it meets in each new period until it has
+ * kept N, so periods without a backup never count, and when a rule runs out of backups before
+ * N it also keeps the oldest one. `keep-within` keeps everything strictly newer than the newest
+ * backup minus the duration. Rules are ORed. On top of that: an empty policy keeps everything,
+ * the newest verified backup is always kept, and a backup without a valid time is kept.
+ */
+export function planRetention(backups: BackupRef[], policy: RetentionPolicy): RetentionPlan {
+  const sorted = backups.filter(hasTime).sort(newestFirst);
+  const reasons = new Map<BackupRef, string[]>(sorted.map((b) => [b, []]));
+  const reasonsOf = (b: BackupRef): string[] => reasons.get(b)!;
+
+  if (isEmptyPolicy(policy)) {
+    for (const b of sorted) reasonsOf(b).push('no retention policy');
+  } else if (sorted.length > 0) {
+    const newest = sorted[0]!;
+    const cutoff = hasWithin(policy)
+      ? subtractDuration(newest.time, policy.within).getTime()
+      : undefined;
+    const buckets = PERIODS.map((period) => ({
+      period,
+      left: policy[period] ?? 0,
+      last: undefined as string | undefined,
+    }));
+    sorted.forEach((b, nr) => {
+      const isOldest = nr === sorted.length - 1;
+      if (cutoff !== undefined && b.time.getTime() > cutoff)
+        reasonsOf(b).push(`within ${policy.within!.text}`);
+      for (const bucket of buckets) {
+        if (!(bucket.left > 0)) continue;
+        const label =
+          bucket.period === 'last' ? String(nr + 1) : periodLabel(bucket.period, b.time);
+        if (label !== bucket.last) {
+          bucket.last = label;
+          bucket.left--;
+          reasonsOf(b).push(`${bucket.period} ${label}`);
+        } else if (isOldest) {
+          // restic keeps the oldest backup while a rule still has counts left: the longest history.
+          reasonsOf(b).push(`oldest ${bucket.period} ${label}`);
+        }
+      }
+    });
+  }
+
+  const newestVerified = sorted.find((b) => b.verified);
+  if (newestVerified) reasonsOf(newestVerified).push('newest verified');
+
+  const decide = (b: BackupRef, why: string[]): RetentionDecision => ({
+    id: b.id,
+    time: b.time,
+    verified: b.verified,
+    keep: why.length > 0,
+    reasons: why,
+  });
+  const decisions = sorted.map((b) => decide(b, reasonsOf(b)));
+  // A backup whose time cannot be read is never removed: nothing says it is old.
+  const undated = backups.filter((b) => !hasTime(b)).map((b) => decide(b, ['unknown time']));
+  return {
+    keep: [...decisions.filter((d) => d.keep), ...undated],
+    remove: decisions.filter((d) => !d.keep),
+    policy,
+  };
+}
+
+export type RetentionValues = {
+  'keep-last'?: unknown;
+  'keep-hourly'?: unknown;
+  'keep-daily'?: unknown;
+  'keep-weekly'?: unknown;
+  'keep-monthly'?: unknown;
+  'keep-yearly'?: unknown;
+  'keep-within'?: unknown;
+};
+
+const COUNT_HINT = 'use a whole number such as 7 (0 turns the rule off), or unlimited';
+
+function single(option: string, value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  if (value.length > 1)
+    throw new ConfigError(option, 'given more than once', { hint: 'give it once' });
+  return value[0];
+}
+
+function parseCount(option: string, raw: unknown): number | undefined {
+  const value = single(option, raw);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && value >= 0) return value;
+    if (value === -1 || value === Infinity) return Infinity;
+    throw new ConfigError(option, `${value} is not a whole number`, { hint: COUNT_HINT });
+  }
+  if (typeof value !== 'string')
+    throw new ConfigError(option, `expected a whole number`, { hint: COUNT_HINT });
+  const text = value.trim();
+  if (text === '') return undefined;
+  if (/^\d+$/.test(text)) return Number(text);
+  if (/^(unlimited|all|-1)$/i.test(text)) return Infinity;
+  throw new ConfigError(option, `'${text}' is not a whole number`, { hint: COUNT_HINT });
+}
+
+/** From option values (strings as typed, or numbers). Throws ConfigError naming the option. */
+export function parseRetentionPolicy(values: RetentionValues): RetentionPolicy {
+  const policy: RetentionPolicy = {};
+  for (const period of PERIODS) {
+    const n = parseCount(`keep-${period}`, values[`keep-${period}`]);
+    if (n !== undefined) policy[period] = n;
+  }
+  const within = single('keep-within', values['keep-within']);
+  if (within !== undefined && within !== null && String(within).trim() !== '') {
+    if (typeof within !== 'string') {
+      throw new ConfigError('keep-within', `'${String(within)}' has no unit`, {
+        hint: "use a number and a unit: y, m (months), w, d, h — e.g. '30d', '2w', '1y6m', '12h'",
+      });
+    }
+    const d = parseDuration('keep-within', within);
+    if (d.ms <= 0) {
+      throw new ConfigError('keep-within', `'${d.text}' is zero`, {
+        hint: "give a positive duration such as '7d', or leave keep-within unset",
+      });
+    }
+    policy.within = d;
+  }
+  return policy;
+}
+
+/** 'keep-last 3, keep-daily 7, keep-within 30d' — or 'none'. */
+export function describePolicy(p: RetentionPolicy): string {
+  const parts: string[] = [];
+  for (const period of PERIODS) {
+    const n = p[period];
+    if (n !== undefined && n > 0) parts.push(`keep-${period} ${n === Infinity ? 'unlimited' : n}`);
+  }
+  if (hasWithin(p)) parts.push(`keep-within ${p.within.text}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+const showTime = (t: Date): string =>
+  Number.isNaN(t.getTime()) ? 'unknown' : t.toISOString().replace('.000Z', 'Z');
+
+/** Plain-text table of the plan for logs, or markdown for the job summary. Newest first. */
+export function formatPlan(plan: RetentionPlan, format: 'text' | 'markdown'): string {
+  const rows = [...plan.keep, ...plan.remove].sort((a, b) => {
+    const ta = Number.isNaN(a.time.getTime()) ? Infinity : a.time.getTime();
+    const tb = Number.isNaN(b.time.getTime()) ? Infinity : b.time.getTime();
+    return tb - ta || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  });
+  const summary = `keep ${plan.keep.length}, remove ${plan.remove.length}`;
+  const policyText = plan.policy ? ` (policy: ${describePolicy(plan.policy)})` : '';
+  if (format === 'markdown') {
+    const cell = (s: string): string =>
+      s
+        .replace(/\\/g, '\\\\')
+        .replace(/\|/g, '\\|')
+        .replace(/[\r\n]+/g, ' ');
+    const code = (s: string): string => `\`${cell(s).replace(/`/g, "'")}\``;
+    const lines = [`**Retention: ${summary}**${policyText}`, ''];
+    if (rows.length === 0) return [...lines, 'No backups.'].join('\n');
+    lines.push('| action | backup | time (UTC) | reasons |', '|---|---|---|---|');
+    for (const r of rows) {
+      lines.push(
+        `| ${r.keep ? 'keep' : '**remove**'} | ${code(r.id)} | ${showTime(r.time)} | ${cell(r.reasons.join(', ') || '—')} |`,
+      );
+    }
+    return lines.join('\n');
+  }
+  const header = `Retention: ${summary}${policyText}`;
+  if (rows.length === 0) return `${header}\nNo backups.`;
+  const table = [
+    ['ACTION', 'BACKUP', 'TIME (UTC)', 'REASONS'],
+    ...rows.map((r) => [
+      r.keep ? 'keep' : 'remove',
+      r.id,
+      showTime(r.time),
+      r.reasons.join(', ') || '-',
+    ]),
+  ];
+  const widths = [0, 1, 2].map((i) => Math.max(...table.map((row) => row[i]!.length)));
+  const lines = table.map((row) =>
+    row
+      .map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c))
+      .join('  ')
+      .trimEnd(),
+  );
+  return [header, ...lines].join('\n');
+}
