@@ -1,9 +1,10 @@
 import { ConfigError } from '../engine/errors.ts';
 import { schemeOf } from '../engine/url.ts';
+import { sqliteDriver } from './sqlite.ts';
 import type { SourceDriver } from './types.ts';
 
 /** Every source kind. Adding a source is one file in src/sources and one line here. */
-export const sourceDrivers: SourceDriver[] = [];
+export const sourceDrivers: SourceDriver[] = [sqliteDriver];
 
 export function acceptedSourceSchemes(): string[] {
   return sourceDrivers.flatMap((d) => d.schemes.map((s) => `${s}:`));

@@ -1,0 +1,488 @@
+/**
+ * SQLite source (`sqlite:<path>`, `sqlite:///abs/path`).
+ *
+ * One member, `database.sqlite`: a copy made with SQLite's online backup API (node:sqlite
+ * `backup()`), so it is a consistent snapshot even while other processes write, WAL included.
+ * The copy must pass `PRAGMA integrity_check` before it goes into the archive, and again (with
+ * row counts compared to the manifest) before a restore puts it in place.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod, lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { backup, DatabaseSync } from 'node:sqlite';
+import { pipeline } from 'node:stream/promises';
+import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
+import { ConfigError, IntegrityError, LifeboatError, SourceError } from '../engine/errors.ts';
+import { formatBytes } from '../engine/log.ts';
+import { schemeOf } from '../engine/url.ts';
+import type {
+  DumpResult,
+  RestoreRequest,
+  RestoreResult,
+  Source,
+  SourceContext,
+  SourceDriver,
+} from './types.ts';
+
+export const SQLITE_MEMBER = 'database.sqlite';
+
+/** Files SQLite keeps beside a database; they belong to it and move with it. */
+const SIDECARS = ['-wal', '-shm', '-journal'];
+
+/**
+ * The file a `sqlite:` URL (or, for targets, a plain path) names, absolute. Relative paths are
+ * relative to the working directory.
+ */
+export function sqlitePath(url: string, option: string): string {
+  const raw = url.trim();
+  const scheme = schemeOf(raw);
+  let path: string;
+  if (scheme === 'sqlite') {
+    path = raw.slice('sqlite:'.length);
+    if (path.startsWith('//')) {
+      path = path.slice(2);
+      if (!path.startsWith('/') && !path.startsWith('.')) {
+        throw new ConfigError(option, `'${raw}' names a host; SQLite databases are local files`, {
+          hint: 'write sqlite:./relative/path.db or sqlite:///absolute/path.db',
+        });
+      }
+    }
+  } else if (scheme && scheme.length > 1) {
+    throw new ConfigError(option, `'${raw}' is not a sqlite: URL`, {
+      hint: 'write sqlite:<path to the database file>',
+    });
+  } else {
+    path = raw;
+  }
+  if (!path) {
+    throw new ConfigError(option, `'${raw}' names no file`, {
+      hint: 'write sqlite:<path to the database file>, e.g. sqlite:./app.db',
+    });
+  }
+  return resolve(path);
+}
+
+/** A SQLite error code (SQLITE_NOTADB = 26, SQLITE_CORRUPT = 11) from a node:sqlite error. */
+function sqliteErrcode(err: unknown): number | undefined {
+  const code = (err as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' ? code & 0xff : undefined;
+}
+
+function isNotADatabase(err: unknown): boolean {
+  const code = sqliteErrcode(err);
+  return code === 26 || code === 11;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `PRAGMA integrity_check`: undefined when 'ok', else the first problems it reports. */
+function integrityProblem(db: DatabaseSync): string | undefined {
+  const rows = db.prepare('PRAGMA integrity_check(20)').all() as Array<Record<string, unknown>>;
+  const lines = rows.map((r) => String(Object.values(r)[0]));
+  if (lines.length === 1 && lines[0] === 'ok') return undefined;
+  return lines.slice(0, 5).join('; ') || 'no result';
+}
+
+/** User tables with exact row counts (SQLite's own sqlite_* tables left out), sorted by name. */
+function tableCounts(db: DatabaseSync): Array<{ name: string; rows: number }> {
+  const names = db
+    .prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )
+    .all()
+    .map((r) => String((r as { name: unknown }).name));
+  return names.map((name) => {
+    const row = db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(name)}`).get() as { n: number };
+    return { name, rows: Number(row.n) };
+  });
+}
+
+function pragmaValue(db: DatabaseSync, pragma: string): string {
+  const row = db.prepare(`PRAGMA ${pragma}`).get() as Record<string, unknown> | undefined;
+  return row ? String(Object.values(row)[0]) : '';
+}
+
+/** Differences between the counted tables and the manifest's inventory; empty when they agree. */
+export function inventoryDifferences(
+  expected: Inventory | undefined,
+  actual: Array<{ name: string; rows: number }>,
+): string[] {
+  const want = expected?.tables;
+  if (!want) return [];
+  const problems: string[] = [];
+  const got = new Map(actual.map((t) => [t.name, t.rows]));
+  for (const t of want) {
+    const rows = got.get(t.name);
+    if (rows === undefined) problems.push(`table ${t.name} is missing`);
+    else if (!t.estimated && rows !== t.rows)
+      problems.push(`table ${t.name} has ${rows} rows, the manifest says ${t.rows}`);
+  }
+  const listed = new Set(want.map((t) => t.name));
+  for (const t of actual)
+    if (!listed.has(t.name)) problems.push(`table ${t.name} is not in the manifest`);
+  return problems;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+async function removeWithSidecars(path: string): Promise<void> {
+  for (const p of [path, ...SIDECARS.map((s) => path + s)]) await rm(p, { force: true });
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const h = await open(dir, 'r');
+    try {
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  } catch {
+    // Not every filesystem lets a directory be fsynced; the renames are still atomic.
+  }
+}
+
+/**
+ * Opens a database file that must already exist (node:sqlite would otherwise create it) and
+ * checks it really is SQLite by reading its schema.
+ */
+function openExisting(path: string, readOnly: boolean): DatabaseSync {
+  const db = new DatabaseSync(path, { readOnly, timeout: 30_000 });
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+interface CheckedCopy {
+  tables: Array<{ name: string; rows: number }>;
+  pageSize: number;
+  journalMode: string;
+}
+
+/**
+ * Opens a copy we own, runs integrity_check and counts rows. Throws `fail(reason)` on anything
+ * wrong, including a file that is not a database at all. Leaves no -wal/-shm behind.
+ */
+function checkCopy(path: string, fail: (reason: string) => Error): CheckedCopy {
+  let db: DatabaseSync | undefined;
+  try {
+    db = openExisting(path, false);
+    const problem = integrityProblem(db);
+    if (problem) throw fail(`integrity_check failed: ${problem}`);
+    return {
+      tables: tableCounts(db),
+      pageSize: Number(pragmaValue(db, 'page_size')),
+      journalMode: pragmaValue(db, 'journal_mode'),
+    };
+  } catch (err) {
+    if (err instanceof LifeboatError) throw err;
+    if (isNotADatabase(err)) throw fail(`not a valid SQLite database (${message(err)})`);
+    throw fail(message(err));
+  } finally {
+    db?.close();
+  }
+}
+
+class SqliteSource implements Source {
+  readonly kind = 'sqlite';
+  readonly displayUrl: string;
+  private readonly path: string;
+
+  constructor(url: string) {
+    this.path = sqlitePath(url, 'source');
+    this.displayUrl = `sqlite:${this.path}`;
+  }
+
+  async dump(sink: MemberSink, ctx: SourceContext): Promise<DumpResult> {
+    const st = await stat(this.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
+        throw new ConfigError('source', `SQLite database ${this.path} does not exist`, {
+          hint: 'check the path (relative paths are relative to the working directory)',
+        });
+      }
+      throw new SourceError(`cannot read ${this.path}: ${message(err)}`, { cause: err });
+    });
+    if (!st.isFile()) {
+      throw new ConfigError('source', `${this.path} is not a file`, {
+        hint: 'name the SQLite database file itself; use dir: for a folder',
+      });
+    }
+
+    const copy = join(ctx.tmpDir, `sqlite-${randomBytes(6).toString('hex')}.sqlite`);
+    let source: DatabaseSync | undefined;
+    try {
+      let sourceJournalMode: string;
+      try {
+        source = openExisting(this.path, true);
+        sourceJournalMode = pragmaValue(source, 'journal_mode');
+        ctx.log.info(`Copying SQLite database ${this.path} (${formatBytes(st.size)}) online…`);
+        // All pages in one step: SQLite restarts a stepped backup whenever another process
+        // writes, which under steady writes may never finish. One step reads one snapshot
+        // (in WAL mode writers carry on meanwhile).
+        await backup(source, copy, { rate: -1 });
+      } catch (err) {
+        if (isNotADatabase(err)) {
+          throw new SourceError(`${this.path} is not a valid SQLite database: ${message(err)}`, {
+            cause: err,
+            hint: 'point source at a SQLite database file',
+          });
+        }
+        throw new SourceError(`copying ${this.path} failed: ${message(err)}`, { cause: err });
+      } finally {
+        source?.close();
+        source = undefined;
+      }
+
+      const checked = checkCopy(
+        copy,
+        (reason) =>
+          new SourceError(`SQLite database ${this.path} is corrupt: ${reason}`, {
+            hint: 'repair the database (sqlite3 .recover) before backing it up',
+          }),
+      );
+      for (const s of SIDECARS) await rm(copy + s, { force: true });
+      const size = (await stat(copy)).size;
+
+      await sink.addFile(SQLITE_MEMBER, createReadStream(copy), { mode: 0o600, mtime: st.mtime });
+
+      const db = new DatabaseSync(':memory:');
+      const version = String(
+        (db.prepare('SELECT sqlite_version() AS v').get() as { v: unknown }).v,
+      );
+      db.close();
+      ctx.log.info(
+        `SQLite ${this.path}: ${checked.tables.length} tables, ${formatBytes(size)}, integrity ok`,
+      );
+      return {
+        versions: { sqlite: version },
+        inventory: { tables: checked.tables, totalBytes: size, files: 1 },
+        details: {
+          pageSize: checked.pageSize,
+          journalMode: sourceJournalMode,
+          sqliteVersion: version,
+        },
+      };
+    } finally {
+      source?.close();
+      await removeWithSidecars(copy);
+    }
+  }
+}
+
+/**
+ * Reads the source folder's members: exactly one, `database.sqlite`, written to `path`
+ * (created exclusively, fsynced). Anything else in the folder is an IntegrityError.
+ */
+async function writeMember(members: AsyncIterable<ArchiveEntry>, path: string): Promise<number> {
+  let found = false;
+  let mode = 0o600;
+  for await (const m of members) {
+    if (m.path !== SQLITE_MEMBER || m.type !== 'file' || !m.body || found) {
+      throw new IntegrityError(
+        `unexpected member '${m.path}' (${m.type}) in a sqlite backup; expected one file ${SQLITE_MEMBER}`,
+      );
+    }
+    found = true;
+    mode = m.mode & 0o777 || 0o600;
+    const handle = await open(path, 'wx', 0o600);
+    try {
+      await pipeline(m.body, createWriteStream(path, { fd: handle.fd, autoClose: false }));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+  if (!found) throw new IntegrityError(`the backup holds no ${SQLITE_MEMBER}`);
+  return mode;
+}
+
+function timestamp(): string {
+  return new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+async function restoreSqlite(
+  members: AsyncIterable<ArchiveEntry>,
+  request: RestoreRequest,
+  ctx: SourceContext,
+): Promise<RestoreResult> {
+  const target = sqlitePath(request.target, 'target');
+  const location = `sqlite:${target}`;
+  const targetSt = await lstat(target).catch(() => undefined);
+  if (targetSt?.isDirectory()) {
+    throw new ConfigError('target', `${target} is a directory`, {
+      hint: 'name the database file to create, e.g. sqlite:./restored.db',
+    });
+  }
+  const present: string[] = [];
+  for (const p of [target, ...SIDECARS.map((s) => target + s)])
+    if (await exists(p)) present.push(p);
+  if (present.length && !request.overwrite) {
+    throw new ConfigError('target', `${present[0]} exists`, {
+      hint: 'pass overwrite: true or choose a new file',
+    });
+  }
+
+  const dir = dirname(target);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(target)}.lifeboat-${randomBytes(6).toString('hex')}.tmp`);
+  let checked: CheckedCopy;
+  try {
+    const mode = await writeMember(members, tmp);
+    checked = checkCopy(
+      tmp,
+      (reason) =>
+        new IntegrityError(`the restored copy of ${SQLITE_MEMBER} is unusable: ${reason}`),
+    );
+    const diff = inventoryDifferences(request.manifest.inventory, checked.tables);
+    if (diff.length) {
+      throw new IntegrityError(
+        `the restored database does not match the manifest: ${diff.slice(0, 5).join('; ')}`,
+      );
+    }
+    await chmod(tmp, mode);
+  } catch (err) {
+    await removeWithSidecars(tmp);
+    throw err;
+  }
+
+  if (!present.length) {
+    try {
+      await rename(tmp, target);
+    } catch (err) {
+      await removeWithSidecars(tmp);
+      throw new SourceError(`cannot move the restored database to ${target}: ${message(err)}`, {
+        cause: err,
+      });
+    }
+    await fsyncDir(dir);
+    ctx.log.info(`Restored SQLite database to ${target}`);
+    return { location, inventory: { tables: checked.tables } };
+  }
+
+  // Overwrite: the previous database (and its -wal/-shm, which hold part of its data) is kept
+  // aside until the new one has passed its checks in place, and put back if it does not.
+  const previous = `${target}.lifeboat-previous-${timestamp()}-${randomBytes(3).toString('hex')}`;
+  const moved: Array<[string, string]> = [];
+  try {
+    for (const s of ['', ...SIDECARS]) {
+      if (await exists(target + s)) {
+        await rename(target + s, previous + s);
+        moved.push([target + s, previous + s]);
+      }
+    }
+    await rename(tmp, target);
+    checkCopy(
+      target,
+      (reason) => new IntegrityError(`the database now at ${target} failed its check: ${reason}`),
+    );
+  } catch (err) {
+    await removeWithSidecars(tmp);
+    const putBack: string[] = [];
+    if (moved.length) {
+      await removeWithSidecars(target);
+      for (const [from, to] of moved) {
+        try {
+          await rename(to, from);
+        } catch (e) {
+          putBack.push(`${to} (${message(e)})`);
+        }
+      }
+    }
+    if (putBack.length) {
+      throw new SourceError(
+        `restore into ${target} failed (${message(err)}) and the previous database could not be put back: ${putBack.join(', ')}`,
+        { cause: err, hint: `move ${previous} back to ${target} by hand` },
+      );
+    }
+    if (err instanceof LifeboatError) throw err;
+    throw new SourceError(
+      `restore into ${target} failed: ${message(err)}; the previous database is back in place`,
+      {
+        cause: err,
+      },
+    );
+  }
+  await fsyncDir(dir);
+  await removeWithSidecars(previous);
+  ctx.log.info(`Restored SQLite database over ${target} (the previous one was replaced)`);
+  return {
+    location,
+    inventory: { tables: checked.tables },
+    notes: [`${target} was overwritten`],
+  };
+}
+
+async function verifySqlite(
+  members: AsyncIterable<ArchiveEntry>,
+  manifest: SourceManifest,
+  ctx: SourceContext,
+): Promise<void> {
+  const tmp = join(ctx.tmpDir, `verify-${randomBytes(6).toString('hex')}.sqlite`);
+  try {
+    await writeMember(members, tmp);
+    const checked = checkCopy(
+      tmp,
+      (reason) => new IntegrityError(`${manifest.name}/${SQLITE_MEMBER}: ${reason}`),
+    );
+    const diff = inventoryDifferences(manifest.inventory, checked.tables);
+    if (diff.length) {
+      throw new IntegrityError(
+        `${manifest.name}/${SQLITE_MEMBER} does not match the manifest: ${diff.slice(0, 5).join('; ')}`,
+      );
+    }
+  } finally {
+    await removeWithSidecars(tmp);
+  }
+}
+
+async function inventorySqlite(url: string): Promise<Inventory> {
+  const path = sqlitePath(url, 'target');
+  if (!(await exists(path))) {
+    throw new ConfigError('target', `SQLite database ${path} does not exist`);
+  }
+  let db: DatabaseSync | undefined;
+  try {
+    db = openExisting(path, true);
+    return { tables: tableCounts(db) };
+  } catch (err) {
+    if (isNotADatabase(err)) {
+      throw new SourceError(`${path} is not a valid SQLite database: ${message(err)}`, {
+        cause: err,
+      });
+    }
+    throw new SourceError(`cannot read ${path}: ${message(err)}`, { cause: err });
+  } finally {
+    db?.close();
+  }
+}
+
+export const sqliteDriver: SourceDriver = {
+  kind: 'sqlite',
+  schemes: ['sqlite'],
+  open: (url) => new SqliteSource(url),
+  restore: restoreSqlite,
+  verify: verifySqlite,
+  inventory: inventorySqlite,
+};
