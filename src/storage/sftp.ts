@@ -1,0 +1,869 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import { Client, utils, type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
+import { ConfigError, IntegrityError, StorageError } from '../engine/errors.ts';
+import { redactUrl } from '../engine/log.ts';
+import { parseUrl } from '../engine/url.ts';
+import { classifyNodeError } from './retry.ts';
+import type {
+  ObjectInfo,
+  PutOptions,
+  PutResult,
+  Storage,
+  StorageContext,
+  StorageFactory,
+} from './types.ts';
+
+/** Uploads go to `<name>.lifeboat-tmp-<hex>` beside the final name; listings never show these. */
+const TEMP_MARK = '.lifeboat-tmp-';
+const TEMP_NAME = /\.lifeboat-tmp-[0-9a-f]{16}$/;
+/** 32 KiB fits every server's packet limit; 64 requests in flight keep a long link busy. */
+const PIECE_BYTES = 32 * 1024;
+const WINDOW = 64;
+
+// SFTP status codes (draft-ietf-secsh-filexfer-02), as ssh2 reports them in err.code.
+const NO_SUCH_FILE = 2;
+const PERMISSION_DENIED = 3;
+const NO_CONNECTION = 6;
+const CONNECTION_LOST = 7;
+
+/**
+ * `sftp://user@host[:port]/path` (absolute path; `/~/path` is relative to the login directory).
+ * Credentials come from sftp-private-key / sftp-password (or LIFEBOAT_SFTP_PRIVATE_KEY /
+ * LIFEBOAT_SFTP_PASSWORD), the host key is checked against sftp-host-fingerprint or
+ * sftp-known-hosts, and each put writes a temporary name and renames it into place.
+ * SFTP keeps no object metadata: stat carries no sha256, verification is the engine's (sidecar).
+ */
+export const sftpStorage: StorageFactory = {
+  schemes: ['sftp'],
+  create(url, ctx) {
+    return openSftp(url, ctx);
+  },
+};
+
+export interface SftpSettings {
+  host: string;
+  port: number;
+  username: string;
+  /** Absolute remote directory, or a path relative to the login directory when `fromHome`. */
+  path: string;
+  fromHome: boolean;
+  privateKey?: string;
+  passphrase?: string;
+  password?: string;
+  fingerprints: string[];
+  knownHosts: KnownHostEntry[];
+  acceptUnknownHost: boolean;
+}
+
+export function openSftp(url: string, ctx: StorageContext): Storage {
+  return new SftpStorage(redactUrl(url), parseSftpSettings(url, ctx), ctx);
+}
+
+function optionString(ctx: StorageContext, name: string): string | undefined {
+  const v = ctx.options[name];
+  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
+}
+
+function envString(ctx: StorageContext, name: string): string | undefined {
+  const v = ctx.env[name];
+  return v && v.trim() !== '' ? v : undefined;
+}
+
+/** A value that is a single line naming an existing file is read from that file (CLI use). */
+function contentOrFile(value: string): string {
+  const v = value.trim();
+  if (!v.includes('\n') && !v.includes(' ') && !v.startsWith('-----') && existsSync(v))
+    return readFileSync(v, 'utf8');
+  return value;
+}
+
+export function parseSftpSettings(url: string, ctx: StorageContext): SftpSettings {
+  const u = parseUrl('destination', url);
+  const display = redactUrl(url);
+  const username = decodeURIComponent(u.username);
+  if (!username) {
+    throw new ConfigError('destination', `'${display}' names no user`, {
+      hint: 'write sftp://user@host[:port]/path',
+    });
+  }
+  if (!u.hostname) {
+    throw new ConfigError('destination', `'${display}' names no host`, {
+      hint: 'write sftp://user@host[:port]/path',
+    });
+  }
+  const urlPassword = u.password ? decodeURIComponent(u.password) : undefined;
+  ctx.redactor.add(urlPassword);
+
+  let path = decodeURIComponent(u.pathname);
+  let fromHome = false;
+  if (path === '/~' || path.startsWith('/~/')) {
+    fromHome = true;
+    path = path.slice(2);
+  }
+  path = path.replace(/\/+$/, '').replace(/^\/+/, fromHome ? '' : '/');
+  if (!fromHome && path === '') path = '/';
+
+  const rawKey =
+    optionString(ctx, 'sftp-private-key') ?? envString(ctx, 'LIFEBOAT_SFTP_PRIVATE_KEY');
+  const passphrase =
+    optionString(ctx, 'sftp-private-key-passphrase') ??
+    envString(ctx, 'LIFEBOAT_SFTP_PRIVATE_KEY_PASSPHRASE');
+  const password =
+    optionString(ctx, 'sftp-password') ?? envString(ctx, 'LIFEBOAT_SFTP_PASSWORD') ?? urlPassword;
+  ctx.redactor.add(passphrase);
+  ctx.redactor.add(password);
+
+  let privateKey: string | undefined;
+  if (rawKey) {
+    privateKey = contentOrFile(rawKey).replace(/\r\n/g, '\n').trim() + '\n';
+    ctx.redactor.add(privateKey.trim());
+    // Logs are redacted line by line, so mask each line of the key body too.
+    for (const line of privateKey.split('\n'))
+      if (!line.startsWith('-----') && line.trim().length >= 16) ctx.redactor.add(line.trim());
+    const parsed = utils.parseKey(privateKey, passphrase);
+    if (parsed instanceof Error) {
+      const encrypted = /encrypted|passphrase/i.test(parsed.message);
+      throw new ConfigError(
+        encrypted ? 'sftp-private-key-passphrase' : 'sftp-private-key',
+        encrypted
+          ? `the private key needs a passphrase or the one given is wrong (${parsed.message})`
+          : `could not be read: ${parsed.message}`,
+        {
+          hint: encrypted
+            ? "set sftp-private-key-passphrase (from a secret) to the key's passphrase"
+            : 'pass the whole private key file (OpenSSH or PEM format, from -----BEGIN to -----END) from a secret',
+        },
+      );
+    }
+  }
+  if (!privateKey && !password) {
+    throw new ConfigError('sftp-private-key', `no credentials for ${display}`, {
+      hint: 'set sftp-private-key (or LIFEBOAT_SFTP_PRIVATE_KEY) to a private key from a secret, or sftp-password / LIFEBOAT_SFTP_PASSWORD',
+    });
+  }
+
+  const fingerprints: string[] = [];
+  for (const f of (optionString(ctx, 'sftp-host-fingerprint') ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
+    const m = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(f);
+    if (!m) {
+      throw new ConfigError(
+        'sftp-host-fingerprint',
+        `'${f}' is not a SHA256 host key fingerprint`,
+        {
+          hint: 'give it as ssh-keygen -lf prints it, e.g. SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s (separate several with commas)',
+        },
+      );
+    }
+    fingerprints.push(`SHA256:${m[1]}`);
+  }
+  const knownHostsText = optionString(ctx, 'sftp-known-hosts');
+  const knownHosts = knownHostsText ? parseKnownHosts(contentOrFile(knownHostsText)) : [];
+  if (knownHostsText && knownHosts.length === 0) {
+    throw new ConfigError('sftp-known-hosts', 'holds no host keys', {
+      hint: `give known_hosts lines such as ssh-keyscan -p ${u.port || 22} ${u.hostname} prints them`,
+    });
+  }
+  const accept = ctx.options['sftp-accept-unknown-host'];
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port ? Number(u.port) : 22,
+    username,
+    path,
+    fromHome,
+    ...(privateKey ? { privateKey } : {}),
+    ...(passphrase ? { passphrase } : {}),
+    ...(password ? { password } : {}),
+    fingerprints,
+    knownHosts,
+    acceptUnknownHost: accept === true || accept === 'true',
+  };
+}
+
+export interface KnownHostEntry {
+  marker?: 'revoked' | 'cert-authority';
+  patterns: string[];
+  type: string;
+  key: Buffer;
+}
+
+export function parseKnownHosts(text: string): KnownHostEntry[] {
+  const out: KnownHostEntry[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const fields = line.split(/\s+/);
+    let marker: KnownHostEntry['marker'];
+    if (fields[0] === '@revoked' || fields[0] === '@cert-authority')
+      marker = fields.shift()!.slice(1) as KnownHostEntry['marker'];
+    const [hosts, type, b64] = fields;
+    if (!hosts || !type || !b64) continue;
+    const key = Buffer.from(b64, 'base64');
+    if (key.length === 0) continue;
+    out.push({ ...(marker ? { marker } : {}), patterns: hosts.split(','), type, key });
+  }
+  return out;
+}
+
+/** Whether a known_hosts host field matches, as OpenSSH does: `[host]:port` for other ports, hashed names, wildcards, negation. */
+export function knownHostMatches(patterns: string[], host: string, port: number): boolean {
+  const names = [port === 22 ? host : `[${host}]:${port}`];
+  let matched = false;
+  for (const pattern of patterns) {
+    const negated = pattern.startsWith('!');
+    const p = negated ? pattern.slice(1) : pattern;
+    const hit = names.some((name) => {
+      const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(p);
+      if (hashed) {
+        return (
+          createHmac('sha1', Buffer.from(hashed[1]!, 'base64')).update(name).digest('base64') ===
+          hashed[2]
+        );
+      }
+      const re = new RegExp(
+        `^${p
+          .replace(/[.+^${}()|\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+        'i',
+      );
+      return re.test(name);
+    });
+    if (hit && negated) return false;
+    if (hit) matched = true;
+  }
+  return matched;
+}
+
+/** The fingerprint ssh-keygen -l prints: SHA256:<unpadded base64 of sha256(key blob)>. */
+export function sshFingerprint(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The key type named at the start of an SSH public key blob. */
+function keyType(key: Buffer): string {
+  if (key.length < 4) return 'unknown';
+  const len = key.readUInt32BE(0);
+  return len > 0 && len < 64 && 4 + len <= key.length
+    ? key.subarray(4, 4 + len).toString('latin1')
+    : 'unknown';
+}
+
+/** Host key algorithms ssh2 may negotiate for a known_hosts key type, best first. */
+function algorithmsFor(type: string): string[] {
+  if (type === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+  if (type === 'ssh-ed25519' || type.startsWith('ecdsa-sha2-') || type === 'ssh-dss') return [type];
+  return [];
+}
+
+interface Session {
+  client: Client;
+  sftp: SFTPWrapper;
+  root: string;
+}
+
+type HostVerdict = { kind: 'unknown' | 'mismatch' | 'revoked'; type: string; fingerprint: string };
+
+class SftpStorage implements Storage {
+  readonly displayUrl: string;
+  private readonly settings: SftpSettings;
+  private readonly ctx: StorageContext;
+  private session?: Promise<Session>;
+  private readonly madeDirs = new Set<string>();
+  private warnedUnknownHost = false;
+
+  constructor(displayUrl: string, settings: SftpSettings, ctx: StorageContext) {
+    this.displayUrl = displayUrl;
+    this.settings = settings;
+    this.ctx = ctx;
+  }
+
+  private open(): Promise<Session> {
+    if (!this.session) {
+      const p = this.connect();
+      this.session = p;
+      p.catch(() => {
+        if (this.session === p) this.session = undefined;
+      });
+    }
+    return this.session;
+  }
+
+  private connect(): Promise<Session> {
+    const s = this.settings;
+    const client = new Client();
+    let verdict: HostVerdict | undefined;
+    const pinnedForHost = s.knownHosts.filter(
+      (e) => e.marker !== 'cert-authority' && knownHostMatches(e.patterns, s.host, s.port),
+    );
+    const trusted = pinnedForHost.filter((e) => !e.marker);
+    const revoked = pinnedForHost.filter((e) => e.marker === 'revoked');
+    const pinned = s.fingerprints.length > 0 || trusted.length > 0;
+
+    const hostVerifier = (key: Buffer): boolean => {
+      const type = keyType(key);
+      const fingerprint = sshFingerprint(key);
+      if (revoked.some((e) => e.key.equals(key))) {
+        verdict = { kind: 'revoked', type, fingerprint };
+        return false;
+      }
+      if (s.fingerprints.includes(fingerprint) || trusted.some((e) => e.key.equals(key)))
+        return true;
+      if (pinned) {
+        verdict = { kind: 'mismatch', type, fingerprint };
+        return false;
+      }
+      if (s.acceptUnknownHost) {
+        if (!this.warnedUnknownHost) {
+          this.warnedUnknownHost = true;
+          this.ctx.log.warn(
+            `${this.displayUrl}: accepting the server's unpinned host key ${type} ${fingerprint} (sftp-accept-unknown-host); ` +
+              `pin it with sftp-host-fingerprint: ${fingerprint}`,
+          );
+        }
+        return true;
+      }
+      verdict = { kind: 'unknown', type, fingerprint };
+      return false;
+    };
+
+    const config: ConnectConfig = {
+      host: s.host,
+      port: s.port,
+      username: s.username,
+      readyTimeout: 20_000,
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 4,
+      hostVerifier,
+      ...(s.privateKey ? { privateKey: s.privateKey } : {}),
+      ...(s.passphrase ? { passphrase: s.passphrase } : {}),
+      ...(s.password ? { password: s.password, tryKeyboard: true } : {}),
+    };
+    // Offer only the key types known_hosts pins, so the server presents one we can check.
+    const hostKeyAlgorithms = [...new Set(trusted.flatMap((e) => algorithmsFor(e.type)))];
+    if (hostKeyAlgorithms.length > 0 && s.fingerprints.length === 0) {
+      config.algorithms = {
+        serverHostKey: hostKeyAlgorithms as NonNullable<
+          ConnectConfig['algorithms']
+        >['serverHostKey'],
+      };
+    }
+    if (s.password) {
+      client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
+        finish(prompts.map(() => s.password!));
+      });
+    }
+
+    return new Promise<Session>((resolve, reject) => {
+      let ready = false;
+      client.on('error', (err: Error & { level?: string }) => {
+        if (ready) {
+          this.ctx.log.debug(`${this.displayUrl}: connection error: ${err.message}`);
+          return;
+        }
+        client.end();
+        reject(this.connectError(err, verdict));
+      });
+      client.on('close', () => {
+        if (!ready)
+          reject(
+            new StorageError(`${this.displayUrl}: the server closed the connection`, {
+              transient: true,
+            }),
+          );
+        this.session = undefined;
+      });
+      client.on('ready', () => {
+        ready = true;
+        client.sftp((err, sftp) => {
+          if (err) {
+            client.end();
+            reject(
+              new StorageError(
+                `${this.displayUrl}: the server refused the SFTP subsystem: ${err.message}`,
+                {
+                  cause: err,
+                  hint: 'enable SFTP on the server (Subsystem sftp internal-sftp in sshd_config) or check the account is not restricted to a shell',
+                },
+              ),
+            );
+            return;
+          }
+          const rootOf = (home: string) => (s.fromHome ? posix.join(home, s.path) : s.path);
+          if (!s.fromHome) {
+            resolve({ client, sftp, root: rootOf('') });
+            return;
+          }
+          sftp.realpath('.', (e, home) => {
+            if (e) {
+              client.end();
+              reject(this.mapError(e, 'finding the login directory'));
+            } else resolve({ client, sftp, root: rootOf(home) });
+          });
+        });
+      });
+      client.connect(config);
+    });
+  }
+
+  private connectError(
+    err: Error & { level?: string; code?: unknown },
+    verdict: HostVerdict | undefined,
+  ): StorageError {
+    const s = this.settings;
+    const where = `${this.displayUrl}`;
+    if (verdict) {
+      const short = verdict.type.replace(/^ssh-|^ecdsa-sha2-nistp\d+$/, (m) =>
+        m.startsWith('ecdsa') ? 'ecdsa' : '',
+      );
+      const check = `ssh-keygen -lf /etc/ssh/ssh_host_${short}_key.pub on the server, or ssh-keyscan -p ${s.port} ${s.host} | ssh-keygen -lf -`;
+      if (verdict.kind === 'unknown') {
+        return new StorageError(
+          `${where}: refusing to connect: the server's host key ${verdict.type} ${verdict.fingerprint} is not pinned`,
+          {
+            cause: err,
+            hint:
+              `check that ${verdict.fingerprint} is the server's key (${check}), then pin it with sftp-host-fingerprint: ${verdict.fingerprint} ` +
+              `or pass its known_hosts line as sftp-known-hosts; sftp-accept-unknown-host: true skips the check (not recommended)`,
+          },
+        );
+      }
+      return new StorageError(
+        `${where}: refusing to connect: the server's host key ${verdict.type} ${verdict.fingerprint} ` +
+          (verdict.kind === 'revoked'
+            ? 'is marked @revoked in sftp-known-hosts'
+            : 'does not match the pinned host key'),
+        {
+          cause: err,
+          hint:
+            `if the server's key was changed on purpose, check the new one (${check}) and update sftp-host-fingerprint / sftp-known-hosts ` +
+            `(several fingerprints may be given, comma-separated); otherwise someone may be intercepting the connection`,
+        },
+      );
+    }
+    if (err.level === 'client-authentication') {
+      return new StorageError(
+        `${where}: the server rejected the credentials for user '${s.username}'`,
+        {
+          cause: err,
+          hint: s.privateKey
+            ? `check sftp-private-key is the private half of a key listed in ~${s.username}/.ssh/authorized_keys on the server`
+            : 'check sftp-password, or use a key (sftp-private-key); the server may not allow password logins',
+        },
+      );
+    }
+    if (err.level === 'client-timeout') {
+      return new StorageError(`${where}: timed out connecting to ${s.host}:${s.port}`, {
+        cause: err,
+        transient: true,
+        hint: 'check the host and port, and that a firewall lets this runner reach the server',
+      });
+    }
+    if (err.level === 'protocol' || err.level === 'handshake') {
+      return new StorageError(`${where}: SSH handshake failed: ${err.message}`, {
+        cause: err,
+        hint: 'the server may not be an SSH server, or offers no algorithm in common',
+      });
+    }
+    const node = classifyNodeError(err);
+    const code = typeof err.code === 'string' ? err.code : '';
+    return new StorageError(`${where}: cannot connect to ${s.host}:${s.port}: ${err.message}`, {
+      cause: err,
+      transient: node.transient,
+      hint:
+        code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'check the host name in the destination URL'
+          : node.transient
+            ? undefined
+            : 'check the host and port in the destination URL, and that this runner can reach the server',
+    });
+  }
+
+  private mapError(err: unknown, what: string): StorageError {
+    if (err instanceof StorageError) return err;
+    const where = `${this.displayUrl}: ${what} failed`;
+    const e = err as Error & { code?: unknown };
+    const message = e instanceof Error ? e.message : String(err);
+    if (typeof e?.code === 'number') {
+      if (e.code === NO_SUCH_FILE)
+        return new StorageError(`${where}: no such file`, { cause: err, notFound: true });
+      if (e.code === PERMISSION_DENIED) {
+        return new StorageError(`${where}: permission denied`, {
+          cause: err,
+          hint: `give user '${this.settings.username}' write access to ${this.settings.path || 'the login directory'} on the server`,
+        });
+      }
+      if (e.code === NO_CONNECTION || e.code === CONNECTION_LOST) {
+        return new StorageError(`${where}: ${message}`, { cause: err, transient: true });
+      }
+      return new StorageError(`${where}: ${message}`, { cause: err });
+    }
+    if (
+      message === 'No response from server' ||
+      /not connected|channel .*closed|No SFTP/i.test(message)
+    ) {
+      return new StorageError(`${where}: the connection was lost`, { cause: err, transient: true });
+    }
+    const node = classifyNodeError(err);
+    return new StorageError(`${where}: ${message}`, {
+      cause: err,
+      transient: node.transient,
+      notFound: node.notFound,
+    });
+  }
+
+  private remotePath(root: string, key: string): string {
+    if (
+      !key ||
+      key.startsWith('/') ||
+      key.split('/').some((s) => s === '..' || s === '.' || s === '')
+    ) {
+      throw new StorageError(`${this.displayUrl}: invalid object key '${key}'`);
+    }
+    return root === '' ? key : posix.join(root, key);
+  }
+
+  private async mkdirs(sftp: SFTPWrapper, dir: string): Promise<void> {
+    if (dir === '' || dir === '.' || dir === '/' || this.madeDirs.has(dir)) return;
+    const st = await call<Stats | undefined>((cb) => sftp.stat(dir, cb)).catch(
+      (err: { code?: unknown }) => {
+        if (err?.code === NO_SUCH_FILE) return undefined;
+        throw err;
+      },
+    );
+    if (st) {
+      if (!st.isDirectory())
+        throw new StorageError(`${this.displayUrl}: ${dir} exists and is not a directory`);
+    } else {
+      await this.mkdirs(sftp, posix.dirname(dir));
+      await call<void>((cb) => sftp.mkdir(dir, cb)).catch(async (err: unknown) => {
+        // Another writer may have made it between our stat and mkdir.
+        const again = await call<Stats>((cb) => sftp.stat(dir, cb)).catch(() => undefined);
+        if (!again?.isDirectory()) throw err;
+      });
+    }
+    this.madeDirs.add(dir);
+  }
+
+  async put(key: string, body: Readable, options: PutOptions = {}): Promise<PutResult> {
+    const signal = options.signal;
+    let bodyError: unknown;
+    body.once('error', (err) => {
+      bodyError ??= err;
+    });
+    let session: Session;
+    let target: string;
+    try {
+      signal?.throwIfAborted();
+      session = await this.open();
+      target = this.remotePath(session.root, key);
+      await this.mkdirs(session.sftp, posix.dirname(target));
+    } catch (err) {
+      body.destroy();
+      throw this.mapError(err, `upload of ${key}`);
+    }
+    const { sftp } = session;
+    const temp = `${target}${TEMP_MARK}${randomBytes(8).toString('hex')}`;
+    const hash = createHash('sha256');
+    let handle: Buffer | undefined;
+    let size = 0;
+    try {
+      handle = await call<Buffer>((cb) => sftp.open(temp, 'w', { mode: 0o600 }, cb));
+      const h = handle;
+      const inFlight = new Set<Promise<void>>();
+      let failure: unknown;
+      let offset = 0;
+      for await (const raw of body) {
+        const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
+        hash.update(chunk);
+        size += chunk.length;
+        for (let at = 0; at < chunk.length; at += PIECE_BYTES) {
+          const piece = chunk.subarray(at, Math.min(at + PIECE_BYTES, chunk.length));
+          const position = offset;
+          offset += piece.length;
+          const p: Promise<void> = call<void>((cb) =>
+            sftp.write(h, piece, 0, piece.length, position, cb),
+          )
+            .then(
+              () => undefined,
+              (err: unknown) => {
+                failure ??= err;
+              },
+            )
+            .finally(() => inFlight.delete(p));
+          inFlight.add(p);
+          while (inFlight.size >= WINDOW) await Promise.race(inFlight);
+          if (failure) throw failure;
+        }
+        signal?.throwIfAborted();
+      }
+      await Promise.all(inFlight);
+      if (failure) throw failure;
+      signal?.throwIfAborted();
+      const stored = await call<Stats>((cb) => sftp.fstat(h, cb));
+      if (stored.size !== size) {
+        throw new StorageError(
+          `${this.displayUrl}: upload of ${key} stored ${stored.size} of ${size} bytes`,
+          { transient: true },
+        );
+      }
+      await call<unknown>((cb) => sftp.ext_openssh_fsync(h, cb)).catch(() => undefined);
+      handle = undefined;
+      await call<void>((cb) => sftp.close(h, cb));
+      const sha256 = hash.digest('hex');
+      if (options.sha256 && options.sha256.toLowerCase() !== sha256) {
+        throw new IntegrityError(
+          `${this.displayUrl}: ${key} received ${size} bytes with sha256 ${sha256}, expected ${options.sha256}; not stored`,
+        );
+      }
+      await this.renameIntoPlace(sftp, temp, target);
+      return { size, sha256 };
+    } catch (err) {
+      if (handle) {
+        const h = handle;
+        await call<void>((cb) => sftp.close(h, cb)).catch(() => undefined);
+      }
+      await call<void>((cb) => sftp.unlink(temp, cb)).catch(() => undefined);
+      if (bodyError !== undefined && err === bodyError) throw err;
+      if (err instanceof IntegrityError) throw err;
+      throw this.mapError(err, `upload of ${key}`);
+    }
+  }
+
+  /** posix-rename@openssh.com replaces atomically; plain SFTP rename refuses an existing target. */
+  private async renameIntoPlace(sftp: SFTPWrapper, temp: string, target: string): Promise<void> {
+    let posixRename = true;
+    try {
+      await call<void>((cb) => sftp.ext_openssh_rename(temp, target, cb));
+      return;
+    } catch (err) {
+      if (!(err instanceof Error) || !/does not support/.test(err.message)) throw err;
+      posixRename = false;
+    }
+    if (!posixRename) {
+      try {
+        await call<void>((cb) => sftp.rename(temp, target, cb));
+      } catch {
+        this.ctx.log.debug(
+          `${this.displayUrl}: server lacks posix-rename; replacing ${target} in two steps`,
+        );
+        await call<void>((cb) => sftp.unlink(target, cb)).catch(() => undefined);
+        await call<void>((cb) => sftp.rename(temp, target, cb));
+      }
+    }
+  }
+
+  async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    try {
+      options.signal?.throwIfAborted();
+      const { sftp, root } = await this.open();
+      const path = this.remotePath(root, key);
+      const handle = await call<Buffer>((cb) => sftp.open(path, 'r', cb));
+      let size: number;
+      try {
+        const st = await call<Stats>((cb) => sftp.fstat(handle, cb));
+        if (!st.isFile())
+          throw new StorageError(`${this.displayUrl}: ${key} is not a regular file`);
+        size = st.size;
+      } catch (err) {
+        await call<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+        throw err;
+      }
+      const stream = new SftpReadStream(sftp, handle, size, `${this.displayUrl} ${key}`, (err) =>
+        this.mapError(err, `download of ${key}`),
+      );
+      options.signal?.addEventListener(
+        'abort',
+        () => stream.destroy(options.signal!.reason as Error),
+        { once: true },
+      );
+      return stream;
+    } catch (err) {
+      throw this.mapError(err, `download of ${key}`);
+    }
+  }
+
+  async stat(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const { sftp, root } = await this.open();
+      const st = await call<Stats>((cb) => sftp.stat(this.remotePath(root, key), cb));
+      if (!st.isFile()) return undefined;
+      return { key, size: st.size, modified: new Date(st.mtime * 1000) };
+    } catch (err) {
+      const mapped = this.mapError(err, `stat of ${key}`);
+      if (mapped.notFound) return undefined;
+      throw mapped;
+    }
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    try {
+      const { sftp, root } = await this.open();
+      const out: ObjectInfo[] = [];
+      const startRel = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+      const walk = async (rel: string): Promise<void> => {
+        const dir = rel === '' ? root || '.' : posix.join(root || '.', rel);
+        let entries;
+        try {
+          entries = await call<Array<{ filename: string; attrs: Stats }>>((cb) =>
+            sftp.readdir(dir, cb),
+          );
+        } catch (err) {
+          if ((err as { code?: unknown }).code === NO_SUCH_FILE) return;
+          throw err;
+        }
+        for (const entry of entries) {
+          const name = entry.filename;
+          if (name === '.' || name === '..' || TEMP_NAME.test(name)) continue;
+          const key = rel + name;
+          if (entry.attrs.isDirectory()) {
+            if ((key + '/').startsWith(prefix) || prefix.startsWith(key + '/'))
+              await walk(key + '/');
+          } else if (entry.attrs.isFile() && key.startsWith(prefix)) {
+            out.push({ key, size: entry.attrs.size, modified: new Date(entry.attrs.mtime * 1000) });
+          }
+        }
+      };
+      await walk(startRel);
+      return out;
+    } catch (err) {
+      throw this.mapError(err, `listing of '${prefix}'`);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      const { sftp, root } = await this.open();
+      await call<void>((cb) => sftp.unlink(this.remotePath(root, key), cb));
+    } catch (err) {
+      const mapped = this.mapError(err, `delete of ${key}`);
+      if (!mapped.notFound) throw mapped;
+    }
+  }
+
+  async close(): Promise<void> {
+    const current = this.session;
+    this.session = undefined;
+    if (!current) return;
+    const s = await current.catch(() => undefined);
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.client.once('close', () => resolve());
+      s.client.end();
+    });
+  }
+}
+
+function call<T>(fn: (cb: (err: Error | undefined | null, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    try {
+      fn((err, value) => (err ? reject(err) : resolve(value)));
+    } catch (err) {
+      reject(err as Error);
+    }
+  });
+}
+
+/** Reads a remote file with up to WINDOW requests in flight, delivering bytes in order. */
+class SftpReadStream extends Readable {
+  private readonly sftp: SFTPWrapper;
+  private handle: Buffer | undefined;
+  private readonly size: number;
+  private readonly label: string;
+  private readonly mapError: (err: unknown) => StorageError;
+  private readonly queue: Array<{ position: number; length: number; result: Promise<Buffer> }> = [];
+  private next = 0;
+  private pumping = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    sftp: SFTPWrapper,
+    handle: Buffer,
+    size: number,
+    label: string,
+    mapError: (err: unknown) => StorageError,
+  ) {
+    super({ highWaterMark: 1 << 20 });
+    this.label = label;
+    this.sftp = sftp;
+    this.handle = handle;
+    this.size = size;
+    this.mapError = mapError;
+  }
+
+  private request(position: number, length: number) {
+    const h = this.handle!;
+    const result = new Promise<Buffer>((resolve, reject) => {
+      this.sftp.read(
+        h,
+        Buffer.allocUnsafe(length),
+        0,
+        length,
+        position,
+        (err, bytesRead, buffer) => {
+          if (err) reject(err);
+          else resolve(buffer.subarray(0, bytesRead));
+        },
+      );
+    });
+    result.catch(() => undefined);
+    return { position, length, result };
+  }
+
+  override _read(): void {
+    if (this.wake) {
+      const w = this.wake;
+      this.wake = undefined;
+      w();
+    }
+    if (this.pumping) return;
+    this.pumping = true;
+    this.pump().catch((err: unknown) => this.destroy(this.mapError(err)));
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      while (this.queue.length < WINDOW && this.next < this.size) {
+        const length = Math.min(PIECE_BYTES, this.size - this.next);
+        this.queue.push(this.request(this.next, length));
+        this.next += length;
+      }
+      const head = this.queue.shift();
+      if (!head) break;
+      const data = await head.result;
+      if (this.destroyed) return;
+      if (data.length === 0) {
+        throw new StorageError(
+          `${this.label}: file ended at byte ${head.position} of ${this.size} (changed while reading?)`,
+          { transient: true },
+        );
+      }
+      if (data.length < head.length) {
+        // A short read: fetch the rest of this piece before anything after it.
+        this.queue.unshift(this.request(head.position + data.length, head.length - data.length));
+      }
+      if (!this.push(data)) await new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.destroyed) return;
+    }
+    await this.release();
+    if (!this.destroyed) this.push(null);
+  }
+
+  private async release(): Promise<void> {
+    const h = this.handle;
+    this.handle = undefined;
+    if (h) await call<void>((cb) => this.sftp.close(h, cb)).catch(() => undefined);
+  }
+
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    this.wake?.();
+    this.release().then(
+      () => cb(err),
+      () => cb(err),
+    );
+  }
+}
