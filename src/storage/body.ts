@@ -1,0 +1,50 @@
+import { createHash, type Hash } from 'node:crypto';
+import { addAbortSignal, type Readable } from 'node:stream';
+import { IntegrityError } from '../engine/errors.ts';
+import type { PutOptions, PutResult } from './types.ts';
+
+/**
+ * The chunks of a put body as Buffers (bodies built with `Readable.from(['text'])` yield
+ * strings). An abort of `signal` destroys the body, which ends the loop with an error.
+ */
+export async function* chunksOf(body: Readable, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  signal?.throwIfAborted();
+  if (signal) addAbortSignal(signal, body);
+  for await (const chunk of body) {
+    yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+  }
+}
+
+/** sha256 and size of the bytes as they pass, so put can report them without a second read. */
+export class BodyDigest {
+  private readonly hash: Hash = createHash('sha256');
+  size = 0;
+
+  update(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+  }
+
+  result(): PutResult {
+    return { size: this.size, sha256: this.hash.digest('hex') };
+  }
+}
+
+/** A caller that announced the sha256 or size up front gets a failed put, not a wrong object. */
+export function checkAnnounced(
+  key: string,
+  where: string,
+  options: PutOptions | undefined,
+  got: PutResult,
+): void {
+  if (options?.sha256 !== undefined && options.sha256.toLowerCase() !== got.sha256) {
+    throw new IntegrityError(
+      `${key} on ${where}: received bytes have sha256 ${got.sha256}, but ${options.sha256} was announced`,
+    );
+  }
+  if (options?.size !== undefined && options.size !== got.size) {
+    throw new IntegrityError(
+      `${key} on ${where}: received ${got.size} bytes, but ${options.size} were announced`,
+    );
+  }
+}
