@@ -1,0 +1,350 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { SourceError, StorageError } from '../../src/engine/errors.ts';
+import type { Logger } from '../../src/engine/log.ts';
+import { clearMemoryStorage, MemoryStorage } from '../../src/storage/memory.ts';
+import { classifyNodeError, withRetry } from '../../src/storage/retry.ts';
+import type { ObjectInfo, PutResult, Storage } from '../../src/storage/types.ts';
+import { failingBody, readAll, sha256, storageConformanceSuite } from './conformance.ts';
+
+/** A storage whose operations are function fields the test fills in (litestream's mock client). */
+function fakeStorage(overrides: Partial<Storage>): Storage {
+  const unused = () => Promise.reject(new Error('not used by this test'));
+  return {
+    displayUrl: 'fake://bucket/prefix',
+    put: unused,
+    get: unused,
+    stat: unused,
+    list: unused,
+    delete: unused,
+    ...overrides,
+  };
+}
+
+function recorder() {
+  const sleeps: number[] = [];
+  const warnings: string[] = [];
+  const log: Logger = { info() {}, debug() {}, error() {}, warn: (m) => warnings.push(m) };
+  return { sleeps, warnings, log, sleep: async (ms: number) => void sleeps.push(ms) };
+}
+
+const transient = (what = 'connection reset') => new StorageError(what, { transient: true });
+
+describe('withRetry', () => {
+  test('retries transient failures with exponential backoff and full jitter, then succeeds', async () => {
+    const r = recorder();
+    let calls = 0;
+    const inner = fakeStorage({
+      list: async () => {
+        calls++;
+        if (calls < 5) throw transient();
+        return [] as ObjectInfo[];
+      },
+    });
+    const s = withRetry(inner, { log: r.log, sleep: r.sleep, random: () => 0.5 });
+    assert.deepEqual(await s.list('set/'), []);
+    assert.equal(calls, 5);
+    assert.deepEqual(r.sleeps, [250, 500, 1000, 2000]);
+    assert.equal(r.warnings.length, 4);
+    assert.match(
+      r.warnings[0]!,
+      /fake:\/\/bucket\/prefix: list set\/ failed \(connection reset\); retry 1 of 4/,
+    );
+  });
+
+  test('the backoff never exceeds maxDelayMs and jitter spans [0, cap)', async () => {
+    const r = recorder();
+    let calls = 0;
+    const s = withRetry(
+      fakeStorage({
+        stat: async () => {
+          if (++calls < 6) throw transient();
+          return undefined;
+        },
+      }),
+      { attempts: 6, baseDelayMs: 100, maxDelayMs: 300, sleep: r.sleep, random: () => 0.999 },
+    );
+    await s.stat('k');
+    assert.deepEqual(r.sleeps, [99, 199, 299, 299, 299]);
+
+    const zero = recorder();
+    calls = 0;
+    await withRetry(
+      fakeStorage({
+        stat: async () => {
+          if (++calls < 3) throw transient();
+          return undefined;
+        },
+      }),
+      { sleep: zero.sleep, random: () => 0 },
+    ).stat('k');
+    assert.deepEqual(zero.sleeps, [0, 0]);
+  });
+
+  test('permanent errors and not-found fail at once, unchanged', async () => {
+    const r = recorder();
+    let calls = 0;
+    const denied = new StorageError('access denied', { hint: 'check the credentials' });
+    const s = withRetry(
+      fakeStorage({
+        delete: async () => {
+          calls++;
+          throw denied;
+        },
+        get: async () => {
+          calls++;
+          throw new StorageError('k not found', { notFound: true });
+        },
+        list: async () => {
+          calls++;
+          throw new Error('a plain error is not a transient StorageError');
+        },
+      }),
+      { log: r.log, sleep: r.sleep },
+    );
+    await assert.rejects(s.delete('k'), (err) => err === denied);
+    await assert.rejects(s.get('k'), { notFound: true });
+    await assert.rejects(s.list(''), /plain error/);
+    assert.equal(calls, 3);
+    assert.deepEqual(r.sleeps, []);
+    assert.deepEqual(r.warnings, []);
+  });
+
+  test('gives up after the configured attempts with a transient StorageError saying so', async () => {
+    const r = recorder();
+    let calls = 0;
+    const s = withRetry(
+      fakeStorage({
+        stat: async () => {
+          calls++;
+          throw transient('503 Service Unavailable');
+        },
+      }),
+      { attempts: 3, sleep: r.sleep, log: r.log },
+    );
+    const err = await s.stat('k').catch((e: unknown) => e);
+    assert.ok(err instanceof StorageError);
+    assert.equal(err.transient, true);
+    assert.match(err.message, /503 Service Unavailable \(gave up after 3 attempts\)/);
+    assert.equal(calls, 3);
+    assert.equal(r.sleeps.length, 2);
+  });
+
+  test('retry log lines carry no credentials from URLs in error messages', async () => {
+    const r = recorder();
+    let calls = 0;
+    const s = withRetry(
+      fakeStorage({
+        list: async () => {
+          if (++calls === 1) {
+            throw transient(
+              'socket hang up at https://AKIAEXAMPLE:hunter2secret@s3.example.com/b?X-Amz-Signature=deadbeef&X-Amz-Credential=AKIAEXAMPLE%2F2026',
+            );
+          }
+          return [];
+        },
+      }),
+      { log: r.log, sleep: r.sleep },
+    );
+    await s.list('');
+    assert.equal(r.warnings.length, 1);
+    assert.doesNotMatch(r.warnings[0]!, /hunter2secret|deadbeef|AKIAEXAMPLE%2F2026/);
+    assert.match(r.warnings[0]!, /s3\.example\.com/);
+  });
+
+  test('does not retry once the caller aborted', async () => {
+    const r = recorder();
+    let calls = 0;
+    const controller = new AbortController();
+    const s = withRetry(
+      fakeStorage({
+        get: async () => {
+          calls++;
+          controller.abort();
+          throw transient();
+        },
+      }),
+      { sleep: r.sleep },
+    );
+    await assert.rejects(s.get('k', { signal: controller.signal }), { transient: true });
+    assert.equal(calls, 1);
+  });
+
+  test('put is retried when the failed attempt read nothing, and the retry gets every byte', async () => {
+    const r = recorder();
+    const received: Buffer[] = [];
+    let calls = 0;
+    const s = withRetry(
+      fakeStorage({
+        put: async (_key, body): Promise<PutResult> => {
+          calls++;
+          if (calls < 3) throw transient('connection refused before the upload started');
+          const data = await readAll(body);
+          received.push(data);
+          return { size: data.length, sha256: sha256(data) };
+        },
+      }),
+      { sleep: r.sleep, log: r.log },
+    );
+    const parts = [Buffer.from('first '), Buffer.from('second '), 'third'];
+    const result = await s.put('set/x', Readable.from(parts));
+    assert.equal(calls, 3);
+    assert.equal(received.length, 1);
+    assert.equal(received[0]!.toString(), 'first second third');
+    assert.equal(result.sha256, sha256(Buffer.from('first second third')));
+    assert.equal(r.sleeps.length, 2);
+  });
+
+  test('put is retried when the failed attempt destroyed the stream it was given without reading', async () => {
+    let calls = 0;
+    const s = withRetry(
+      fakeStorage({
+        put: async (_key, body): Promise<PutResult> => {
+          if (++calls === 1) {
+            body.destroy();
+            throw transient();
+          }
+          const data = await readAll(body);
+          return { size: data.length, sha256: sha256(data) };
+        },
+      }),
+      { sleep: async () => undefined },
+    );
+    const result = await s.put('k', Readable.from([Buffer.alloc(200_000, 9)]));
+    assert.equal(calls, 2);
+    assert.equal(result.size, 200_000);
+  });
+
+  test('put is NOT retried once any byte of the body was consumed', async () => {
+    const r = recorder();
+    let calls = 0;
+    const s = withRetry(
+      fakeStorage({
+        put: async (_key, body): Promise<PutResult> => {
+          calls++;
+          for await (const _chunk of body) throw transient('connection reset mid-upload');
+          throw new Error('unreachable');
+        },
+      }),
+      { sleep: r.sleep, log: r.log },
+    );
+    await assert.rejects(
+      s.put('k', Readable.from([Buffer.from('abc'), Buffer.from('def')])),
+      /mid-upload/,
+    );
+    assert.equal(calls, 1);
+    assert.deepEqual(r.sleeps, []);
+  });
+
+  test('a body that fails is the put error, without retries', async () => {
+    const r = recorder();
+    const name = `retry-${randomUUID()}`;
+    try {
+      const s = withRetry(new MemoryStorage(name), { sleep: r.sleep });
+      await assert.rejects(s.put('k', failingBody(1024 * 1024)), /source died/);
+      const failing = Readable.from(
+        (async function* () {
+          yield Buffer.from('x');
+          throw new SourceError('pg_dump exited with code 1');
+        })(),
+      );
+      await assert.rejects(s.put('k', failing), SourceError);
+      assert.deepEqual(r.sleeps, []);
+      assert.deepEqual(await s.list(''), []);
+    } finally {
+      clearMemoryStorage(name);
+    }
+  });
+
+  test('close is passed through when the backend has one', async () => {
+    let closed = 0;
+    const withClose = withRetry(fakeStorage({ close: async () => void closed++ }));
+    await withClose.close?.();
+    assert.equal(closed, 1);
+    assert.equal(withRetry(fakeStorage({})).close, undefined);
+    assert.equal(withClose.displayUrl, 'fake://bucket/prefix');
+  });
+});
+
+storageConformanceSuite('withRetry(memory:)', async () => {
+  const name = `retry-conformance-${randomUUID()}`;
+  return {
+    storage: withRetry(new MemoryStorage(name)),
+    cleanup: async () => clearMemoryStorage(name),
+  };
+});
+
+describe('classifyNodeError', () => {
+  const cases: Array<[string, unknown, { transient: boolean; notFound: boolean }]> = [
+    [
+      'ECONNRESET',
+      Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+      { transient: true, notFound: false },
+    ],
+    [
+      'ETIMEDOUT',
+      Object.assign(new Error('t'), { code: 'ETIMEDOUT' }),
+      { transient: true, notFound: false },
+    ],
+    [
+      'EPIPE',
+      Object.assign(new Error('t'), { code: 'EPIPE' }),
+      { transient: true, notFound: false },
+    ],
+    [
+      'EAI_AGAIN',
+      Object.assign(new Error('t'), { code: 'EAI_AGAIN' }),
+      { transient: true, notFound: false },
+    ],
+    [
+      'SDK 503',
+      { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } },
+      { transient: true, notFound: false },
+    ],
+    ['HTTP 500 statusCode', { statusCode: 500 }, { transient: true, notFound: false }],
+    ['HTTP 429 status', { status: 429 }, { transient: true, notFound: false }],
+    ['SDK throttling', { name: 'SlowDown', $metadata: {} }, { transient: true, notFound: false }],
+    [
+      'ENOENT',
+      Object.assign(new Error('t'), { code: 'ENOENT' }),
+      { transient: false, notFound: true },
+    ],
+    ['HTTP 404', { $metadata: { httpStatusCode: 404 } }, { transient: false, notFound: true }],
+    ['HTTP 401', { statusCode: 401 }, { transient: false, notFound: false }],
+    [
+      'HTTP 403',
+      { $metadata: { httpStatusCode: 403 }, name: 'AccessDenied' },
+      { transient: false, notFound: false },
+    ],
+    ['HTTP 501', { statusCode: 501 }, { transient: false, notFound: false }],
+    [
+      'EACCES',
+      Object.assign(new Error('t'), { code: 'EACCES' }),
+      { transient: false, notFound: false },
+    ],
+    ['plain Error', new Error('boom'), { transient: false, notFound: false }],
+    ['a string', 'boom', { transient: false, notFound: false }],
+    [
+      'AbortError',
+      Object.assign(new Error('aborted'), { name: 'AbortError', code: 'ABORT_ERR' }),
+      { transient: false, notFound: false },
+    ],
+    [
+      'ECONNRESET as the cause of a fetch error',
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('socket'), { code: 'ECONNRESET' }),
+      }),
+      { transient: true, notFound: false },
+    ],
+    [
+      'StorageError keeps its flags',
+      new StorageError('x', { transient: true }),
+      { transient: true, notFound: false },
+    ],
+  ];
+  for (const [label, err, expected] of cases) {
+    test(label, () => assert.deepEqual(classifyNodeError(err), expected));
+  }
+});
