@@ -1,0 +1,286 @@
+import { randomBytes } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { addAbortSignal, type Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, StorageError } from '../engine/errors.ts';
+import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
+import { checkKey, checkPrefix } from './keys.ts';
+import { toStorageError } from './retry.ts';
+import type {
+  ObjectInfo,
+  PutOptions,
+  PutResult,
+  Storage,
+  StorageContext,
+  StorageFactory,
+} from './types.ts';
+
+/** `.<name>.lifeboat-tmp-<hex>`: where a put writes before the rename that publishes it. */
+const TEMP_NAME = /^\..+\.lifeboat-tmp-[0-9a-f]+$/;
+
+/**
+ * `file:<path>`: a folder on a local or mounted file system. A put writes a temporary file in
+ * the target's folder, hashes and counts the bytes as they pass, fsyncs file and folder and
+ * then renames it over the key, so readers see the old object or the whole new one, never a
+ * part. Files are created 0600: backups hold whole databases. Symbolic links inside the folder
+ * are not followed by list.
+ */
+export class FileStorage implements Storage {
+  readonly displayUrl: string;
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = root;
+    this.displayUrl = `file:${root}`;
+  }
+
+  async put(key: string, body: Readable, options?: PutOptions): Promise<PutResult> {
+    const target = this.pathOf(key);
+    const folder = dirname(target);
+    const temp = join(
+      folder,
+      `.${basename(target)}.lifeboat-tmp-${randomBytes(8).toString('hex')}`,
+    );
+    let handle: FileHandle | undefined;
+    try {
+      options?.signal?.throwIfAborted();
+      await mkdir(folder, { recursive: true });
+      handle = await open(temp, 'wx', 0o600);
+      const digest = new BodyDigest();
+      for await (const chunk of chunksOf(body, options?.signal)) {
+        digest.update(chunk);
+        await writeAll(handle, chunk);
+      }
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+      const result = digest.result();
+      checkAnnounced(key, this.displayUrl, options, result);
+      await rename(temp, target);
+      await syncFolder(folder);
+      return result;
+    } catch (err) {
+      await handle?.close().catch(() => undefined);
+      await rm(temp, { force: true }).catch(() => undefined);
+      if (options?.signal?.aborted) {
+        throw new StorageError(`put ${key} to ${this.displayUrl} was aborted`, {
+          cause: options.signal.reason,
+        });
+      }
+      throw toStorageError(
+        err,
+        `could not write ${key} to ${this.displayUrl}`,
+        hintFor(err, this.root),
+      );
+    }
+  }
+
+  async get(key: string, options?: { signal?: AbortSignal }): Promise<Readable> {
+    const path = this.pathOf(key);
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      if (isMissing(err)) throw notFound(key, this.displayUrl);
+      throw toStorageError(
+        err,
+        `could not read ${key} from ${this.displayUrl}`,
+        hintFor(err, this.root),
+      );
+    }
+    try {
+      if (!(await handle.stat()).isFile()) throw notFound(key, this.displayUrl);
+    } catch (err) {
+      await handle.close();
+      throw toStorageError(err, `could not read ${key} from ${this.displayUrl}`);
+    }
+    const stream = handle.createReadStream();
+    return options?.signal ? addAbortSignal(options.signal, stream) : stream;
+  }
+
+  async stat(key: string): Promise<ObjectInfo | undefined> {
+    const path = this.pathOf(key);
+    try {
+      const s = await stat(path);
+      return s.isFile() ? { key, size: s.size, modified: s.mtime } : undefined;
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw toStorageError(
+        err,
+        `could not stat ${key} on ${this.displayUrl}`,
+        hintFor(err, this.root),
+      );
+    }
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    checkPrefix(prefix, this.displayUrl);
+    // Walk from the deepest folder the prefix names completely; filter by the rest.
+    const folderKey = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const out: ObjectInfo[] = [];
+    try {
+      await this.walk(folderKey, prefix, out);
+    } catch (err) {
+      throw toStorageError(
+        err,
+        `could not list ${prefix || '(all)'} on ${this.displayUrl}`,
+        hintFor(err, this.root),
+      );
+    }
+    return out;
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    try {
+      await unlink(path);
+    } catch (err) {
+      // Nothing to delete: missing, or a folder that no object key names.
+      if (
+        isMissing(err) ||
+        codeOf(err) === 'EISDIR' ||
+        (codeOf(err) === 'EPERM' && (await isFolder(path)))
+      )
+        return;
+      throw toStorageError(
+        err,
+        `could not delete ${key} from ${this.displayUrl}`,
+        hintFor(err, this.root),
+      );
+    }
+  }
+
+  private async walk(folderKey: string, prefix: string, out: ObjectInfo[]): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folderKey ? join(this.root, ...folderKey.split('/')) : this.root, {
+        withFileTypes: true,
+      });
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw err;
+    }
+    for (const entry of entries) {
+      const key = folderKey ? `${folderKey}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (prefix.startsWith(`${key}/`) || `${key}/`.startsWith(prefix))
+          await this.walk(key, prefix, out);
+      } else if (entry.isFile() && key.startsWith(prefix) && !TEMP_NAME.test(entry.name)) {
+        try {
+          const s = await stat(join(this.root, ...key.split('/')));
+          out.push({ key, size: s.size, modified: s.mtime });
+        } catch (err) {
+          if (!isMissing(err)) throw err; // deleted while listing
+        }
+      }
+    }
+  }
+
+  /** The file for a key; checkKey makes an escape impossible, the prefix test proves it. */
+  private pathOf(key: string): string {
+    checkKey(key, this.displayUrl);
+    const path = resolve(this.root, ...key.split('/'));
+    if (!path.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep)) {
+      throw new StorageError(`object key ${JSON.stringify(key)} points outside ${this.displayUrl}`);
+    }
+    if (TEMP_NAME.test(basename(path))) {
+      throw new StorageError(`object key ${JSON.stringify(key)} uses the name of a temporary file`);
+    }
+    return path;
+  }
+}
+
+async function writeAll(handle: FileHandle, chunk: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.length) {
+    const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+/** Makes the rename durable. Some file systems cannot fsync a folder; they do not need to. */
+async function syncFolder(folder: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(folder, 'r');
+    await handle.sync();
+  } catch (err) {
+    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF', 'ENOTSUP'].includes(codeOf(err) ?? '')) throw err;
+  } finally {
+    await handle?.close();
+  }
+}
+
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isMissing(err: unknown): boolean {
+  return codeOf(err) === 'ENOENT' || codeOf(err) === 'ENOTDIR';
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+function notFound(key: string, where: string): StorageError {
+  return new StorageError(`${key} not found on ${where}`, { notFound: true });
+}
+
+function hintFor(err: unknown, root: string): string | undefined {
+  switch (codeOf(err)) {
+    case 'EACCES':
+    case 'EPERM':
+      return `check that this user may write to ${root}`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `free some space on the disk holding ${root}`;
+    case 'EROFS':
+      return `${root} is on a read-only file system`;
+    case 'ENOTDIR':
+    case 'EEXIST':
+    case 'EISDIR':
+      return `a file stands where ${root} needs a folder (or the other way round)`;
+    default:
+      return undefined;
+  }
+}
+
+/** `file:./backups`, `file:/abs`, `file:///abs` and `file:~/backups` → an absolute folder. */
+export function fileRoot(url: string, cwd = process.cwd()): string {
+  let path: string;
+  if (/^file:\/\//i.test(url)) {
+    try {
+      path = fileURLToPath(url);
+    } catch (err) {
+      throw new ConfigError('destination', `'${url}' is not a local file URL`, {
+        cause: err,
+        hint: 'write file:///absolute/path, file:/absolute/path or file:relative/path',
+      });
+    }
+  } else {
+    path = url.replace(/^file:/i, '');
+    if (path === '~' || path.startsWith('~/')) path = join(homedir(), path.slice(1));
+  }
+  if (!path) {
+    throw new ConfigError('destination', `'${url}' names no folder`, {
+      hint: 'write it as file:<path>, e.g. file:./backups',
+    });
+  }
+  const root = resolve(cwd, path);
+  return root.length > 1 && root.endsWith(sep) ? root.slice(0, -1) : root;
+}
+
+export const fileStorage: StorageFactory = {
+  schemes: ['file'],
+  create(url: string, _ctx: StorageContext): Storage {
+    return new FileStorage(fileRoot(url));
+  },
+};

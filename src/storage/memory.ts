@@ -1,0 +1,130 @@
+import { Readable, addAbortSignal } from 'node:stream';
+import { ConfigError, StorageError } from '../engine/errors.ts';
+import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
+import { checkKey, checkPrefix } from './keys.ts';
+import { toStorageError } from './retry.ts';
+import type {
+  ObjectInfo,
+  PutOptions,
+  PutResult,
+  Storage,
+  StorageContext,
+  StorageFactory,
+} from './types.ts';
+
+interface MemoryObject {
+  data: Buffer;
+  modified: Date;
+  sha256: string;
+}
+
+/** Named instances live as long as the process, so two opens of `memory:x` share objects. */
+const instances = new Map<string, Map<string, MemoryObject>>();
+
+/** Forget one named instance (or all of them), for test cleanup. */
+export function clearMemoryStorage(name?: string): void {
+  if (name === undefined) instances.clear();
+  else instances.delete(name);
+}
+
+const READ_CHUNK = 64 * 1024;
+
+/**
+ * `memory:<name>`: an in-process store for tests, with the same semantics as the real ones:
+ * an object becomes visible only when its put completed, and it is never mutated in place.
+ */
+export class MemoryStorage implements Storage {
+  readonly displayUrl: string;
+  private readonly objects: Map<string, MemoryObject>;
+
+  constructor(name: string) {
+    this.displayUrl = `memory:${name}`;
+    let objects = instances.get(name);
+    if (!objects) {
+      objects = new Map();
+      instances.set(name, objects);
+    }
+    this.objects = objects;
+  }
+
+  async put(key: string, body: Readable, options?: PutOptions): Promise<PutResult> {
+    checkKey(key, this.displayUrl);
+    const digest = new BodyDigest();
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of chunksOf(body, options?.signal)) {
+        digest.update(chunk);
+        chunks.push(Buffer.from(chunk));
+      }
+    } catch (err) {
+      if (options?.signal?.aborted) {
+        throw new StorageError(`put ${key} to ${this.displayUrl} was aborted`, {
+          cause: options.signal.reason,
+        });
+      }
+      throw toStorageError(err, `put ${key} to ${this.displayUrl} failed`);
+    }
+    const result = digest.result();
+    checkAnnounced(key, this.displayUrl, options, result);
+    this.objects.set(key, {
+      data: Buffer.concat(chunks),
+      modified: new Date(),
+      sha256: result.sha256,
+    });
+    return result;
+  }
+
+  async get(key: string, options?: { signal?: AbortSignal }): Promise<Readable> {
+    checkKey(key, this.displayUrl);
+    const object = this.objects.get(key);
+    if (!object) throw notFound(key, this.displayUrl);
+    const { data } = object;
+    const stream = Readable.from(
+      (function* () {
+        for (let at = 0; at < data.length; at += READ_CHUNK)
+          yield Buffer.from(data.subarray(at, at + READ_CHUNK));
+      })(),
+      { objectMode: false },
+    );
+    return options?.signal ? addAbortSignal(options.signal, stream) : stream;
+  }
+
+  async stat(key: string): Promise<ObjectInfo | undefined> {
+    checkKey(key, this.displayUrl);
+    const object = this.objects.get(key);
+    return object && infoOf(key, object);
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    checkPrefix(prefix, this.displayUrl);
+    return [...this.objects]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, o]) => infoOf(key, o));
+  }
+
+  async delete(key: string): Promise<void> {
+    checkKey(key, this.displayUrl);
+    this.objects.delete(key);
+  }
+}
+
+function infoOf(key: string, o: MemoryObject): ObjectInfo {
+  return { key, size: o.data.length, modified: o.modified, sha256: o.sha256 };
+}
+
+function notFound(key: string, where: string): StorageError {
+  return new StorageError(`${key} not found on ${where}`, { notFound: true });
+}
+
+export const memoryStorage: StorageFactory = {
+  schemes: ['memory'],
+  create(url: string, _ctx: StorageContext): Storage {
+    const name = url.replace(/^memory:(\/\/)?/i, '');
+    if (!name) {
+      throw new ConfigError('destination', `'${url}' names no memory store`, {
+        hint: 'write it as memory:<name>',
+      });
+    }
+    return new MemoryStorage(name);
+  },
+};
