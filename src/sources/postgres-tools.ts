@@ -1,0 +1,252 @@
+/**
+ * Finding PostgreSQL client programs (pg_dump, pg_dumpall, pg_restore, psql) of the right major
+ * version, and the dump-format facts that decide which pg_restore can read which dump.
+ *
+ * pg_dump refuses to dump a server newer than itself, and pg_restore cannot read an archive
+ * written by a pg_dump whose archive format is newer than its own. So the dump side picks the
+ * oldest client at least as new as the server (its dumps stay readable by the most
+ * pg_restores), the restore side the newest client there is.
+ */
+import { execFile } from 'node:child_process';
+import { access, constants, readdir, realpath } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { ConfigError } from '../engine/errors.ts';
+import type { SourceContext } from './types.ts';
+
+export type PgTool = 'pg_dump' | 'pg_dumpall' | 'pg_restore' | 'psql';
+
+export interface PgClient {
+  tool: PgTool;
+  /** Absolute path of the program. */
+  path: string;
+  /** Folder holding it (its sibling tools are looked for there). */
+  dir: string;
+  /** e.g. '15.20', '18.1', '9.6.24'. */
+  version: string;
+  /** 15, 18; 9.6 for the old two-part majors. */
+  major: number;
+  /** Found in the folder the user named with `pg-bin`. */
+  fromPgBin: boolean;
+}
+
+/** Parse `pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)` → { version, major }. */
+export function parseToolVersion(output: string): { version: string; major: number } | undefined {
+  const m = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?(?:\.(\d+))?([a-z]+\d*)?/.exec(output);
+  if (!m) return undefined;
+  const a = Number(m[1]);
+  const b = m[2] === undefined ? undefined : Number(m[2]);
+  const version = [m[1], m[2], m[3]].filter((x) => x !== undefined).join('.') + (m[4] ?? '');
+  const major = a >= 10 ? a : a + (b ?? 0) / 10;
+  return { version, major };
+}
+
+/** Major version from `server_version_num` (150020 → 15, 90624 → 9.6). */
+export function majorOfVersionNum(num: number): number {
+  return num >= 100000
+    ? Math.floor(num / 10000)
+    : Math.floor(num / 10000) + (Math.floor(num / 100) % 100) / 10;
+}
+
+/** The archive format version (major, minor) pg_dump of a given major writes. */
+export function archiveVersionWrittenBy(major: number): [number, number] {
+  if (major >= 17) return [1, 16];
+  if (major >= 16) return [1, 15];
+  if (major >= 12) return [1, 14];
+  if (major >= 9) return [1, 13];
+  return [1, 12];
+}
+
+/** The newest archive format version pg_restore of a given major reads (its own). */
+export function archiveVersionReadBy(major: number): [number, number] {
+  return archiveVersionWrittenBy(major);
+}
+
+export function compareArchiveVersions(a: [number, number], b: [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+export function formatArchiveVersion(v: [number, number, number?]): string {
+  return `${v[0]}.${v[1]}${v[2] === undefined ? '' : `.${v[2]}`}`;
+}
+
+/**
+ * Read the header of a custom-format dump: 'PGDMP' then the archive version bytes
+ * (major, minor, revision). Undefined when the bytes are not a custom-format dump.
+ */
+export function parseDumpHeader(head: Buffer): [number, number, number] | undefined {
+  if (head.length < 8 || head.subarray(0, 5).toString('latin1') !== 'PGDMP') return undefined;
+  return [head[5]!, head[6]!, head[7]!];
+}
+
+/** Folders where client programs usually live, most specific first (pg-bin, PATH, per-version installs). */
+export async function candidateDirs(
+  env: NodeJS.ProcessEnv,
+  pgBin: string | undefined,
+): Promise<string[]> {
+  const dirs: string[] = [];
+  if (pgBin) dirs.push(pgBin);
+  for (const d of (env.PATH ?? '').split(delimiter)) if (d) dirs.push(d);
+  const versioned: Array<[string, RegExp, (m: string) => string]> = [
+    ['/usr/lib/postgresql', /^\d+(\.\d+)?$/, (v) => `/usr/lib/postgresql/${v}/bin`],
+    ['/usr', /^pgsql-\d+(\.\d+)?$/, (v) => `/usr/${v}/bin`],
+    ['/opt/homebrew/opt', /^postgresql@\d+(\.\d+)?$/, (v) => `/opt/homebrew/opt/${v}/bin`],
+    ['/usr/local/opt', /^postgresql@\d+(\.\d+)?$/, (v) => `/usr/local/opt/${v}/bin`],
+  ];
+  for (const [parent, pattern, bin] of versioned) {
+    const names = await readdir(parent).catch(() => [] as string[]);
+    for (const n of names.filter((x) => pattern.test(x)).sort()) dirs.push(bin(n));
+  }
+  return dirs;
+}
+
+function versionOf(path: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(path, ['--version'], { env, timeout: 15_000 }, (err, stdout) =>
+      resolve(err ? undefined : stdout),
+    );
+  });
+}
+
+/** Every distinct program named `tool` in the candidate folders, with its version. */
+export async function findClients(
+  tool: PgTool,
+  env: NodeJS.ProcessEnv,
+  pgBin?: string,
+): Promise<PgClient[]> {
+  const found: PgClient[] = [];
+  const seen = new Set<string>();
+  for (const dir of await candidateDirs(env, pgBin)) {
+    const path = join(dir, tool);
+    try {
+      await access(path, constants.X_OK);
+    } catch {
+      continue;
+    }
+    let real = path;
+    try {
+      real = await realpath(path);
+    } catch {
+      // keep the path as given
+    }
+    const out = await versionOf(path, env);
+    const parsed = out ? parseToolVersion(out) : undefined;
+    if (!parsed) continue;
+    // Debian's /usr/bin wrappers and the versioned folders can resolve to the same program.
+    const key = `${real}|${parsed.version}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    found.push({ tool, path, dir, ...parsed, fromPgBin: pgBin !== undefined && dir === pgBin });
+  }
+  return found;
+}
+
+/**
+ * The client to dump a server of `serverMajor` with: one from pg-bin when it is new enough,
+ * otherwise the oldest client whose major is at least the server's.
+ */
+export function pickDumpClient(clients: PgClient[], serverMajor: number): PgClient | undefined {
+  const fit = clients.filter((c) => c.major >= serverMajor);
+  const own = fit.find((c) => c.fromPgBin);
+  if (own) return own;
+  return [...fit].sort((a, b) => a.major - b.major)[0];
+}
+
+/** The client to read a dump of archive version `archive` with: pg-bin when it can, else the newest that can. */
+export function pickRestoreClient(
+  clients: PgClient[],
+  archive: [number, number],
+): PgClient | undefined {
+  const fit = clients.filter(
+    (c) => compareArchiveVersions(archiveVersionReadBy(c.major), archive) >= 0,
+  );
+  const own = fit.find((c) => c.fromPgBin);
+  if (own) return own;
+  return [...fit].sort((a, b) => b.major - a.major)[0];
+}
+
+function listClients(clients: PgClient[]): string {
+  return clients.length ? clients.map((c) => `${c.version} (${c.path})`).join(', ') : 'none';
+}
+
+function pgBinOption(ctx: SourceContext): string | undefined {
+  const v = ctx.options['pg-bin'];
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
+/** A program of the same folder as `client` (pg_dumpall beside pg_dump), checked to exist. */
+export async function siblingTool(
+  client: PgClient,
+  tool: PgTool,
+  env: NodeJS.ProcessEnv,
+): Promise<PgClient> {
+  const path = join(client.dir, tool);
+  const out = await versionOf(path, env);
+  const parsed = out ? parseToolVersion(out) : undefined;
+  if (!parsed) {
+    throw new ConfigError('pg-bin', `${tool} was not found beside ${client.path}`, {
+      hint: `install the full PostgreSQL ${client.major} client package, or set pg-bin to a folder holding both`,
+    });
+  }
+  return { ...client, tool, path, ...parsed };
+}
+
+/**
+ * The pg_dump to use for a server of `serverMajor` (`serverVersion` for messages). Looks in
+ * pg-bin, PATH and the per-version install folders; when none is new enough and the face can
+ * install one (ctx.provideTool, on GitHub-hosted runners) asks it; otherwise fails with a
+ * ConfigError naming the server version, the clients found and the fix.
+ */
+export async function resolveDumpClient(
+  serverMajor: number,
+  serverVersion: string,
+  ctx: SourceContext,
+): Promise<PgClient> {
+  const pgBin = pgBinOption(ctx);
+  const clients = await findClients('pg_dump', ctx.env, pgBin);
+  const picked = pickDumpClient(clients, serverMajor);
+  if (picked) return picked;
+  if (ctx.provideTool) {
+    ctx.log.info(
+      `no pg_dump ${serverMajor} or newer found (found: ${listClients(clients)}); installing one`,
+    );
+    const dir = await ctx.provideTool('pg_dump', String(serverMajor));
+    if (dir) {
+      const provided = (await findClients('pg_dump', { ...ctx.env, PATH: '' }, dir)).filter(
+        (c) => c.major >= serverMajor,
+      );
+      if (provided[0]) return provided[0];
+    }
+  }
+  const newer = Math.floor(serverMajor);
+  throw new ConfigError(
+    'pg-bin',
+    `the server runs PostgreSQL ${serverVersion}, but no pg_dump of major ${newer} or newer was found (found: ${listClients(clients)}); pg_dump cannot dump a server newer than itself`,
+    {
+      hint: `install the PostgreSQL ${newer} client (Debian/Ubuntu: postgresql-client-${newer} from apt.postgresql.org; RHEL: postgresql${newer}; macOS: brew install postgresql@${newer}) or set pg-bin to the folder holding pg_dump ${newer} or newer`,
+    },
+  );
+}
+
+/**
+ * The pg_restore (or psql) able to read a dump of archive version `archive`, written by
+ * `dumpedWith` (a pg_dump version, for messages). Fails with a ConfigError reporting versions.
+ */
+export async function resolveRestoreClient(
+  tool: 'pg_restore' | 'psql',
+  archive: [number, number],
+  dumpedWith: string,
+  ctx: SourceContext,
+): Promise<PgClient> {
+  const pgBin = pgBinOption(ctx);
+  const clients = await findClients(tool, ctx.env, pgBin);
+  const picked = pickRestoreClient(clients, archive);
+  if (picked) return picked;
+  const needed = archive[1] >= 16 ? 17 : archive[1] >= 15 ? 16 : archive[1] >= 14 ? 12 : 11;
+  throw new ConfigError(
+    'pg-bin',
+    `the dump was written by pg_dump ${dumpedWith} (archive format ${formatArchiveVersion(archive)}), which no ${tool} found here can read (found: ${listClients(clients)})`,
+    {
+      hint: `install a PostgreSQL ${needed} or newer client, or set pg-bin to the folder holding ${tool} ${needed} or newer`,
+    },
+  );
+}
