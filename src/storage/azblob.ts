@@ -12,6 +12,8 @@ import {
 import { ConfigError, IntegrityError, StorageError } from '../engine/errors.ts';
 import { redactUrl } from '../engine/log.ts';
 import { parseUrl } from '../engine/url.ts';
+import { checkAnnounced, chunksOf } from './body.ts';
+import { checkKey, checkPrefix } from './keys.ts';
 import { classifyNodeError } from './retry.ts';
 import type {
   ObjectInfo,
@@ -70,7 +72,22 @@ export function openAzureBlob(
       tryTimeoutInMs: 5 * 60_000,
     },
   }).getContainerClient(container);
-  return new AzureBlobStorage(displayUrl, container, prefix, once, staging, tuning);
+  return new AzureBlobStorage(
+    displayUrl,
+    container,
+    prefix,
+    once,
+    staging,
+    tuning,
+    credentialName(ctx),
+  );
+}
+
+/** Which variable the credentials came from, so an auth failure can name it. */
+function credentialName(ctx: StorageContext): string {
+  if (envString(ctx, 'AZURE_STORAGE_CONNECTION_STRING')) return 'AZURE_STORAGE_CONNECTION_STRING';
+  if (envString(ctx, 'AZURE_STORAGE_KEY')) return 'AZURE_STORAGE_KEY';
+  return 'AZURE_STORAGE_SAS_TOKEN';
 }
 
 export function parseAzblobUrl(url: string): { container: string; prefix: string } {
@@ -194,6 +211,7 @@ class AzureBlobStorage implements Storage {
   private readonly staging: ContainerClient;
   private readonly blockBytes: number;
   private readonly concurrency: number;
+  private readonly credential: string;
 
   constructor(
     displayUrl: string,
@@ -202,7 +220,9 @@ class AzureBlobStorage implements Storage {
     client: ContainerClient,
     staging: ContainerClient,
     tuning: AzureBlobTuning,
+    credential: string,
   ) {
+    this.credential = credential;
     this.displayUrl = displayUrl;
     this.container = container;
     this.prefix = prefix;
@@ -267,9 +287,7 @@ class AzureBlobStorage implements Storage {
       bodyError ??= err;
     });
     try {
-      signal?.throwIfAborted();
-      for await (const raw of body) {
-        const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
+      for await (const chunk of chunksOf(body, signal)) {
         hash.update(chunk);
         size += chunk.length;
         pending.push(chunk);
@@ -287,11 +305,7 @@ class AzureBlobStorage implements Storage {
       }
       signal?.throwIfAborted();
       const sha256 = hash.digest('hex');
-      if (options.sha256 && options.sha256.toLowerCase() !== sha256) {
-        throw new IntegrityError(
-          `${this.displayUrl}: ${key} received ${size} bytes with sha256 ${sha256}, expected ${options.sha256}; not committed`,
-        );
-      }
+      checkAnnounced(key, this.displayUrl, options, { size, sha256 });
       const metadata = { [SHA256_METADATA]: sha256 };
       if (ids.length === 0) {
         // Small objects (sidecars) go up in one Put Blob, which is atomic too.
@@ -367,6 +381,7 @@ class AzureBlobStorage implements Storage {
   }
 
   async list(prefix: string): Promise<ObjectInfo[]> {
+    checkPrefix(prefix, this.displayUrl);
     const full = this.prefix ? `${this.prefix}/${prefix}` : prefix;
     const out: ObjectInfo[] = [];
     try {
@@ -424,12 +439,16 @@ class AzureBlobStorage implements Storage {
         return new StorageError(`${where}: not found (${detail})`, { cause: err, notFound: true });
       }
       if (status === 403 || status === 401) {
+        const account = this.client.accountName || 'this account';
+        const rejected =
+          code === 'AuthenticationFailed' || code === 'AuthorizationFailure' || status === 401;
         return new StorageError(`${where}: access denied (${detail})`, {
           cause: err,
-          hint:
-            code === 'AuthenticationFailed'
-              ? 'the account key or SAS token was rejected: check AZURE_STORAGE_KEY / AZURE_STORAGE_SAS_TOKEN / AZURE_STORAGE_CONNECTION_STRING belong to this account and have not expired or been rotated'
-              : 'the credentials lack permission: a SAS needs read, write, delete and list (sp=rwdl) on the container; a network rule may also block this runner',
+          hint: rejected
+            ? `Azure did not accept the credentials from ${this.credential}: check it belongs to storage account '${account}' ` +
+              'and has not been rotated or expired (a firewall rule on the account also answers this way)'
+            : `the credentials from ${this.credential} lack permission here: a SAS needs read, add, create, write, ` +
+              'delete and list (sp=racwdl) on the container; a role assignment needs Storage Blob Data Contributor',
         });
       }
       if (TRANSIENT_STATUS.has(status)) {

@@ -2,10 +2,12 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
-import { Client, utils, type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
+import ssh2, { type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
 import { ConfigError, IntegrityError, StorageError } from '../engine/errors.ts';
 import { redactUrl } from '../engine/log.ts';
 import { parseUrl } from '../engine/url.ts';
+import { checkAnnounced, chunksOf } from './body.ts';
+import { checkKey, checkPrefix } from './keys.ts';
 import { classifyNodeError } from './retry.ts';
 import type {
   ObjectInfo,
@@ -15,6 +17,9 @@ import type {
   StorageContext,
   StorageFactory,
 } from './types.ts';
+
+// ssh2 is CommonJS; Node's named-export detection misses `utils`, so take both from the default.
+const { Client, utils } = ssh2;
 
 /** Uploads go to `<name>.lifeboat-tmp-<hex>` beside the final name; listings never show these. */
 const TEMP_MARK = '.lifeboat-tmp-';
@@ -261,7 +266,7 @@ function algorithmsFor(type: string): string[] {
 }
 
 interface Session {
-  client: Client;
+  client: InstanceType<typeof Client>;
   sftp: SFTPWrapper;
   root: string;
 }
@@ -517,13 +522,7 @@ class SftpStorage implements Storage {
   }
 
   private remotePath(root: string, key: string): string {
-    if (
-      !key ||
-      key.startsWith('/') ||
-      key.split('/').some((s) => s === '..' || s === '.' || s === '')
-    ) {
-      throw new StorageError(`${this.displayUrl}: invalid object key '${key}'`);
-    }
+    checkKey(key, this.displayUrl);
     return root === '' ? key : posix.join(root, key);
   }
 
@@ -550,6 +549,7 @@ class SftpStorage implements Storage {
   }
 
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<PutResult> {
+    checkKey(key, this.displayUrl);
     const signal = options.signal;
     let bodyError: unknown;
     body.once('error', (err) => {
@@ -563,7 +563,7 @@ class SftpStorage implements Storage {
       target = this.remotePath(session.root, key);
       await this.mkdirs(session.sftp, posix.dirname(target));
     } catch (err) {
-      body.destroy();
+      // The body is left unread, so withRetry may hand it to another attempt.
       throw this.mapError(err, `upload of ${key}`);
     }
     const { sftp } = session;
@@ -577,8 +577,7 @@ class SftpStorage implements Storage {
       const inFlight = new Set<Promise<void>>();
       let failure: unknown;
       let offset = 0;
-      for await (const raw of body) {
-        const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
+      for await (const chunk of chunksOf(body, signal)) {
         hash.update(chunk);
         size += chunk.length;
         for (let at = 0; at < chunk.length; at += PIECE_BYTES) {
@@ -615,11 +614,7 @@ class SftpStorage implements Storage {
       handle = undefined;
       await call<void>((cb) => sftp.close(h, cb));
       const sha256 = hash.digest('hex');
-      if (options.sha256 && options.sha256.toLowerCase() !== sha256) {
-        throw new IntegrityError(
-          `${this.displayUrl}: ${key} received ${size} bytes with sha256 ${sha256}, expected ${options.sha256}; not stored`,
-        );
-      }
+      checkAnnounced(key, this.displayUrl, options, { size, sha256 });
       await this.renameIntoPlace(sftp, temp, target);
       return { size, sha256 };
     } catch (err) {
@@ -636,28 +631,25 @@ class SftpStorage implements Storage {
 
   /** posix-rename@openssh.com replaces atomically; plain SFTP rename refuses an existing target. */
   private async renameIntoPlace(sftp: SFTPWrapper, temp: string, target: string): Promise<void> {
-    let posixRename = true;
     try {
       await call<void>((cb) => sftp.ext_openssh_rename(temp, target, cb));
       return;
     } catch (err) {
       if (!(err instanceof Error) || !/does not support/.test(err.message)) throw err;
-      posixRename = false;
     }
-    if (!posixRename) {
-      try {
-        await call<void>((cb) => sftp.rename(temp, target, cb));
-      } catch {
-        this.ctx.log.debug(
-          `${this.displayUrl}: server lacks posix-rename; replacing ${target} in two steps`,
-        );
-        await call<void>((cb) => sftp.unlink(target, cb)).catch(() => undefined);
-        await call<void>((cb) => sftp.rename(temp, target, cb));
-      }
+    try {
+      await call<void>((cb) => sftp.rename(temp, target, cb));
+    } catch {
+      this.ctx.log.debug(
+        `${this.displayUrl}: server lacks posix-rename; replacing ${target} in two steps`,
+      );
+      await call<void>((cb) => sftp.unlink(target, cb)).catch(() => undefined);
+      await call<void>((cb) => sftp.rename(temp, target, cb));
     }
   }
 
   async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    checkKey(key, this.displayUrl);
     try {
       options.signal?.throwIfAborted();
       const { sftp, root } = await this.open();
@@ -688,6 +680,7 @@ class SftpStorage implements Storage {
   }
 
   async stat(key: string): Promise<ObjectInfo | undefined> {
+    checkKey(key, this.displayUrl);
     try {
       const { sftp, root } = await this.open();
       const st = await call<Stats>((cb) => sftp.stat(this.remotePath(root, key), cb));
@@ -701,6 +694,7 @@ class SftpStorage implements Storage {
   }
 
   async list(prefix: string): Promise<ObjectInfo[]> {
+    checkPrefix(prefix, this.displayUrl);
     try {
       const { sftp, root } = await this.open();
       const out: ObjectInfo[] = [];
@@ -736,6 +730,7 @@ class SftpStorage implements Storage {
   }
 
   async delete(key: string): Promise<void> {
+    checkKey(key, this.displayUrl);
     try {
       const { sftp, root } = await this.open();
       await call<void>((cb) => sftp.unlink(this.remotePath(root, key), cb));
