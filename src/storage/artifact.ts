@@ -1,0 +1,847 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+// eslint-disable-next-line no-restricted-imports -- the one storage that talks to the Actions artifact service
+import type { DefaultArtifactClient } from '@actions/artifact';
+import { ConfigError, IntegrityError, LifeboatError, StorageError } from '../engine/errors.ts';
+import { formatBytes } from '../engine/log.ts';
+import {
+  fileByteSource,
+  openZipEntry,
+  readZipDirectory,
+  readZipEntry,
+  sha256Checker,
+  type ByteSource,
+  type ZipEntry,
+} from './artifact-zip.ts';
+import { checkKey, checkPrefix } from './keys.ts';
+import type {
+  ObjectInfo,
+  PutOptions,
+  PutResult,
+  Storage,
+  StorageContext,
+  StorageFactory,
+} from './types.ts';
+
+/**
+ * `artifact:[name-prefix]`: backups as GitHub Actions artifacts, one artifact per backup.
+ *
+ * An artifact is immutable once finalized, and one backup is three keys written in order
+ * (archive, .sha256, .manifest.json). So the archive and its checksum are spooled to a temp
+ * directory when they are put, and the manifest's put uploads all three as ONE artifact named
+ * `<name-prefix><set>-<id>` (its members keep their keys as paths inside the zip). Until then
+ * the held keys are visible only to this Storage instance (for the engine's read-back); a run
+ * that never writes the manifest uploads nothing. Any other key is uploaded at once as an
+ * artifact of its own.
+ *
+ * Upload goes through @actions/artifact (the runner's ACTIONS_RUNTIME_TOKEN); listing, reading
+ * and deleting go through the REST API with `github-token`, so backups of earlier runs can be
+ * listed, restored and pruned. Small members are read with range requests from the zip; an
+ * archive is downloaded whole by the client and checked against the zip digest recorded at
+ * upload and against its own .sha256 sidecar.
+ *
+ * The artifact client reads process.env (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL,
+ * GITHUB_API_URL); StorageContext.env must be the same environment.
+ */
+export const artifactStorage: StorageFactory = {
+  schemes: ['artifact'],
+  create(url, ctx) {
+    return new ArtifactStorage(parseArtifactUrl(url), ctx);
+  },
+};
+
+export const PERMISSIONS_BLOCK = [
+  'permissions:',
+  '  actions: write   # read is enough for restore/list',
+  '  contents: read',
+].join('\n');
+
+const PERMISSION_HINT = `give the workflow's token access to artifacts; add to the job (or workflow):\n${PERMISSIONS_BLOCK}`;
+const INVALID_NAME_CHARS = /["':<>|*?\\/\r\n]/;
+const ARCHIVE_SUFFIX = /\.tar(?:\.zst|\.gz)?(?:\.age)?$/;
+const LIST_CONCURRENCY = 8;
+
+export function parseArtifactUrl(url: string): string {
+  const m = /^artifact:(?:\/\/)?(.*)$/i.exec(url.trim());
+  const prefix = decodeURIComponent(m?.[1] ?? '').replace(/\/+$/, '');
+  if (!m || INVALID_NAME_CHARS.test(prefix)) {
+    throw new ConfigError('destination', `'${url}' is not a valid artifact destination`, {
+      hint: 'write artifact: or artifact:<name-prefix>, e.g. artifact:db-backup- (no / \\ : " < > | * ? in the prefix)',
+    });
+  }
+  return prefix;
+}
+
+/** How a key maps onto artifacts: its group stem, and whether it waits for the group's manifest. */
+export function keyGroup(key: string): { stem: string; held: boolean } {
+  if (key.endsWith('.manifest.json'))
+    return { stem: key.slice(0, -'.manifest.json'.length), held: false };
+  if (key.endsWith('.sha256')) return { stem: key.slice(0, -'.sha256'.length), held: true };
+  const m = ARCHIVE_SUFFIX.exec(key);
+  if (m && m.index > 0) return { stem: key.slice(0, m.index), held: true };
+  return { stem: key, held: false };
+}
+
+export function artifactNameFor(namePrefix: string, key: string): string {
+  return namePrefix + keyGroup(key).stem.replaceAll('/', '-');
+}
+
+function isArchiveKey(key: string): boolean {
+  return ARCHIVE_SUFFIX.test(key) && keyGroup(key).held;
+}
+
+interface HeldMember {
+  key: string;
+  path: string;
+  size: number;
+  sha256: string;
+  modified: Date;
+}
+
+interface HeldGroup {
+  name: string;
+  root: string;
+  members: Map<string, HeldMember>;
+}
+
+/** An artifact as the REST API lists it. */
+export interface RemoteArtifact {
+  id: number;
+  name: string;
+  size: number;
+  createdAt: Date;
+  expiresAt: Date | undefined;
+  digest: string | undefined;
+  runId: number | undefined;
+}
+
+interface RestArtifact {
+  id: number;
+  name: string;
+  size_in_bytes: number;
+  expired: boolean;
+  created_at?: string | null;
+  expires_at?: string | null;
+  digest?: string | null;
+  workflow_run?: { id?: number | null } | null;
+}
+
+class ArtifactStorage implements Storage {
+  readonly displayUrl: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly token: string | undefined;
+  private readonly repository: { owner: string; repo: string } | undefined;
+  private readonly apiUrl: string;
+  private readonly retentionDays: number | undefined;
+  private readonly held = new Map<string, HeldGroup>();
+  private readonly directories = new Map<number, Promise<ZipEntry[]>>();
+  private spool: Promise<string> | undefined;
+  private client: Promise<DefaultArtifactClient> | undefined;
+
+  private readonly namePrefix: string;
+  private readonly ctx: StorageContext;
+
+  constructor(namePrefix: string, ctx: StorageContext) {
+    this.namePrefix = namePrefix;
+    this.ctx = ctx;
+    this.displayUrl = `artifact:${namePrefix}`;
+    this.env = ctx.env;
+    this.ctx.redactor.add(this.env['ACTIONS_RUNTIME_TOKEN']);
+    const tokenOption = ctx.options['github-token'];
+    this.token =
+      (typeof tokenOption === 'string' && tokenOption.trim()) ||
+      this.env['GITHUB_TOKEN']?.trim() ||
+      undefined;
+    this.ctx.redactor.add(this.token);
+    this.apiUrl = (this.env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '');
+    this.repository = parseRepository(
+      ctx.options['artifact-repository'],
+      this.env['GITHUB_REPOSITORY'],
+    );
+    this.retentionDays = parseRetentionDays(ctx.options['retention-days']);
+    if (!this.inActions() && !this.token) {
+      throw new ConfigError(
+        'destination',
+        'artifact: needs GitHub Actions: ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set',
+        {
+          hint:
+            'run Lifeboat as an action step (uses: <owner>/lifeboat@v1; a `run:` step does not receive the runtime token); ' +
+            'outside Actions only list/restore work, with github-token and artifact-repository set',
+        },
+      );
+    }
+  }
+
+  private inActions(): boolean {
+    return Boolean(this.env['ACTIONS_RUNTIME_TOKEN'] && this.env['ACTIONS_RESULTS_URL']);
+  }
+
+  async put(key: string, body: Readable, options: PutOptions = {}): Promise<PutResult> {
+    checkKey(key, this.displayUrl);
+    const name = this.nameFor(key);
+    const { held } = keyGroup(key);
+    if (!held && !this.inActions()) {
+      throw new ConfigError(
+        'destination',
+        `cannot upload ${key}: artifacts can only be created inside GitHub Actions`,
+        {
+          hint: 'ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are missing; run Lifeboat as an action step (uses: …), not from a `run:` script',
+        },
+      );
+    }
+    let group = this.held.get(name);
+    if (!group) {
+      const root = await mkdtemp(join(await this.spoolDir(), 'group-'));
+      group = { name, root, members: new Map() };
+      this.held.set(name, group);
+    }
+    const member = await this.spoolMember(group, key, body, options);
+    if (held) return { size: member.size, sha256: member.sha256 };
+    try {
+      options.signal?.throwIfAborted();
+      await this.upload(group);
+    } catch (err) {
+      group.members.delete(key);
+      await rm(member.path, { force: true });
+      throw err;
+    }
+    this.held.delete(name);
+    await rm(group.root, { recursive: true, force: true });
+    return { size: member.size, sha256: member.sha256 };
+  }
+
+  async get(key: string): Promise<Readable> {
+    checkKey(key, this.displayUrl);
+    const held = this.held.get(this.nameFor(key))?.members.get(key);
+    if (held) return createReadStream(held.path);
+    const found = await this.findMember(key);
+    if (!found)
+      throw new StorageError(`${key} not found in ${this.displayUrl}`, { notFound: true });
+    if (isArchiveKey(key)) return this.downloadArchive(found.artifact, key);
+    const src = await this.remoteSource(found.artifact);
+    return openZipEntry(src, found.entry, `artifact ${found.artifact.name}`);
+  }
+
+  async stat(key: string): Promise<ObjectInfo | undefined> {
+    checkKey(key, this.displayUrl);
+    const held = this.held.get(this.nameFor(key))?.members.get(key);
+    if (held) return { key, size: held.size, modified: held.modified, sha256: held.sha256 };
+    const found = await this.findMember(key);
+    return found ? { key, size: found.entry.size, modified: found.artifact.createdAt } : undefined;
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    checkPrefix(prefix, this.displayUrl);
+    const out = new Map<string, ObjectInfo>();
+    // Only a key's last segment loses a suffix in its artifact name, so filter by the folder part.
+    const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    const namePrefix = this.namePrefix + folder.replaceAll('/', '-');
+    const artifacts = (await this.listArtifacts()).filter((a) => a.name.startsWith(namePrefix));
+    const directories = await mapLimit(artifacts, LIST_CONCURRENCY, async (a) => {
+      try {
+        return await this.directory(a);
+      } catch (err) {
+        if (err instanceof StorageError && err.notFound) return [];
+        throw err;
+      }
+    });
+    // Newest first, so when a key was written twice the latest artifact wins.
+    for (const [i, a] of artifacts.entries()) {
+      for (const entry of directories[i]!) {
+        if (!entry.name.startsWith(prefix) || out.has(entry.name)) continue;
+        if (!this.ownsKey(a, entry.name)) continue;
+        out.set(entry.name, { key: entry.name, size: entry.size, modified: a.createdAt });
+      }
+    }
+    for (const group of this.held.values()) {
+      for (const m of group.members.values()) {
+        if (m.key.startsWith(prefix))
+          out.set(m.key, { key: m.key, size: m.size, modified: m.modified, sha256: m.sha256 });
+      }
+    }
+    return [...out.values()];
+  }
+
+  async delete(key: string): Promise<void> {
+    checkKey(key, this.displayUrl);
+    const name = this.nameFor(key);
+    const group = this.held.get(name);
+    const held = group?.members.get(key);
+    if (group && held) {
+      group.members.delete(key);
+      await rm(held.path, { force: true });
+      if (!this.token) return;
+    }
+    for (const a of await this.listArtifacts(name)) {
+      let entries: ZipEntry[];
+      try {
+        entries = await this.directory(a);
+      } catch (err) {
+        if (err instanceof StorageError && err.notFound) continue;
+        throw err;
+      }
+      if (!entries.some((e) => e.name === key)) continue;
+      await this.deleteArtifact(a);
+    }
+  }
+
+  async close(): Promise<void> {
+    const pending = [...this.held.values()].flatMap((g) => [...g.members.keys()]);
+    if (pending.length > 0) {
+      this.ctx.log.debug(
+        `artifact: discarding ${pending.length} key(s) never committed by a manifest: ${pending.join(', ')}`,
+      );
+    }
+    this.held.clear();
+    if (this.spool) await rm(await this.spool, { recursive: true, force: true });
+    this.spool = undefined;
+  }
+
+  private nameFor(key: string): string {
+    const name = artifactNameFor(this.namePrefix, key);
+    if (INVALID_NAME_CHARS.test(name.replace(/\//g, ''))) {
+      throw new StorageError(
+        `${key} cannot be stored as a GitHub artifact: artifact names cannot contain " : < > | * ? \\`,
+      );
+    }
+    return name;
+  }
+
+  /** A member belongs to an artifact only when its key maps to that artifact's name. */
+  private ownsKey(a: RemoteArtifact, key: string): boolean {
+    try {
+      return this.nameFor(checkKey(key, this.displayUrl)) === a.name;
+    } catch {
+      return false;
+    }
+  }
+
+  private spoolDir(): Promise<string> {
+    this.spool ??= mkdtemp(join(tmpdir(), 'lifeboat-artifact-'));
+    return this.spool;
+  }
+
+  private async spoolMember(
+    group: HeldGroup,
+    key: string,
+    body: Readable,
+    options: PutOptions,
+  ): Promise<HeldMember> {
+    const path = join(group.root, ...key.split('/'));
+    // Written aside and renamed, so a failed overwrite of a held key keeps the previous bytes.
+    const partial = `${path}.partial-${randomUUID()}`;
+    await mkdir(dirname(path), { recursive: true });
+    const hash = createHash('sha256');
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(
+        body,
+        counter,
+        createWriteStream(partial),
+        options.signal ? { signal: options.signal } : {},
+      );
+    } catch (err) {
+      await rm(partial, { force: true });
+      if (err instanceof LifeboatError || (err as Error).name === 'AbortError') throw err;
+      throw new StorageError(`could not spool ${key} for upload: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    const sha256 = hash.digest('hex');
+    if (
+      (options.sha256 && options.sha256 !== sha256) ||
+      (options.size !== undefined && options.size !== size)
+    ) {
+      await rm(partial, { force: true });
+      throw new IntegrityError(
+        `${key}: received ${size} bytes with sha256 ${sha256}, expected ${options.size ?? '?'} bytes with ${options.sha256 ?? 'any sha256'}`,
+      );
+    }
+    await rename(partial, path);
+    const member = { key, path, size, sha256, modified: new Date() };
+    group.members.set(key, member);
+    return member;
+  }
+
+  private async artifactClient(): Promise<DefaultArtifactClient> {
+    this.client ??= import('@actions/artifact').then((m) => new m.DefaultArtifactClient());
+    return this.client;
+  }
+
+  private async upload(group: HeldGroup): Promise<void> {
+    const members = [...group.members.values()];
+    await verifySidecar(members);
+    this.warnAboutRetention();
+    const client = await this.artifactClient();
+    const files = members.map((m) => m.path);
+    const total = members.reduce((n, m) => n + m.size, 0);
+    this.ctx.log.info(
+      `Uploading artifact ${group.name} (${members.length} file(s), ${formatBytes(total)})…`,
+    );
+    const options = {
+      // The archive is compressed already; storing it saves a second compression pass.
+      compressionLevel: 0,
+      ...(this.retentionDays ? { retentionDays: this.retentionDays } : {}),
+    };
+    let result: { id?: number; size?: number; digest?: string };
+    try {
+      result = await client.uploadArtifact(group.name, files, group.root, options);
+    } catch (err) {
+      if (!/\(409\)/.test(String((err as Error)?.message)))
+        throw toStorageError(err, `uploading ${group.name}`);
+      // A failed attempt earlier in this run left an artifact of that name; replace it.
+      this.ctx.log.warn(`artifact ${group.name} already exists in this run; replacing it`);
+      try {
+        await client.deleteArtifact(group.name);
+        result = await client.uploadArtifact(group.name, files, group.root, options);
+      } catch (again) {
+        throw toStorageError(again, `uploading ${group.name}`);
+      }
+    }
+    if (!result.id || !result.digest) {
+      throw new StorageError(
+        `uploading ${group.name}: the artifact service returned no id or digest`,
+      );
+    }
+    await this.confirmUpload(
+      client,
+      group.name,
+      result as { id: number; size?: number; digest: string },
+    );
+    this.ctx.log.info(
+      `Stored artifact ${group.name} (id ${result.id}, zip sha256 ${result.digest})`,
+    );
+    if (this.token && this.repository) await this.afterUpload(group, result.id);
+  }
+
+  /** The digest the client computed while streaming must be what the service recorded at finalize. */
+  private async confirmUpload(
+    client: DefaultArtifactClient,
+    name: string,
+    result: { id: number; size?: number; digest: string },
+  ): Promise<void> {
+    let recorded: { id: number; size: number; digest?: string };
+    try {
+      recorded = (await client.getArtifact(name)).artifact;
+    } catch (err) {
+      throw toStorageError(err, `confirming ${name}`);
+    }
+    const digest = recorded.digest?.replace(/^sha256:/, '');
+    if (
+      recorded.id !== result.id ||
+      digest !== result.digest ||
+      (result.size !== undefined && recorded.size !== result.size)
+    ) {
+      try {
+        await client.deleteArtifact(name);
+      } catch {
+        // Reported below; a half-confirmed artifact without a usable digest is refused on read anyway.
+      }
+      throw new IntegrityError(
+        `artifact ${name}: uploaded ${result.size} bytes with sha256 ${result.digest}, but the service recorded ` +
+          `${recorded.size} bytes with ${recorded.digest ?? 'no digest'} (artifact ${recorded.id})`,
+      );
+    }
+  }
+
+  /** Older artifacts holding the same keys are superseded; and tell when retention was capped. */
+  private async afterUpload(group: HeldGroup, id: number): Promise<void> {
+    const keys = new Set(group.members.keys());
+    try {
+      for (const a of await this.listArtifacts(group.name)) {
+        if (a.id === id) {
+          this.checkExpiry(a);
+          continue;
+        }
+        const entries = await this.directory(a).catch(() => [] as ZipEntry[]);
+        if (entries.some((e) => keys.has(e.name))) await this.deleteArtifact(a);
+      }
+    } catch (err) {
+      this.ctx.log.warn(
+        `artifact ${group.name}: could not check older copies: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  private warnAboutRetention(): void {
+    const cap = Number.parseInt(this.env['GITHUB_RETENTION_DAYS'] ?? '', 10);
+    if (this.retentionDays && Number.isFinite(cap) && this.retentionDays > cap) {
+      this.ctx.log.warn(
+        `retention-days ${this.retentionDays} is more than this repository allows for artifacts; GitHub keeps them ${cap} days`,
+      );
+    }
+  }
+
+  private checkExpiry(a: RemoteArtifact): void {
+    if (!this.retentionDays || !a.expiresAt) return;
+    const days = (a.expiresAt.getTime() - a.createdAt.getTime()) / 86_400_000;
+    if (days < this.retentionDays - 1) {
+      this.ctx.log.warn(
+        `artifact ${a.name} expires ${a.expiresAt.toISOString()} (${Math.round(days)} days), not after the ${this.retentionDays} retention-days asked for: the repository's artifact retention setting caps it`,
+      );
+    }
+  }
+
+  private async downloadArchive(a: RemoteArtifact, key: string): Promise<Readable> {
+    const { owner, repo } = this.requireReadAccess();
+    const client = await this.artifactClient();
+    const dir = await mkdtemp(join(await this.spoolDir(), 'download-'));
+    const cleanup = () => rm(dir, { recursive: true, force: true });
+    try {
+      if (!a.digest)
+        this.ctx.log.warn(`artifact ${a.name} has no recorded digest; checking its members only`);
+      let mismatch: boolean | undefined;
+      try {
+        const res = await client.downloadArtifact(a.id, {
+          path: dir,
+          skipDecompress: true,
+          ...(a.digest ? { expectedHash: a.digest } : {}),
+          findBy: {
+            token: this.token!,
+            repositoryOwner: owner,
+            repositoryName: repo,
+            workflowRunId: a.runId ?? 0,
+          },
+        });
+        mismatch = res.digestMismatch;
+      } catch (err) {
+        throw toStorageError(err, `downloading artifact ${a.name}`);
+      }
+      if (mismatch) {
+        throw new IntegrityError(
+          `artifact ${a.name} (id ${a.id}) does not match the digest recorded when it was uploaded (${a.digest}): it is damaged`,
+        );
+      }
+      const files = await readdir(dir);
+      if (files.length !== 1)
+        throw new StorageError(
+          `downloading artifact ${a.name}: expected one zip, got ${files.length} files`,
+        );
+      const src = await fileByteSource(join(dir, files[0]!));
+      const label = `artifact ${a.name}`;
+      const entries = await readZipDirectory(src, label);
+      const entry = entries.find((e) => e.name === key);
+      if (!entry) throw new StorageError(`${key} not found in ${label}`, { notFound: true });
+      const sidecar = entries.find((e) => e.name === `${keyGroup(key).stem}.sha256`);
+      const expected = sidecar
+        ? /^([0-9a-f]{64})\s/i.exec((await readZipEntry(src, sidecar, label)).toString('utf8'))?.[1]
+        : undefined;
+      const stream = await openZipEntry(src, entry, label);
+      const out = expected
+        ? stream.pipe(sha256Checker(expected.toLowerCase(), `${label}: ${key}`))
+        : stream;
+      if (expected) stream.on('error', (err) => out.destroy(err));
+      out.on('close', () => void src.close().finally(cleanup));
+      return out;
+    } catch (err) {
+      await cleanup();
+      throw err;
+    }
+  }
+
+  private async findMember(
+    key: string,
+  ): Promise<{ artifact: RemoteArtifact; entry: ZipEntry } | undefined> {
+    for (const a of await this.listArtifacts(this.nameFor(key))) {
+      let entries: ZipEntry[];
+      try {
+        entries = await this.directory(a);
+      } catch (err) {
+        if (err instanceof StorageError && err.notFound) continue;
+        throw err;
+      }
+      const entry = entries.find((e) => e.name === key);
+      if (entry) return { artifact: a, entry };
+    }
+    return undefined;
+  }
+
+  /** Artifacts are immutable, so a directory read once stays true for this instance's life. */
+  private directory(a: RemoteArtifact): Promise<ZipEntry[]> {
+    let d = this.directories.get(a.id);
+    if (!d) {
+      d = this.remoteSource(a).then((src) => readZipDirectory(src, `artifact ${a.name}`));
+      d.catch(() => this.directories.delete(a.id));
+      this.directories.set(a.id, d);
+    }
+    return d;
+  }
+
+  /** Live (not expired) artifacts of the repository, newest first; `name` filters exactly. */
+  async listArtifacts(name?: string): Promise<RemoteArtifact[]> {
+    const { owner, repo } = this.requireReadAccess();
+    const out: RemoteArtifact[] = [];
+    const now = Date.now();
+    for (let page = 1; ; page++) {
+      const q = new URLSearchParams({ per_page: '100', page: String(page) });
+      if (name !== undefined) q.set('name', name);
+      const res = await this.rest(
+        'GET',
+        `/repos/${owner}/${repo}/actions/artifacts?${q}`,
+        'listing artifacts',
+      );
+      const body = (await res.json()) as { total_count: number; artifacts: RestArtifact[] };
+      for (const a of body.artifacts) {
+        const expiresAt = a.expires_at ? new Date(a.expires_at) : undefined;
+        // Expired artifacts are gone for good (their content is deleted); never an error.
+        if (a.expired || (expiresAt && expiresAt.getTime() <= now)) continue;
+        out.push({
+          id: a.id,
+          name: a.name,
+          size: a.size_in_bytes,
+          createdAt: a.created_at ? new Date(a.created_at) : new Date(0),
+          expiresAt,
+          digest: a.digest ?? undefined,
+          runId: a.workflow_run?.id ?? undefined,
+        });
+      }
+      if (body.artifacts.length < 100 || page * 100 >= body.total_count) break;
+    }
+    return out.sort((x, y) => y.id - x.id);
+  }
+
+  private async deleteArtifact(a: RemoteArtifact): Promise<void> {
+    const { owner, repo } = this.requireReadAccess();
+    try {
+      await this.rest(
+        'DELETE',
+        `/repos/${owner}/${repo}/actions/artifacts/${a.id}`,
+        `deleting artifact ${a.name}`,
+      );
+    } catch (err) {
+      if (!(err instanceof StorageError && err.notFound)) throw err;
+    }
+    this.directories.delete(a.id);
+    this.ctx.log.debug(`deleted artifact ${a.name} (id ${a.id})`);
+  }
+
+  /** Range reads of the artifact's zip through the signed URL the REST API redirects to. */
+  private async remoteSource(a: RemoteArtifact): Promise<ByteSource> {
+    const { owner, repo } = this.requireReadAccess();
+    const res = await this.rest(
+      'GET',
+      `/repos/${owner}/${repo}/actions/artifacts/${a.id}/zip`,
+      `locating artifact ${a.name}`,
+      true,
+    );
+    const location = res.headers.get('location');
+    await res.body?.cancel();
+    if (!location)
+      throw new StorageError(`locating artifact ${a.name}: the API gave no download URL`, {
+        transient: true,
+      });
+    const sig = new URL(location).searchParams.get('sig');
+    if (sig) this.ctx.redactor.add(sig);
+    const label = `artifact ${a.name}`;
+    const fetchRange = async (offset: number, length: number): Promise<Response> => {
+      let r: Response;
+      try {
+        r = await fetch(location, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
+      } catch (err) {
+        throw new StorageError(`reading ${label}: ${(err as Error).message}`, {
+          cause: err,
+          transient: true,
+        });
+      }
+      if (r.status === 404 || r.status === 410) {
+        throw new StorageError(`${label} is gone`, { notFound: true });
+      }
+      if (r.status !== 206 && r.status !== 200) {
+        await r.body?.cancel();
+        throw new StorageError(`reading ${label}: HTTP ${r.status}`, {
+          transient: r.status >= 500 || r.status === 403,
+        });
+      }
+      return r;
+    };
+    let size = a.size;
+    const head = await fetchRange(0, 1);
+    const total = /\/(\d+)$/.exec(head.headers.get('content-range') ?? '')?.[1];
+    await head.body?.cancel();
+    if (total) size = Number(total);
+    return {
+      size,
+      async read(offset, length) {
+        if (length === 0) return Buffer.alloc(0);
+        const r = await fetchRange(offset, length);
+        const buf = Buffer.from(await r.arrayBuffer());
+        return r.status === 200 ? buf.subarray(offset, offset + length) : buf;
+      },
+      async stream(offset, length) {
+        if (length === 0) return Readable.from([]);
+        const r = await fetchRange(offset, length);
+        if (r.status === 200)
+          throw new StorageError(`reading ${label}: the server ignored the range request`);
+        return Readable.fromWeb(r.body! as import('node:stream/web').ReadableStream);
+      },
+    };
+  }
+
+  private requireReadAccess(): { owner: string; repo: string } {
+    if (!this.token) {
+      throw new ConfigError(
+        'github-token',
+        'listing, restoring or deleting GitHub artifacts needs a token',
+        {
+          hint: `pass github-token: \${{ github.token }} (the action's default) and grant it:\n${PERMISSIONS_BLOCK}`,
+        },
+      );
+    }
+    if (!this.repository) {
+      throw new ConfigError(
+        'artifact-repository',
+        'no repository to read artifacts from (GITHUB_REPOSITORY is not set)',
+        {
+          hint: 'set artifact-repository to owner/repo',
+        },
+      );
+    }
+    return this.repository;
+  }
+
+  private async rest(
+    method: string,
+    path: string,
+    what: string,
+    redirect = false,
+  ): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(this.apiUrl + path, {
+        method,
+        redirect: redirect ? 'manual' : 'follow',
+        headers: {
+          Accept: 'application/vnd.github+json',
+          Authorization: `Bearer ${this.token}`,
+          'X-GitHub-Api-Version': '2022-11-28',
+          'User-Agent': 'lifeboat',
+        },
+      });
+    } catch (err) {
+      throw new StorageError(`${what}: ${(err as Error).message}`, { cause: err, transient: true });
+    }
+    if (res.ok || (redirect && res.status >= 300 && res.status < 400)) return res;
+    const text = await res.text().catch(() => '');
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      // not JSON: keep the text
+    }
+    const detail = `${what}: HTTP ${res.status}${message ? ` ${message}` : ''}`;
+    if (res.status === 404 || res.status === 410)
+      throw new StorageError(detail, { notFound: true });
+    const rateLimited = res.headers.get('x-ratelimit-remaining') === '0' || res.status === 429;
+    if (rateLimited)
+      throw new StorageError(detail, {
+        transient: true,
+        hint: 'GitHub API rate limit; wait and retry',
+      });
+    if (res.status === 401) {
+      throw new StorageError(detail, {
+        hint: 'github-token is invalid or expired; pass github-token: ${{ github.token }}',
+      });
+    }
+    if (res.status === 403) throw new StorageError(detail, { hint: PERMISSION_HINT });
+    throw new StorageError(detail, { transient: res.status >= 500 });
+  }
+}
+
+async function verifySidecar(members: HeldMember[]): Promise<void> {
+  for (const archive of members.filter((m) => isArchiveKey(m.key))) {
+    const sidecar = members.find((m) => m.key === `${keyGroup(archive.key).stem}.sha256`);
+    if (!sidecar) continue;
+    const text = await readFile(sidecar.path, 'utf8');
+    const claimed = /^([0-9a-f]{64})\s/i.exec(text)?.[1]?.toLowerCase();
+    if (claimed !== archive.sha256) {
+      throw new IntegrityError(
+        `${sidecar.key} says ${claimed ?? 'nothing readable'}, but ${archive.key} has sha256 ${archive.sha256}`,
+      );
+    }
+    const now = await stat(archive.path);
+    if (now.size !== archive.size)
+      throw new IntegrityError(`${archive.key} changed on disk while waiting for upload`);
+  }
+}
+
+function toStorageError(err: unknown, what: string): LifeboatError {
+  if (err instanceof LifeboatError) return err;
+  const e = err as Error & { code?: string };
+  const message = String(e?.message ?? err);
+  if (e?.name === 'UsageError') {
+    return new StorageError(`${what}: ${message}`, {
+      cause: err,
+      hint: "the account's artifact storage quota is full: lower retention-days, set keep-* so old backups are pruned, and delete old artifacts",
+    });
+  }
+  if (/Unable to get the ACTIONS_(RUNTIME_TOKEN|RESULTS_URL)/.test(message)) {
+    return new ConfigError('destination', `${what}: ${message}`, {
+      hint: 'run Lifeboat as an action step inside GitHub Actions',
+    });
+  }
+  if (e?.name === 'ArtifactNotFoundError')
+    return new StorageError(`${what}: ${message}`, { cause: err, notFound: true });
+  if (/\((401|403)\)|Resource not accessible by integration/i.test(message)) {
+    return new StorageError(`${what}: ${message}`, { cause: err, hint: PERMISSION_HINT });
+  }
+  const transient =
+    e?.name === 'NetworkError' ||
+    /after \d+ attempts|after \d+ retries|stalled|timed? ?out|ECONNRESET|ETIMEDOUT/i.test(message);
+  return new StorageError(`${what}: ${message}`, { cause: err, transient });
+}
+
+function parseRepository(
+  option: unknown,
+  env: string | undefined,
+): { owner: string; repo: string } | undefined {
+  const fromOption = typeof option === 'string' && option.trim() !== '' ? option.trim() : undefined;
+  const value = fromOption ?? env;
+  if (!value) return undefined;
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value);
+  if (!m) {
+    throw new ConfigError('artifact-repository', `'${value}' is not owner/repo`, {
+      hint: 'write it as owner/repo, e.g. acme/app',
+    });
+  }
+  return { owner: m[1]!, repo: m[2]! };
+}
+
+function parseRetentionDays(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isInteger(n) || n < 1 || n > 400) {
+    throw new ConfigError('retention-days', `'${String(value)}' is not a number of days`, {
+      hint: 'use a whole number from 1 to 90 (up to 400 for private repositories where the organization allows it)',
+    });
+  }
+  return n;
+}
+
+async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
