@@ -325,3 +325,111 @@ describe('artifact: storage', { skip: skipReason }, () => {
     assert.equal(redactor.redact(run.env['ACTIONS_RUNTIME_TOKEN']!), '***');
   });
 });
+
+describe('artifact: through the CLI and the engine', { skip: skipReason }, () => {
+  test('backup in one run; list, verify, restore and prune from later runs', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runCli, jsonOf } = await import('../helpers/cli.ts');
+    const work = await mkdtemp(join(tmpdir(), 'lifeboat-artifact-e2e-'));
+    const prefix = uniquePrefix();
+    const destination = `artifact:${prefix}`;
+    try {
+      // SQLite is the source every machine has (node:sqlite); a blob column makes the archive non-trivial.
+      const { DatabaseSync } = await import('node:sqlite');
+      const dbPath = join(work, 'app.db');
+      const db = new DatabaseSync(dbPath);
+      db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, data BLOB)');
+      const insert = db.prepare('INSERT INTO notes (body, data) VALUES (?, ?)');
+      for (let i = 0; i < 200; i++) insert.run(`note ${i}`, randomBytes(4096));
+      const rowsOf = (path: string) => {
+        const d = new DatabaseSync(path);
+        try {
+          return d.prepare('SELECT id, body, hex(data) AS data FROM notes ORDER BY id').all();
+        } finally {
+          d.close();
+        }
+      };
+      db.close();
+      const original = rowsOf(dbPath);
+      const src = `sqlite:${dbPath}`;
+
+      const backupIn = async (run: SimulatedRun) => {
+        enterRun(run);
+        const b = await runCli(
+          [
+            'backup',
+            '--source',
+            src,
+            '--destination',
+            destination,
+            '--name',
+            'files',
+            '--retention-days',
+            '7',
+            '--json',
+          ],
+          run.env,
+        );
+        assert.equal(b.code, 0, b.stderr);
+        return jsonOf(b).outputs;
+      };
+      const first = await backupIn(service!.newRun());
+      assert.equal(first['verified'], 'true');
+      assert.deepEqual(
+        service!
+          .live()
+          .filter((a) => a.name.startsWith(prefix))
+          .map((a) => a.name),
+        [`${prefix}files-${first['backup-id']}`],
+      );
+
+      const later = enterRun();
+      const l = await runCli(['list', '--destination', destination, '--json'], later.env);
+      assert.equal(l.code, 0, l.stderr);
+      assert.deepEqual(
+        (jsonOf(l)['backups'] as Array<{ id: string }>).map((x) => x.id),
+        [first['backup-id']],
+      );
+      const v = await runCli(
+        ['verify', '--destination', destination, '--name', 'files'],
+        later.env,
+      );
+      assert.equal(v.code, 0, v.stderr);
+      const target = join(work, 'restored.db');
+      const r = await runCli(
+        [
+          'restore',
+          '--destination',
+          destination,
+          '--name',
+          'files',
+          '--target',
+          `sqlite:${target}`,
+        ],
+        later.env,
+      );
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(rowsOf(target), original);
+
+      const second = await backupIn(service!.newRun());
+      const pruneRun = enterRun();
+      const p = await runCli(
+        ['prune', '--destination', destination, '--name', 'files', '--keep-last', '1'],
+        pruneRun.env,
+      );
+      assert.equal(p.code, 0, p.stderr);
+      assert.deepEqual(
+        service!
+          .live()
+          .filter((a) => a.name.startsWith(prefix))
+          .map((a) => a.name),
+        [`${prefix}files-${second['backup-id']}`],
+      );
+    } finally {
+      await rm(work, { recursive: true, force: true });
+      await service!.removeArtifacts(prefix);
+    }
+  });
+});
