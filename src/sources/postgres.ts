@@ -406,18 +406,13 @@ const NOT_EXTENSION_MEMBER = `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.clas
    AND d.objid = c.oid AND d.deptype = 'e')`;
 
 /** SQL conditions (over n = pg_namespace, c = pg_class) selecting what pg_dump selects. */
-function filterSql(f: PgFilters, params: unknown[]): { schemas: string; tables: string } {
+function filterSql(f: PgFilters, which: 'schemas' | 'tables', params: unknown[]): string {
   const add = (v: string): string => {
     params.push(v);
     return `$${params.length}`;
   };
   const schemaMatch = (patterns: string[]): string =>
-    patterns
-      .map((p) => {
-        const r = patternToRegex(p);
-        return `n.nspname ~ ${add(r.name)}`;
-      })
-      .join(' OR ');
+    patterns.map((p) => `n.nspname ~ ${add(patternToRegex(p).name)}`).join(' OR ');
   const tableMatch = (patterns: string[]): string =>
     patterns
       .map((p) => {
@@ -427,16 +422,19 @@ function filterSql(f: PgFilters, params: unknown[]): { schemas: string; tables: 
           : `(c.relname ~ ${add(r.name)} AND pg_catalog.pg_table_is_visible(c.oid))`;
       })
       .join(' OR ');
-  let schemas = USER_SCHEMA;
-  if (f.includeSchemas.length) schemas += ` AND (${schemaMatch(f.includeSchemas)})`;
-  if (f.excludeSchemas.length) schemas += ` AND NOT (${schemaMatch(f.excludeSchemas)})`;
+  const schemas = (): string => {
+    let sql = USER_SCHEMA;
+    if (f.includeSchemas.length) sql += ` AND (${schemaMatch(f.includeSchemas)})`;
+    if (f.excludeSchemas.length) sql += ` AND NOT (${schemaMatch(f.excludeSchemas)})`;
+    return sql;
+  };
+  if (which === 'schemas') return f.includeTables.length ? 'false' : schemas();
   // As pg_dump documents: with --table, --schema and --exclude-schema do not apply to tables.
   let tables = f.includeTables.length
     ? `${USER_SCHEMA} AND (${tableMatch(f.includeTables)})`
-    : schemas;
+    : schemas();
   if (f.excludeTables.length) tables += ` AND NOT (${tableMatch(f.excludeTables)})`;
-  if (f.includeTables.length) schemas = `${schemas} AND false`;
-  return { schemas, tables };
+  return tables;
 }
 
 type RowCounts = 'exact' | 'estimate';
@@ -448,7 +446,7 @@ export async function readInventory(
   rowCounts: RowCounts,
 ): Promise<Inventory> {
   const params: unknown[] = [];
-  const where = filterSql(f, params);
+  const whereTables = filterSql(f, 'tables', params);
   const tables = await client.query<{
     nspname: string;
     relname: string;
@@ -459,7 +457,7 @@ export async function readInventory(
             CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(greatest(p.reltuples, 0)), 0) FROM pg_partition_tree(c.oid) t
                  JOIN pg_class p ON p.oid = t.relid WHERE t.isleaf) ELSE greatest(c.reltuples, 0) END AS reltuples
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND ${NOT_EXTENSION_MEMBER} AND (${where.tables})
+      WHERE c.relkind IN ('r', 'p') AND ${NOT_EXTENSION_MEMBER} AND (${whereTables})
       ORDER BY n.nspname, c.relname`,
     params,
   );
@@ -478,19 +476,19 @@ export async function readInventory(
   }
   const tableSchemas = new Set(tables.rows.map((t) => t.nspname));
   const sp: unknown[] = [];
-  const sw = filterSql(f, sp);
+  const whereSchemas = filterSql(f, 'schemas', sp);
   const schemaRows = await client.query<{ nspname: string }>(
-    `SELECT n.nspname FROM pg_namespace n WHERE (${sw.schemas}) ORDER BY 1`,
+    `SELECT n.nspname FROM pg_namespace n WHERE (${whereSchemas}) ORDER BY 1`,
     sp,
   );
   const schemas = [...new Set([...schemaRows.rows.map((r) => r.nspname), ...tableSchemas])].sort();
   const qp: unknown[] = [];
-  const qw = filterSql(f, qp);
+  const whereSeqs = filterSql(f, 'tables', qp);
   const seqs = await client.query<{ nspname: string; relname: string; last_value: string | null }>(
     `SELECT n.nspname, c.relname,
             CASE WHEN has_sequence_privilege(c.oid, 'SELECT') THEN pg_sequence_last_value(c.oid)::text END AS last_value
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind = 'S' AND ${NOT_EXTENSION_MEMBER} AND (${qw.tables})
+      WHERE c.relkind = 'S' AND ${NOT_EXTENSION_MEMBER} AND (${whereSeqs})
       ORDER BY 1, 2`,
     qp,
   );
@@ -728,7 +726,10 @@ class PgSource implements Source {
     const started = Date.now();
 
     const client = await connect(conn, 'source', ctx);
+    let backendPid: number | undefined;
     try {
+      backendPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!
+        .pid;
       const server = await serverInfo(client);
       ctx.log.info(
         `PostgreSQL ${server.version} at ${conn.host}:${conn.port}, database "${conn.database}"`,
@@ -827,7 +828,6 @@ class PgSource implements Source {
         } catch (err) {
           if (run.child.exitCode === null) run.child.kill('SIGTERM');
           await run.exited;
-          await counting.catch(() => {});
           throw err;
         }
         inventory = await counting;
@@ -842,6 +842,11 @@ class PgSource implements Source {
         `dumped ${inventory.tables?.length ?? 0} tables of "${conn.database}" in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
       return { versions, inventory, details };
+    } catch (err) {
+      // Our session may still be counting rows (or waiting on a lock): end it server-side so
+      // closing the client cannot hang.
+      if (backendPid !== undefined) await terminateBackend(conn, backendPid, ctx);
+      throw err;
     } finally {
       await client.end().catch(() => {});
     }
@@ -890,10 +895,9 @@ class PgSource implements Source {
         'ignore',
         ctx,
       );
-      const [r, inventory] = await Promise.all([
-        run.exited,
-        readInventory(client, filters, rowCounts),
-      ]);
+      const counting = readInventory(client, filters, rowCounts);
+      counting.catch(() => {});
+      const r = await run.exited;
       const files = r.code === 0 ? await filesUnder(out).catch(() => []) : [];
       if (r.code !== 0 || !files.includes('toc.dat')) {
         const tail = run.stderr.lines(ctx);
@@ -915,6 +919,7 @@ class PgSource implements Source {
       for (const f of ['toc.dat', ...files.filter((x) => x !== 'toc.dat')]) {
         await sink.addFile(posix.join(prefix, f), createReadStream(join(out, f)), { mode: 0o600 });
       }
+      const inventory = await counting;
       const v = parseDumpHeader(head);
       details.format = 'directory';
       details.member = prefix;
@@ -924,6 +929,23 @@ class PgSource implements Source {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+}
+
+async function terminateBackend(
+  conn: PgConnection,
+  pid: number,
+  ctx: SourceContext,
+): Promise<void> {
+  try {
+    const c = await connect(conn, 'source', ctx);
+    try {
+      await c.query('SELECT pg_terminate_backend($1)', [pid]);
+    } finally {
+      await c.end().catch(() => {});
+    }
+  } catch {
+    // the server is gone or refuses: nothing left to end
   }
 }
 
