@@ -2,12 +2,15 @@ import { ConfigError } from '../engine/errors.ts';
 import { redactUrl } from '../engine/log.ts';
 import { schemeOf } from '../engine/url.ts';
 import { artifactStorage } from './artifact.ts';
+import { azblobStorage } from './azblob.ts';
 import { fileStorage } from './file.ts';
 import { memoryStorage } from './memory.ts';
+import { s3Storage } from './s3.ts';
+import { sftpStorage } from './sftp.ts';
 import type { Storage, StorageContext, StorageFactory } from './types.ts';
 
 /** Every storage backend. Adding one is one file in src/storage and one line here. */
-export const storageFactories: StorageFactory[] = [fileStorage, memoryStorage, artifactStorage];
+export const storageFactories: StorageFactory[] = [fileStorage, memoryStorage, s3Storage, azblobStorage, sftpStorage, artifactStorage];
 
 export function acceptedStorageSchemes(): string[] {
   return storageFactories.flatMap((f) => f.schemes.map((s) => `${s}:`));

@@ -1,0 +1,558 @@
+import { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  type PutObjectCommandInput,
+  type S3ClientConfig,
+  type ServerSideEncryption,
+  type StorageClass,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ConfigError, IntegrityError, LifeboatError, StorageError } from '../engine/errors.ts';
+import { redactUrl, type Logger } from '../engine/log.ts';
+import { parseUrl } from '../engine/url.ts';
+import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
+import { checkKey, checkPrefix } from './keys.ts';
+import { classifyNodeError } from './retry.ts';
+import type {
+  ObjectInfo,
+  PutOptions,
+  PutResult,
+  Storage,
+  StorageContext,
+  StorageFactory,
+} from './types.ts';
+
+const MiB = 1024 * 1024;
+/** S3's limit on the parts of one multipart upload. */
+const MAX_PARTS = 10_000;
+const SHA256_METADATA = 'lifeboat-sha256';
+const GCS_ENDPOINT = 'https://storage.googleapis.com';
+
+export interface S3Settings {
+  scheme: 's3' | 'gs';
+  bucket: string;
+  /** '' or 'some/prefix/'. */
+  prefix: string;
+  endpoint: string | undefined;
+  region: string;
+  forcePathStyle: boolean;
+  /** Real AWS S3 (no endpoint, or *.amazonaws.com): full checksum support, region redirects. */
+  isAws: boolean;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+  sse: ServerSideEncryption | undefined;
+  sseKmsKeyId: string | undefined;
+  storageClass: StorageClass | undefined;
+  /** Size hint for choosing the part size of uploads (option `expected-size`). */
+  expectedSize: number | undefined;
+  /** URL safe to show: no credentials. */
+  displayUrl: string;
+}
+
+/**
+ * Multipart plan for lib-storage's Upload, which holds about (queueSize + 1) parts in memory.
+ * Unknown size: 32 MiB parts, 2 in flight (~96 MiB of buffers, within the 200 MB RSS budget),
+ * which caps one archive at 10,000 × 32 MiB ≈ 312 GiB. With an expected size the part grows
+ * (25% headroom) so even 5 TiB fits in 10,000 parts, at the cost of memory for huge archives.
+ */
+export function multipartPlan(expectedSize: number | undefined): {
+  partSize: number;
+  queueSize: number;
+} {
+  if (expectedSize === undefined || !Number.isFinite(expectedSize) || expectedSize < 0) {
+    return { partSize: 32 * MiB, queueSize: 2 };
+  }
+  const needed = Math.ceil((expectedSize * 1.25) / MAX_PARTS);
+  const partSize = Math.max(16 * MiB, Math.ceil(needed / MiB) * MiB);
+  return { partSize, queueSize: partSize <= 16 * MiB ? 4 : 2 };
+}
+
+/**
+ * `s3://bucket/prefix` on AWS S3 or any S3-compatible store (MinIO, R2, B2, Spaces), and
+ * `gs://bucket/prefix` on Google Cloud Storage through its S3-compatible XML API (HMAC keys).
+ * Uploads stream through lib-storage's multipart Upload: the object appears only when the
+ * upload completes, and a failed upload is aborted so no parts linger.
+ */
+export class S3Storage implements Storage {
+  readonly displayUrl: string;
+  readonly settings: S3Settings;
+  private readonly client: S3Client;
+  /** Reads use a client without a socket idle timeout: a slow reader may pause the stream. */
+  private readonly readClient: S3Client;
+  private readonly log: Logger;
+  private readonly plan: (size: number | undefined) => { partSize: number; queueSize: number };
+
+  constructor(
+    settings: S3Settings,
+    log: Logger,
+    plan: (size: number | undefined) => { partSize: number; queueSize: number } = multipartPlan,
+  ) {
+    this.settings = settings;
+    this.displayUrl = settings.displayUrl;
+    this.log = log;
+    this.plan = plan;
+    const config: S3ClientConfig = {
+      region: settings.region,
+      forcePathStyle: settings.forcePathStyle,
+      followRegionRedirects: settings.isAws && !settings.endpoint,
+    };
+    if (settings.endpoint) config.endpoint = settings.endpoint;
+    if (settings.credentials) config.credentials = settings.credentials;
+    // Stores other than AWS reject or mangle the SDK's default CRC32 trailers (R2, B2, MinIO
+    // releases, GCS, s3rver): send and check checksums only where an operation requires them.
+    if (!settings.isAws) {
+      config.requestChecksumCalculation = 'WHEN_REQUIRED';
+      config.responseChecksumValidation = 'WHEN_REQUIRED';
+    }
+    this.client = new S3Client({
+      ...config,
+      requestHandler: { connectionTimeout: 15_000, socketTimeout: 120_000 },
+    });
+    this.readClient = new S3Client({ ...config, requestHandler: { connectionTimeout: 15_000 } });
+  }
+
+  async put(key: string, body: Readable, options?: PutOptions): Promise<PutResult> {
+    checkKey(key, this.displayUrl);
+    const signal = options?.signal;
+    if (signal?.aborted) throw this.aborted(key, signal);
+    const digest = new BodyDigest();
+    let bodyError: unknown;
+    const source = Readable.from(
+      (async function* () {
+        try {
+          for await (const chunk of chunksOf(body, signal)) {
+            digest.update(chunk);
+            yield chunk;
+          }
+        } catch (err) {
+          bodyError = err;
+          throw err;
+        }
+      })(),
+      { objectMode: false },
+    );
+    const { partSize, queueSize } = this.plan(options?.size ?? this.settings.expectedSize);
+    const params: PutObjectCommandInput = {
+      Bucket: this.settings.bucket,
+      Key: this.settings.prefix + key,
+      Body: source,
+      ContentType: options?.contentType ?? 'application/octet-stream',
+    };
+    if (options?.sha256) params.Metadata = { [SHA256_METADATA]: options.sha256.toLowerCase() };
+    if (this.settings.sse) params.ServerSideEncryption = this.settings.sse;
+    if (this.settings.sseKmsKeyId) params.SSEKMSKeyId = this.settings.sseKmsKeyId;
+    if (this.settings.storageClass) params.StorageClass = this.settings.storageClass;
+    const upload = new Upload({
+      client: this.client,
+      params,
+      partSize,
+      queueSize,
+      leavePartsOnError: false,
+    });
+    // Aborting the Upload stops new parts and aborts the multipart upload on S3.
+    const onAbort = () => void upload.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await upload.done();
+    } catch (err) {
+      source.destroy();
+      if (signal?.aborted) throw this.aborted(key, signal);
+      if (bodyError !== undefined) {
+        if (err !== bodyError) {
+          // lib-storage reports a failed AbortMultipartUpload instead of the body's error.
+          this.log.warn(
+            `${this.displayUrl}: could not abort the incomplete upload of ${key} (${messageOf(err)}); ` +
+              'it is not listed, and a lifecycle rule "AbortIncompleteMultipartUpload" removes its parts',
+          );
+        }
+        if (bodyError instanceof LifeboatError) throw bodyError;
+        throw new StorageError(
+          `upload of ${key} to ${this.displayUrl} failed: ${messageOf(bodyError)}`,
+          {
+            cause: bodyError,
+          },
+        );
+      }
+      throw this.fail(err, `upload of ${key}`);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    const result = digest.result();
+    try {
+      checkAnnounced(key, this.displayUrl, options, result);
+      // Confirmed by the store: what it holds now has the size we sent.
+      const stored = await this.stat(key);
+      if (!stored || stored.size !== result.size) {
+        throw new IntegrityError(
+          `${key} on ${this.displayUrl}: ${result.size} bytes were uploaded but the store reports ` +
+            `${stored ? `${stored.size} bytes` : 'no object'}`,
+        );
+      }
+    } catch (err) {
+      if (err instanceof IntegrityError) await this.delete(key).catch(() => undefined);
+      throw err;
+    }
+    return result;
+  }
+
+  async get(key: string, options?: { signal?: AbortSignal }): Promise<Readable> {
+    checkKey(key, this.displayUrl);
+    try {
+      const response = await this.readClient.send(
+        new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }),
+        options?.signal ? { abortSignal: options.signal } : {},
+      );
+      const stream = response.Body;
+      if (stream instanceof Readable) return stream;
+      return Readable.from(stream ? [Buffer.from(await stream.transformToByteArray())] : []);
+    } catch (err) {
+      throw this.fail(err, `get ${key}`);
+    }
+  }
+
+  async stat(key: string): Promise<ObjectInfo | undefined> {
+    checkKey(key, this.displayUrl);
+    try {
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }),
+      );
+      const info: ObjectInfo = {
+        key,
+        size: head.ContentLength ?? 0,
+        modified: head.LastModified ?? new Date(0),
+      };
+      const sha256 = head.Metadata?.[SHA256_METADATA];
+      if (sha256 && /^[0-9a-f]{64}$/.test(sha256)) info.sha256 = sha256;
+      return info;
+    } catch (err) {
+      const failure = this.fail(err, `stat ${key}`);
+      if (failure instanceof StorageError && failure.notFound) return undefined;
+      throw failure;
+    }
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    checkPrefix(prefix, this.displayUrl);
+    const out: ObjectInfo[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.settings.bucket,
+            Prefix: this.settings.prefix + prefix,
+            ContinuationToken: token,
+          }),
+        );
+        for (const o of page.Contents ?? []) {
+          if (!o.Key || !o.Key.startsWith(this.settings.prefix)) continue;
+          const key = o.Key.slice(this.settings.prefix.length);
+          // Folder markers made by consoles are not objects.
+          if (key === '' || key.endsWith('/')) continue;
+          out.push({ key, size: o.Size ?? 0, modified: o.LastModified ?? new Date(0) });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } catch (err) {
+      throw this.fail(err, `list ${prefix || '(all)'}`);
+    }
+    return out;
+  }
+
+  async delete(key: string): Promise<void> {
+    checkKey(key, this.displayUrl);
+    try {
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }),
+      );
+    } catch (err) {
+      const failure = this.fail(err, `delete ${key}`);
+      // GCS answers 404 for a missing key where S3 answers 204.
+      if (failure instanceof StorageError && failure.notFound) return;
+      throw failure;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+    this.readClient.destroy();
+  }
+
+  private aborted(key: string, signal: AbortSignal): StorageError {
+    return new StorageError(`upload of ${key} to ${this.displayUrl} was aborted`, {
+      cause: signal.reason,
+    });
+  }
+
+  /** SDK error → StorageError with a hint a person can act on. */
+  private fail(err: unknown, doing: string): LifeboatError {
+    if (err instanceof LifeboatError) return err;
+    const e = (err ?? {}) as {
+      name?: string;
+      Code?: string;
+      message?: string;
+      $metadata?: { httpStatusCode?: number };
+    };
+    const code = e.Code ?? e.name ?? 'Error';
+    const status = e.$metadata?.httpStatusCode;
+    const text =
+      e.message && e.message !== 'UnknownError'
+        ? e.message
+        : (status && httpReason(status)) || code;
+    const message = `${doing} on ${this.displayUrl} failed: ${code}${status ? ` (HTTP ${status})` : ''}: ${text}`;
+    const { bucket } = this.settings;
+    const where = this.settings.endpoint ?? `AWS region ${this.settings.region}`;
+    if (code === 'NoSuchBucket') {
+      return new StorageError(message, {
+        cause: err,
+        hint: `bucket '${bucket}' does not exist at ${where}: create it, or check the bucket name, s3-endpoint and s3-region`,
+      });
+    }
+    if (CREDENTIAL_CODES.has(code) || status === 401 || status === 403) {
+      return new StorageError(message, { cause: err, hint: credentialsHint(this.settings) });
+    }
+    if (code === 'CredentialsProviderError') {
+      return new StorageError(
+        `${doing} on ${this.displayUrl} failed: no credentials found (${text})`,
+        {
+          cause: err,
+          hint: credentialsHint(this.settings),
+        },
+      );
+    }
+    if (code === 'PermanentRedirect' || code === 'AuthorizationHeaderMalformed' || status === 301) {
+      return new StorageError(message, {
+        cause: err,
+        hint: `bucket '${bucket}' lives in another region: set s3-region (or ?region=) to the bucket's region`,
+      });
+    }
+    if (/Exceeded \d+ parts/.test(text)) {
+      return new StorageError(message, {
+        cause: err,
+        hint: 'the archive outgrew 10,000 upload parts: set the expected-size option so larger parts are used',
+      });
+    }
+    if (code === 'NoSuchKey' || code === 'NotFound' || status === 404) {
+      return new StorageError(message, { cause: err, notFound: true });
+    }
+    return new StorageError(message, { cause: err, ...classifyNodeError(err) });
+  }
+}
+
+const CREDENTIAL_CODES = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'AccessDenied',
+  'Forbidden',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'InvalidClientTokenId',
+  'AllAccessDisabled',
+  'AccountProblem',
+]);
+
+function credentialsHint(s: S3Settings): string {
+  const vars =
+    s.scheme === 'gs'
+      ? 'GOOGLE_HMAC_ACCESS_KEY_ID / GOOGLE_HMAC_SECRET (HMAC keys of a service account)'
+      : 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or a role via aws-actions/configure-aws-credentials)';
+  return `check the credentials in ${vars}, that they may read and write bucket '${s.bucket}', and that this machine's clock is right`;
+}
+
+function httpReason(status: number): string | undefined {
+  return (
+    {
+      301: 'Moved Permanently',
+      400: 'Bad Request',
+      403: 'Forbidden',
+      404: 'Not Found',
+      500: 'Internal Server Error',
+      503: 'Service Unavailable',
+    } as Record<number, string>
+  )[status];
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+const QUERY_KEYS = new Set(['endpoint', 'region', 'path-style']);
+
+/** Reads the URL, then the options, then the environment. The URL's query wins: it is per destination. */
+export function s3Settings(url: string, ctx: StorageContext): S3Settings {
+  const u = parseUrl('destination', url);
+  const scheme = u.protocol.replace(/:$/, '').toLowerCase();
+  if (scheme !== 's3' && scheme !== 'gs') {
+    throw new ConfigError('destination', `'${redactUrl(url)}' is not an s3:// or gs:// URL`);
+  }
+  const bucket = decodeURIComponent(u.hostname);
+  if (!bucket) {
+    throw new ConfigError('destination', `'${redactUrl(url)}' names no bucket`, {
+      hint: `write it as ${scheme}://bucket/optional/prefix`,
+    });
+  }
+  for (const k of u.searchParams.keys()) {
+    if (!QUERY_KEYS.has(k)) {
+      throw new ConfigError(
+        'destination',
+        `unknown query parameter '${k}' in '${redactUrl(url)}'`,
+        {
+          hint: 'accepted: ?endpoint=…&region=…&path-style=true',
+        },
+      );
+    }
+  }
+  const path = decodeURIComponent(u.pathname).replace(/^\/+/, '');
+  const prefix = path === '' || path.endsWith('/') ? path : `${path}/`;
+  if (prefix) {
+    try {
+      checkPrefix(prefix, url);
+    } catch (err) {
+      throw new ConfigError('destination', `bad prefix '${path}' in '${redactUrl(url)}'`, {
+        cause: err,
+        hint: "use a plain path like s3://bucket/backups/prod (no '.' or '..' segments, no '//')",
+      });
+    }
+  }
+
+  const option = (name: string): unknown => ctx.options[name];
+  const str = (v: unknown): string | undefined =>
+    typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  const env = ctx.env;
+
+  let endpoint = str(u.searchParams.get('endpoint')) ?? str(option('s3-endpoint'));
+  if (!endpoint && scheme === 'gs') endpoint = GCS_ENDPOINT;
+  if (endpoint) {
+    if (!/^https?:\/\//i.test(endpoint)) endpoint = `https://${endpoint}`;
+    try {
+      new URL(endpoint);
+    } catch {
+      throw new ConfigError('s3-endpoint', `'${endpoint}' is not a URL`, {
+        hint: 'e.g. https://minio.example.com:9000',
+      });
+    }
+    endpoint = endpoint.replace(/\/+$/, '');
+  }
+  const endpointHost = endpoint ? new URL(endpoint).hostname : undefined;
+  const isAws = !endpointHost || /(^|\.)amazonaws\.com(\.cn)?$/i.test(endpointHost);
+
+  const region =
+    str(u.searchParams.get('region')) ??
+    str(option('s3-region')) ??
+    (scheme === 'gs' ? 'auto' : undefined) ??
+    str(env['AWS_REGION']) ??
+    str(env['AWS_DEFAULT_REGION']) ??
+    'us-east-1';
+
+  const pathStyleValue = u.searchParams.get('path-style') ?? option('s3-force-path-style');
+  let forcePathStyle: boolean;
+  if (pathStyleValue === undefined || pathStyleValue === null || pathStyleValue === '') {
+    // Virtual-host addressing cannot work with an IP address or localhost.
+    forcePathStyle =
+      scheme === 'gs' ||
+      (!!endpointHost && (/^[\d.]+$|^\[|:/.test(endpointHost) || endpointHost === 'localhost'));
+  } else if (pathStyleValue === true || /^(true|1|yes)$/i.test(String(pathStyleValue))) {
+    forcePathStyle = true;
+  } else if (pathStyleValue === false || /^(false|0|no)$/i.test(String(pathStyleValue))) {
+    forcePathStyle = false;
+  } else {
+    throw new ConfigError(
+      's3-force-path-style',
+      `'${String(pathStyleValue)}' is not true or false`,
+    );
+  }
+
+  let credentials: S3Settings['credentials'];
+  if (u.username) {
+    if (!u.password) {
+      throw new ConfigError('destination', `'${redactUrl(url)}' has an access key but no secret`, {
+        hint: `write ${scheme}://ACCESS_KEY:SECRET@bucket/prefix, or better, use environment variables`,
+      });
+    }
+    credentials = {
+      accessKeyId: decodeURIComponent(u.username),
+      secretAccessKey: decodeURIComponent(u.password),
+    };
+  } else if (
+    scheme === 'gs' &&
+    str(env['GOOGLE_HMAC_ACCESS_KEY_ID']) &&
+    str(env['GOOGLE_HMAC_SECRET'])
+  ) {
+    credentials = {
+      accessKeyId: env['GOOGLE_HMAC_ACCESS_KEY_ID']!,
+      secretAccessKey: env['GOOGLE_HMAC_SECRET']!,
+    };
+  } else if (str(env['AWS_ACCESS_KEY_ID']) && str(env['AWS_SECRET_ACCESS_KEY'])) {
+    // Same as the chain's first link, but honours the environment the engine was given.
+    credentials = {
+      accessKeyId: env['AWS_ACCESS_KEY_ID']!,
+      secretAccessKey: env['AWS_SECRET_ACCESS_KEY']!,
+    };
+    if (str(env['AWS_SESSION_TOKEN'])) credentials.sessionToken = env['AWS_SESSION_TOKEN']!;
+  }
+  // Otherwise the SDK's default chain: profiles, SSO, web identity (OIDC), ECS, EC2 metadata.
+  if (credentials) {
+    ctx.redactor.add(credentials.secretAccessKey);
+    ctx.redactor.add(credentials.sessionToken);
+  }
+
+  const sseValue = str(option('s3-sse'));
+  const sseKmsKeyId = str(option('s3-sse-kms-key-id'));
+  if (sseValue && sseValue !== 'AES256' && sseValue !== 'aws:kms') {
+    throw new ConfigError('s3-sse', `'${sseValue}' is not a server-side encryption mode`, {
+      hint: 'use AES256 or aws:kms',
+    });
+  }
+  if (sseKmsKeyId && sseValue === 'AES256') {
+    throw new ConfigError('s3-sse-kms-key-id', 'is set but s3-sse is AES256', {
+      hint: 'set s3-sse to aws:kms',
+    });
+  }
+  const sse = (sseValue ?? (sseKmsKeyId ? 'aws:kms' : undefined)) as
+    ServerSideEncryption | undefined;
+
+  const display = new URL(u.href);
+  display.username = '';
+  display.password = '';
+  return {
+    scheme,
+    bucket,
+    prefix,
+    endpoint,
+    region,
+    forcePathStyle,
+    isAws,
+    credentials,
+    sse,
+    sseKmsKeyId,
+    storageClass: str(option('s3-storage-class')) as StorageClass | undefined,
+    expectedSize: parseSize(option('expected-size')),
+    displayUrl: redactUrl(display.href),
+  };
+}
+
+/** `expected-size`: bytes as a number, or '500GiB', '2 TB', '750M'. */
+export function parseSize(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?\s*$/i.exec(value);
+  if (!m) {
+    throw new ConfigError('expected-size', `'${value}' is not a size`, {
+      hint: 'write bytes or e.g. 500GiB, 2TB',
+    });
+  }
+  // Binary units either way: for sizing upload parts, overestimating is the safe side.
+  const power = ' kmgtp'.indexOf((m[2] || ' ').toLowerCase());
+  return Math.ceil(Number(m[1]) * 1024 ** Math.max(power, 0));
+}
+
+export const s3Storage: StorageFactory = {
+  schemes: ['s3', 'gs'],
+  create(url: string, ctx: StorageContext): Storage {
+    return new S3Storage(s3Settings(url, ctx), ctx.log);
+  },
+};
