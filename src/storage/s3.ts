@@ -302,7 +302,8 @@ export class S3Storage implements Storage {
       e.message && e.message !== 'UnknownError'
         ? e.message
         : (status && httpReason(status)) || code;
-    const message = `${doing} on ${this.displayUrl} failed: ${code}${status ? ` (HTTP ${status})` : ''}: ${text}`;
+    const at = this.settings.endpoint ? ` at ${this.settings.endpoint}` : '';
+    const message = `${doing} on ${this.displayUrl}${at} failed: ${code}${status ? ` (HTTP ${status})` : ''}: ${text}`;
     const { bucket } = this.settings;
     const where = this.settings.endpoint ?? `AWS region ${this.settings.region}`;
     if (code === 'NoSuchBucket') {
@@ -515,9 +516,8 @@ export function s3Settings(url: string, ctx: StorageContext): S3Settings {
   const sse = (sseValue ?? (sseKmsKeyId ? 'aws:kms' : undefined)) as
     ServerSideEncryption | undefined;
 
-  const display = new URL(u.href);
-  display.username = '';
-  display.password = '';
+  // No credentials and no query: `s3://bucket/prefix` plus a key is a URL the aws CLI accepts.
+  const displayUrl = `${scheme}://${bucket}${prefix ? `/${prefix.slice(0, -1)}` : ''}`;
   return {
     scheme,
     bucket,
@@ -531,7 +531,7 @@ export function s3Settings(url: string, ctx: StorageContext): S3Settings {
     sseKmsKeyId,
     storageClass: str(option('s3-storage-class')) as StorageClass | undefined,
     expectedSize: parseSize(option('expected-size')),
-    displayUrl: redactUrl(display.href),
+    displayUrl,
   };
 }
 
