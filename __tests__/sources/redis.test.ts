@@ -207,7 +207,7 @@ before(async () => {
     available = true;
   } catch (err) {
     skipReason = `${skipReason}: ${(err as Error).message}`;
-    if (process.env.CI === 'true') throw new Error(skipReason);
+    if (process.env.CI === 'true') throw new Error(skipReason, { cause: err });
     return;
   }
   tmp = await mkdtemp(join(tmpdir(), 'lifeboat-redis-'));
