@@ -3,10 +3,11 @@ import { schemeOf } from '../engine/url.ts';
 import { dirDriver } from './dir.ts';
 import { sqliteDriver } from './sqlite.ts';
 import { pgDriver } from './postgres.ts';
+import { redisDriver } from './redis.ts';
 import type { SourceDriver } from './types.ts';
 
 /** Every source kind. Adding a source is one file in src/sources and one line here. */
-export const sourceDrivers: SourceDriver[] = [sqliteDriver, pgDriver];
+export const sourceDrivers: SourceDriver[] = [sqliteDriver, pgDriver, redisDriver];
 
 export function acceptedSourceSchemes(): string[] {
   return sourceDrivers.flatMap((d) => d.schemes.map((s) => `${s}:`));
