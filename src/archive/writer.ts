@@ -1,0 +1,373 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { SourceError } from '../engine/errors.ts';
+import { END_OF_ARCHIVE, encodeHeader, isSafeRelativePath, paddingFor } from './tar.ts';
+import type { TarHeader } from './tar.ts';
+import { FORMAT_VERSION, HEADER_ENTRY, MANIFEST_ENTRY } from './types.ts';
+import type {
+  ArchiveHeader,
+  ChunkRecord,
+  Manifest,
+  MemberMeta,
+  MemberRecord,
+  MemberSink,
+} from './types.ts';
+
+export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
+/** No chunk may be larger than this, so a reader can refuse anything bigger outright. */
+export const MAX_CHUNK_SIZE = 256 * 1024 * 1024;
+/** Largest header or manifest JSON a reader accepts by default. */
+export const MAX_JSON_SIZE = 16 * 1024 * 1024;
+/** Vendor prefix of Lifeboat's pax keywords. */
+export const PAX_VENDOR = 'LIFEBOAT';
+
+const PART_SUFFIX = '.lbpart-';
+
+/** Entry name of part `n` of a member stored in more than one chunk. */
+export function partEntryName(memberEntry: string, n: number): string {
+  return `${memberEntry}${PART_SUFFIX}${String(n).padStart(6, '0')}`;
+}
+
+/** Source folder names: one safe path segment, never clashing with the archive's own entries. */
+export function isValidSourceName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && name.length <= 200;
+}
+
+type SourceSink = MemberSink & { records(): MemberRecord[] };
+
+/**
+ * Writes a Lifeboat archive (format v1, see docs/archive-format.md) as an uncompressed tar
+ * stream. File members are cut into chunks of at most `chunkSize` bytes; each chunk is held in
+ * memory only until its sha256 is known, so memory stays bounded whatever a member's size.
+ */
+export class ArchiveWriter {
+  readonly chunkSize: number;
+  /** The uncompressed tar bytes. Writes wait while the consumer is slow. */
+  readonly stream: Readable;
+  #wake: (() => void) | undefined;
+  #failed: Error | undefined;
+  #state: 'new' | 'open' | 'finished' = 'new';
+  #queue: Promise<unknown> = Promise.resolve();
+  #sources = new Set<string>();
+  #currentSource: string | undefined;
+
+  constructor(options: { chunkSize?: number } = {}) {
+    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
+      throw new RangeError(`chunkSize must be an integer between 1 and ${MAX_CHUNK_SIZE}`);
+    }
+    this.chunkSize = chunkSize;
+    this.stream = new Readable({
+      highWaterMark: Math.min(chunkSize, 1024 * 1024),
+      read: () => this.#wakeUp(),
+      destroy: (err, callback) => {
+        this.#failed ??=
+          err ?? new Error('the archive stream was closed before the archive was finished');
+        this.#wakeUp();
+        callback(err);
+      },
+    });
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  async #push(buf: Buffer): Promise<void> {
+    if (this.#failed) throw this.#failed;
+    if (buf.length === 0) return;
+    if (!this.stream.push(buf)) {
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      if (this.#failed) throw this.#failed;
+    }
+  }
+
+  /** Runs archive writes one after another, whatever the callers do. */
+  #serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #writeJson(name: string, value: unknown, pretty: boolean): Promise<void> {
+    const json = Buffer.from(JSON.stringify(value, null, pretty ? 2 : undefined) + '\n', 'utf8');
+    if (json.length > MAX_JSON_SIZE) {
+      throw new SourceError(
+        `${name} would be ${json.length} bytes, more than the ${MAX_JSON_SIZE} bytes readers accept`,
+        { hint: 'back up fewer members per archive (for example split a directory source)' },
+      );
+    }
+    const sha256 = createHash('sha256').update(json).digest('hex');
+    await this.#push(
+      encodeHeader({
+        name,
+        type: 'file',
+        size: json.length,
+        mode: 0o644,
+        mtimeMs: Date.now(),
+        records: [[`${PAX_VENDOR}.sha256`, sha256]],
+      }),
+    );
+    await this.#push(json);
+    await this.#push(Buffer.alloc(paddingFor(json.length)));
+  }
+
+  /** Writes HEADER_ENTRY; must be the first call. */
+  writeHeader(header: ArchiveHeader): Promise<void> {
+    return this.#serialize(async () => {
+      if (this.#state !== 'new')
+        throw new Error('ArchiveWriter.writeHeader() must be called once, first');
+      if (header.format !== FORMAT_VERSION)
+        throw new Error(`this writer writes format ${FORMAT_VERSION}`);
+      if (header.chunkSize !== this.chunkSize) {
+        throw new Error(
+          `header.chunkSize (${header.chunkSize}) differs from the writer's (${this.chunkSize})`,
+        );
+      }
+      this.#state = 'open';
+      await this.#writeJson(HEADER_ENTRY, header, true);
+    });
+  }
+
+  /** A sink for one source; member paths are written under `${sourceName}/`. */
+  sourceSink(sourceName: string): SourceSink {
+    if (!isValidSourceName(sourceName))
+      throw new Error(`invalid source folder name '${sourceName}'`);
+    if (this.#sources.has(sourceName))
+      throw new Error(`source folder '${sourceName}' was already written`);
+    this.#sources.add(sourceName);
+    const records: MemberRecord[] = [];
+    const paths = new Set<string>();
+    const symlinks = new Set<string>();
+
+    const begin = (path: string): string => {
+      if (this.#state !== 'open') {
+        throw new Error(
+          this.#state === 'new' ? 'write the archive header first' : 'the archive is finished',
+        );
+      }
+      if (this.#currentSource !== sourceName && this.#currentSource !== undefined) {
+        const done = this.#currentSource;
+        if (records.length > 0) {
+          throw new Error(
+            `members of '${sourceName}' must be written together (after '${done}' started)`,
+          );
+        }
+      }
+      this.#currentSource = sourceName;
+      const p = path.endsWith('/') ? path.slice(0, -1) : path;
+      if (!isSafeRelativePath(p)) {
+        throw new SourceError(
+          `cannot store member '${path}' of ${sourceName}: the path must be relative without '.' or '..' parts`,
+        );
+      }
+      if (paths.has(p)) throw new SourceError(`member '${p}' of ${sourceName} was written twice`);
+      const parts = p.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        if (symlinks.has(parts.slice(0, i).join('/'))) {
+          throw new SourceError(`member '${p}' of ${sourceName} lies under a symlink member`);
+        }
+      }
+      paths.add(p);
+      return p;
+    };
+
+    const sink: SourceSink = {
+      addFile: (path, body, meta) =>
+        this.#serialize(async () => {
+          const p = begin(path);
+          const record = await this.#writeFile(`${sourceName}/${p}`, p, body, meta);
+          records.push(record);
+          return record;
+        }),
+      addDirectory: (path, meta) =>
+        this.#serialize(async () => {
+          const p = begin(path);
+          const { mode, mtimeMs } = metaOf(meta, 0o755);
+          await this.#push(
+            encodeHeader({
+              name: `${sourceName}/${p}/`,
+              type: 'directory',
+              size: 0,
+              mode,
+              mtimeMs,
+            }),
+          );
+          const record: MemberRecord = {
+            path: p,
+            type: 'directory',
+            mode,
+            mtime: new Date(mtimeMs).toISOString(),
+          };
+          records.push(record);
+          return record;
+        }),
+      addSymlink: (path, target, meta) =>
+        this.#serialize(async () => {
+          const p = begin(path);
+          if (target === '' || target.includes('\0'))
+            throw new SourceError(`symlink '${p}' has an invalid target`);
+          const { mode, mtimeMs } = metaOf(meta, 0o777);
+          await this.#push(
+            encodeHeader({
+              name: `${sourceName}/${p}`,
+              type: 'symlink',
+              size: 0,
+              mode,
+              mtimeMs,
+              linkname: target,
+            }),
+          );
+          symlinks.add(p);
+          const record: MemberRecord = {
+            path: p,
+            type: 'symlink',
+            mode,
+            mtime: new Date(mtimeMs).toISOString(),
+            linkTarget: target,
+          };
+          records.push(record);
+          return record;
+        }),
+      records: () => records.map((r) => ({ ...r })),
+    };
+    return sink;
+  }
+
+  async #writeFile(
+    entry: string,
+    path: string,
+    body: Readable | Buffer,
+    meta?: MemberMeta,
+  ): Promise<MemberRecord> {
+    const { mode, mtimeMs } = metaOf(meta, 0o644);
+    const memberHash = createHash('sha256');
+    const chunks: ChunkRecord[] = [];
+    let total = 0;
+    let pending: Buffer[] = [];
+    let pendingLen = 0;
+    let fileSha = '';
+
+    const emit = async (last: boolean): Promise<void> => {
+      const n = chunks.length;
+      const single = last && n === 0;
+      const chunkHash = createHash('sha256');
+      for (const piece of pending) {
+        chunkHash.update(piece);
+        memberHash.update(piece);
+      }
+      const sha256 = chunkHash.digest('hex');
+      total += pendingLen;
+      const name = single ? entry : partEntryName(entry, n);
+      const records: TarHeader['records'] = [
+        [`${PAX_VENDOR}.member`, path],
+        [`${PAX_VENDOR}.part`, String(n)],
+        [`${PAX_VENDOR}.sha256`, sha256],
+      ];
+      const chunk: ChunkRecord = { entry: name, size: pendingLen, sha256 };
+      chunks.push(chunk);
+      let memberSha: string | undefined;
+      if (last) {
+        memberSha = single ? sha256 : memberHash.digest('hex');
+        records.push(
+          [`${PAX_VENDOR}.parts`, String(chunks.length)],
+          [`${PAX_VENDOR}.size`, String(total)],
+          [`${PAX_VENDOR}.member-sha256`, memberSha],
+        );
+      }
+      await this.#push(
+        encodeHeader({ name, type: 'file', size: pendingLen, mode, mtimeMs, records }),
+      );
+      for (const piece of pending) await this.#push(piece);
+      await this.#push(Buffer.alloc(paddingFor(pendingLen)));
+      pending = [];
+      pendingLen = 0;
+      if (memberSha) fileSha = memberSha;
+    };
+
+    const take = async (input: Buffer): Promise<void> => {
+      let piece = input;
+      // Emit a chunk only once a byte beyond it is known to exist: then no chunk is empty and
+      // the last chunk is known when it is written.
+      while (pendingLen + piece.length > this.chunkSize) {
+        const need = this.chunkSize - pendingLen;
+        pending.push(piece.subarray(0, need));
+        pendingLen += need;
+        piece = piece.subarray(need);
+        await emit(false);
+      }
+      if (piece.length > 0) {
+        pending.push(piece);
+        pendingLen += piece.length;
+      }
+    };
+
+    try {
+      if (Buffer.isBuffer(body)) {
+        await take(body);
+      } else {
+        for await (const piece of body) await take(toBuffer(piece));
+      }
+      await emit(true);
+    } catch (err) {
+      // Parts already written cannot be taken back: the archive is unusable from here on.
+      if (chunks.length > 0) this.abort(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
+    return {
+      path,
+      type: 'file',
+      mode,
+      mtime: new Date(mtimeMs).toISOString(),
+      size: total,
+      sha256: fileSha,
+      chunks,
+    };
+  }
+
+  /** Writes MANIFEST_ENTRY, then the tar end-of-archive blocks, and ends `stream`. */
+  finish(manifest: Manifest): Promise<void> {
+    return this.#serialize(async () => {
+      if (this.#state !== 'open') {
+        throw new Error(
+          this.#state === 'new'
+            ? 'write the archive header first'
+            : 'the archive is already finished',
+        );
+      }
+      this.#state = 'finished';
+      await this.#writeJson(MANIFEST_ENTRY, manifest, false);
+      await this.#push(END_OF_ARCHIVE);
+      if (this.#failed) throw this.#failed;
+      this.stream.push(null);
+    });
+  }
+
+  /** Fails the stream (the consumer sees the error); used when a dump fails midway. */
+  abort(err: Error): void {
+    this.#state = 'finished';
+    this.#failed ??= err;
+    if (!this.stream.destroyed) this.stream.destroy(err);
+    this.#wakeUp();
+  }
+}
+
+function toBuffer(piece: unknown): Buffer {
+  if (Buffer.isBuffer(piece)) return piece;
+  if (piece instanceof Uint8Array)
+    return Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+  if (typeof piece === 'string') return Buffer.from(piece, 'utf8');
+  throw new TypeError('a member body must produce bytes');
+}
+
+function metaOf(
+  meta: MemberMeta | undefined,
+  defaultMode: number,
+): { mode: number; mtimeMs: number } {
+  const mode = (meta?.mode ?? defaultMode) & 0o7777;
+  const mtimeMs = (meta?.mtime ?? new Date()).getTime();
+  if (!Number.isSafeInteger(mtimeMs)) throw new SourceError('member mtime is not a valid date');
+  return { mode, mtimeMs };
+}
