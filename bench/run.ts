@@ -15,7 +15,11 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import pg from 'pg';
+import { Redactor, silentLogger } from '../src/engine/log.ts';
+import { pgDriver } from '../src/sources/postgres.ts';
+import type { MemberSink } from '../src/archive/types.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 3_000_000);
 const BASE_URL = (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(
@@ -182,6 +186,32 @@ async function prepareDatabase(): Promise<{ bytes: number; reused: boolean }> {
   };
 }
 
+/** The PostgreSQL source alone: pg_dump + inventory into a sink that only counts bytes. */
+async function driverOnly(): Promise<Measure> {
+  const ctx = {
+    log: silentLogger,
+    redactor: new Redactor(),
+    env: process.env,
+    tmpDir: tmpdir(),
+    options: {},
+  };
+  const sink: MemberSink = {
+    async addFile(path: string, body: Readable | Buffer) {
+      let size = 0;
+      if (Buffer.isBuffer(body)) size = body.length;
+      else for await (const c of body) size += (c as Buffer).length;
+      return { path, type: 'file', mode: 0o600, mtime: new Date().toISOString(), size };
+    },
+    addDirectory: () => Promise.reject(new Error('unused')),
+    addSymlink: () => Promise.reject(new Error('unused')),
+  };
+  const started = process.hrtime.bigint();
+  await pgDriver.open(`${BASE_URL}/${DB}`, ctx).dump(sink, ctx);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  console.log(`  PostgreSQL source alone: ${(ms / 1000).toFixed(2)} s`);
+  return { ms, code: 0, stderr: '' };
+}
+
 const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
 const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -208,6 +238,11 @@ async function main(): Promise<void> {
 
     console.log('backups:');
     const floor = await must('pg_dump -Fc -Z0 > /dev/null', sh('pg_dump -Fc -Z0 > /dev/null'));
+    const zstdPipe = await must(
+      'pg_dump -Fc -Z0 | zstd -T2 -3',
+      sh('pg_dump -Fc -Z0 | zstd -q -T2 -3 > /dev/null'),
+    );
+    const source = await driverOnly();
     const dumpDefault = await must('pg_dump -Fc', sh(`pg_dump -Fc > '${f('default.dump')}'`));
     const dumpGzip = await must('pg_dump | gzip', sh(`pg_dump | gzip > '${f('plain.sql.gz')}'`));
     const store = f('store');
@@ -308,6 +343,8 @@ database, not the absolute times.
 | run | time | vs floor | output |
 |---|---|---|---|
 | \`pg_dump -Fc -Z0 > /dev/null\` (floor) | ${sec(floor.ms)} | 1.00 × | — |
+| \`pg_dump -Fc -Z0 \\| zstd -T2 -3 > /dev/null\` (reference) | ${sec(zstdPipe.ms)} | ${ratio(zstdPipe.ms, floor.ms)} | — |
+| Lifeboat's PostgreSQL source alone (dump + exact row counts into a discarding sink) | ${sec(source.ms)} | ${ratio(source.ms, floor.ms)} | — |
 | \`pg_dump -Fc\` (its default compression) | ${sec(dumpDefault.ms)} | ${ratio(dumpDefault.ms, floor.ms)} | ${mib(sizeDefault)} |
 | \`pg_dump \\| gzip\` | ${sec(dumpGzip.ms)} | ${ratio(dumpGzip.ms, floor.ms)} | ${mib(sizeGzip)} |
 | Lifeboat backup (includes reading the archive back) | ${sec(lbBackup.ms)} | ${ratio(lbBackup.ms, floor.ms)} | ${mib(archiveSize)} |
