@@ -7,7 +7,7 @@ import { redisDriver } from './redis.ts';
 import type { SourceDriver } from './types.ts';
 
 /** Every source kind. Adding a source is one file in src/sources and one line here. */
-export const sourceDrivers: SourceDriver[] = [sqliteDriver, pgDriver, redisDriver];
+export const sourceDrivers: SourceDriver[] = [sqliteDriver, dirDriver, pgDriver, redisDriver];
 
 export function acceptedSourceSchemes(): string[] {
   return sourceDrivers.flatMap((d) => d.schemes.map((s) => `${s}:`));
