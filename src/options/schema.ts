@@ -350,6 +350,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'S3: storage class (STANDARD_IA, GLACIER_IR, …).',
   },
   {
+    name: 'expected-size',
+    type: 'string',
+    commands: ['backup'],
+    group: 'storage',
+    description:
+      'S3: the largest archive you expect (`500GiB`, `5TiB`). Without it parts are 32 MiB, enough for about 312 GiB; with it parts grow to fit 10,000 parts, at the cost of memory.',
+  },
+  {
     name: 'azure-account',
     type: 'string',
     commands: DATA,
