@@ -1,0 +1,880 @@
+/**
+ * MySQL / MariaDB source (`mysql://user:password@host:3306/db`, `mariadb://…`).
+ *
+ * Each database is dumped by the client tool matching the server (mariadb-dump for MariaDB,
+ * mysqldump for MySQL) into its own member `<db>.sql`, as one consistent InnoDB snapshot
+ * (--single-transaction) with routines, triggers, events and binary columns as hex. The dump
+ * has no CREATE DATABASE / USE lines, so a restore can put it into any database name.
+ * Credentials reach the tools through a 0600 option file (--defaults-extra-file, the first
+ * argument), never the command line or the environment.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import mysql from 'mysql2/promise';
+import type { Inventory, MemberSink, SourceManifest, ArchiveEntry } from '../archive/types.ts';
+import { ConfigError, IntegrityError, SourceError } from '../engine/errors.ts';
+import { formatBytes, redactUrl } from '../engine/log.ts';
+import { parseUrl } from '../engine/url.ts';
+import { SqlDumpScan } from './mysql-dump-scan.ts';
+import type {
+  DumpResult,
+  RestoreRequest,
+  RestoreResult,
+  Source,
+  SourceContext,
+  SourceDriver,
+} from './types.ts';
+
+export type Flavour = 'mysql' | 'mariadb';
+
+export interface MysqlTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string | undefined;
+  socket: string | undefined;
+  database: string | undefined;
+  displayUrl: string;
+}
+
+/** Schemas that belong to the server, never dumped unless named explicitly. */
+export const SYSTEM_SCHEMAS = ['information_schema', 'performance_schema', 'mysql', 'sys'];
+
+/** Parse a mysql:// or mariadb:// URL. Password: URL, else MYSQL_PWD / MYSQL_PASSWORD from the environment. */
+export function parseMysqlUrl(
+  url: string,
+  option: string,
+  env: NodeJS.ProcessEnv = {},
+): MysqlTarget {
+  const u = parseUrl(option, url);
+  const scheme = u.protocol.replace(/:$/, '');
+  if (scheme !== 'mysql' && scheme !== 'mariadb') {
+    throw new ConfigError(option, `'${redactUrl(url)}' is not a mysql:// or mariadb:// URL`);
+  }
+  const path = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, ''));
+  if (path.includes('/')) {
+    throw new ConfigError(option, `'${path}' is not a database name`, {
+      hint: 'write one database: mysql://host:3306/dbname',
+    });
+  }
+  const socket = u.searchParams.get('socket') ?? undefined;
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+    port: u.port ? Number(u.port) : 3306,
+    user: u.username ? decodeURIComponent(u.username) : (env.MYSQL_USER ?? 'root'),
+    password: u.password ? decodeURIComponent(u.password) : (env.MYSQL_PWD ?? env.MYSQL_PASSWORD),
+    socket,
+    database: path || undefined,
+    displayUrl: redactUrl(url),
+  };
+}
+
+export interface ServerInfo {
+  flavour: Flavour;
+  version: string;
+  full: string;
+}
+
+export interface ClientInfo {
+  /** Absolute path of the tool. */
+  path: string;
+  flavour: Flavour;
+  version: string;
+}
+
+/** `mariadb-dump --version` / `mysqldump --version` → flavour and version. */
+export function parseClientVersion(
+  output: string,
+): { flavour: Flavour; version: string } | undefined {
+  let m = /(?:Distrib|from)\s+(\d+\.\d+\.\d+)-MariaDB/i.exec(output);
+  if (m) return { flavour: 'mariadb', version: m[1]! };
+  m = /Distrib\s+(\d+\.\d+\.\d+)/.exec(output);
+  if (m) return { flavour: 'mysql', version: m[1]! };
+  m = /Ver\s+(\d+\.\d+\.\d+)/.exec(output);
+  if (m) return { flavour: /MariaDB/i.test(output) ? 'mariadb' : 'mysql', version: m[1]! };
+  return undefined;
+}
+
+export function serverInfo(version: string, comment = ''): ServerInfo {
+  const flavour: Flavour =
+    /mariadb/i.test(version) || /mariadb/i.test(comment) ? 'mariadb' : 'mysql';
+  return { flavour, version: /^(\d+\.\d+\.\d+)/.exec(version)?.[1] ?? version, full: version };
+}
+
+function majorMinor(v: string): [number, number] {
+  const [a, b] = v.split('.').map(Number);
+  return [a ?? 0, b ?? 0];
+}
+
+function olderThan(a: string, b: string): boolean {
+  const [a1, a2] = majorMinor(a);
+  const [b1, b2] = majorMinor(b);
+  return a1 < b1 || (a1 === b1 && a2 < b2);
+}
+
+const installHint = (server: ServerInfo) =>
+  server.flavour === 'mariadb'
+    ? `install a MariaDB client ${majorMinor(server.version).join('.')} or newer (Debian/Ubuntu: apt-get install mariadb-client; or the MariaDB repository for newer versions) and put its bin folder first on PATH`
+    : `install mysqldump ${majorMinor(server.version).join('.')} or newer (Ubuntu: apt-get install mysql-client; or the MySQL APT repository for newer versions) and put its bin folder first on PATH`;
+
+/**
+ * Pick the dump tool for a server, with the extra arguments the pair needs, or throw a
+ * ConfigError naming the fix. Mismatches that break dumps in practice are refused:
+ * - a MySQL mysqldump against MariaDB (it queries MySQL-only tables such as COLUMN_STATISTICS
+ *   and writes MySQL-only syntax), and mariadb-dump against MySQL 8+ (unknown collations, GTID);
+ * - a client older (major.minor) than the server: it cannot know the server's newer objects.
+ * Handled: mysqldump 8+ against MySQL 5.x gets --column-statistics=0; mysqldump always gets
+ * --set-gtid-purged=OFF so the dump restores into a server with its own GTIDs.
+ */
+export function chooseDumpClient(
+  server: ServerInfo,
+  clients: ClientInfo[],
+): { client: ClientInfo; args: string[]; warnings: string[] } {
+  const same = clients.filter((c) => c.flavour === server.flavour);
+  const usable = same.filter((c) => !olderThan(c.version, server.version));
+  const client = usable[0];
+  if (!client) {
+    const found =
+      clients.map((c) => `${c.path} (${c.flavour} ${c.version})`).join(', ') || 'none on PATH';
+    const why = same.length
+      ? `the ${server.flavour === 'mariadb' ? 'MariaDB' : 'MySQL'} client found is older than the server (${same[0]!.version} < ${server.version})`
+      : `no ${server.flavour === 'mariadb' ? 'MariaDB (mariadb-dump)' : 'MySQL (mysqldump)'} client was found; a ${server.flavour === 'mariadb' ? 'MySQL' : 'MariaDB'} client does not dump this server reliably`;
+    throw new ConfigError(
+      'source',
+      `cannot dump ${server.flavour} ${server.version}: ${why} (found: ${found})`,
+      {
+        hint: installHint(server),
+      },
+    );
+  }
+  const args: string[] = [];
+  const warnings: string[] = [];
+  if (client.flavour === 'mysql') {
+    args.push('--set-gtid-purged=OFF');
+    if (majorMinor(client.version)[0] >= 8 && majorMinor(server.version)[0] < 8)
+      args.push('--column-statistics=0');
+  }
+  return { client, args, warnings };
+}
+
+/** Every tool by these names on PATH (and in `extraDirs` first), with its version. */
+async function detectClients(
+  names: string[],
+  ctx: SourceContext,
+  extraDirs: string[] = [],
+): Promise<ClientInfo[]> {
+  const dirs = [...extraDirs, ...(ctx.env.PATH ?? process.env.PATH ?? '').split(':')].filter(
+    Boolean,
+  );
+  const out: ClientInfo[] = [];
+  const seen = new Set<string>();
+  for (const dir of dirs) {
+    for (const name of names) {
+      const path = join(dir, name);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const s = await stat(path).catch(() => undefined);
+      if (!s?.isFile() || !(s.mode & 0o111)) continue;
+      const { code, stdout } = await run(path, ['--version'], ctx);
+      const parsed = code === 0 ? parseClientVersion(stdout) : undefined;
+      if (parsed) out.push({ path, ...parsed });
+    }
+  }
+  return out;
+}
+
+function run(
+  cmd: string,
+  args: string[],
+  ctx: SourceContext,
+): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'], env: childEnv(ctx) });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('error', () => resolve({ code: -1, stdout }));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout }));
+  });
+}
+
+/** The tools' environment: PATH and locale only, so no MYSQL_PWD or MYSQL_HOST leaks in. */
+function childEnv(ctx: SourceContext): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: ctx.env.PATH ?? process.env.PATH ?? '' };
+  for (const k of ['LANG', 'LC_ALL', 'HOME', 'TZ'])
+    if (ctx.env[k] !== undefined) env[k] = ctx.env[k];
+  return env;
+}
+
+function optionValue(v: string): string {
+  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** A 0600 option file with the connection settings; the caller removes it. */
+async function writeOptionFile(target: MysqlTarget, ctx: SourceContext): Promise<string> {
+  const lines = ['[client]', `user=${optionValue(target.user)}`];
+  if (target.password !== undefined) lines.push(`password=${optionValue(target.password)}`);
+  if (target.socket) lines.push(`socket=${optionValue(target.socket)}`);
+  else lines.push(`host=${optionValue(target.host)}`, `port=${target.port}`, 'protocol=TCP');
+  const path = join(ctx.tmpDir, `mysql-${randomBytes(6).toString('hex')}.cnf`);
+  await writeFile(path, lines.join('\n') + '\n', { mode: 0o600, flag: 'wx' });
+  return path;
+}
+
+async function connect(target: MysqlTarget, option: string, ctx: SourceContext, database?: string) {
+  ctx.redactor.add(target.password);
+  try {
+    return await mysql.createConnection({
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      password: target.password ?? '',
+      socketPath: target.socket,
+      database,
+      charset: 'utf8mb4',
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
+    });
+  } catch (err) {
+    throw classify(err, option, target, ctx);
+  }
+}
+
+type Conn = Awaited<ReturnType<typeof connect>>;
+
+/** Turn a connection/query failure into the error a person can act on. */
+function classify(err: unknown, option: string, target: MysqlTarget, ctx: SourceContext): Error {
+  const e = err as { code?: string; errno?: number; message?: string };
+  const msg = ctx.redactor.redact(e.message ?? String(err));
+  if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.errno === 1045) {
+    return new ConfigError(
+      option,
+      `${target.displayUrl}: access denied for user '${target.user}'`,
+      {
+        hint: 'check the user and password in the URL (percent-encode special characters) or MYSQL_PWD',
+      },
+    );
+  }
+  if (e.code === 'ER_BAD_DB_ERROR' || e.errno === 1049) {
+    return new ConfigError(option, `${target.displayUrl}: ${msg}`, {
+      hint: 'check the database name in the URL or the databases option',
+    });
+  }
+  if (
+    e.code === 'ECONNREFUSED' ||
+    e.code === 'ENOTFOUND' ||
+    e.code === 'ETIMEDOUT' ||
+    e.code === 'EHOSTUNREACH'
+  ) {
+    return new ConfigError(option, `cannot connect to ${target.displayUrl}: ${msg}`, {
+      hint: 'check the host and port and that the server is running and reachable',
+    });
+  }
+  return new SourceError(`${target.displayUrl}: ${msg}`, { cause: err });
+}
+
+async function queryRows<T>(conn: Conn, sql: string, params: unknown[] = []): Promise<T[]> {
+  const [rows] = await conn.query(sql, params);
+  return rows as T[];
+}
+
+const ident = (name: string) => `\`${name.replace(/`/g, '``')}\``;
+
+interface DbFacts {
+  name: string;
+  member: string;
+  charset: string;
+  collation: string;
+}
+
+/** Base tables with exact row counts, plus views, routines, triggers and events, of one database. */
+interface DbObjects {
+  views: string[];
+  routines: string[];
+  triggers: string[];
+  events: string[];
+}
+
+async function liveInventory(
+  conn: Conn,
+  db: string,
+): Promise<{ tables: Array<{ name: string; rows: number }>; objects: DbObjects }> {
+  const { baseTables, objects } = await listObjects(conn, db);
+  const out: Array<{ name: string; rows: number }> = [];
+  for (const t of baseTables) {
+    const [r] = await queryRows<{ c: string }>(
+      conn,
+      `SELECT COUNT(*) AS c FROM ${ident(db)}.${ident(t)}`,
+    );
+    out.push({ name: `${db}.${t}`, rows: Number(r!.c) });
+  }
+  return { tables: out, objects };
+}
+
+/** Names only, from information_schema: never waits on a table lock. */
+async function listObjects(
+  conn: Conn,
+  db: string,
+): Promise<{ baseTables: string[]; objects: DbObjects }> {
+  const tables = await queryRows<{ n: string; t: string }>(
+    conn,
+    'SELECT TABLE_NAME AS n, TABLE_TYPE AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
+    [db],
+  );
+  const names = async (sql: string) =>
+    (await queryRows<{ n: string }>(conn, sql, [db])).map((r) => r.n);
+  const objects: DbObjects = {
+    views: tables.filter((x) => x.t === 'VIEW').map((x) => x.n),
+    routines: await names(
+      'SELECT ROUTINE_NAME AS n FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY 1',
+    ),
+    triggers: await names(
+      'SELECT TRIGGER_NAME AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY 1',
+    ),
+    events: await names(
+      'SELECT EVENT_NAME AS n FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY 1',
+    ),
+  };
+  return {
+    baseTables: tables
+      .filter((x) => x.t === 'BASE TABLE' || x.t === 'SYSTEM VERSIONED')
+      .map((x) => x.n),
+    objects,
+  };
+}
+
+/** Anything in a database: tables, views, routines, events. */
+async function isEmptyDatabase(conn: Conn, db: string): Promise<boolean> {
+  const [r] = await queryRows<{ c: string }>(
+    conn,
+    `SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?)
+          + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?)
+          + (SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?) AS c`,
+    [db, db, db],
+  );
+  return Number(r!.c) === 0;
+}
+
+async function databaseExists(conn: Conn, db: string): Promise<boolean> {
+  return (
+    (await queryRows(conn, 'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [db]))
+      .length > 0
+  );
+}
+
+/** Member name of a database's dump. */
+export function memberFor(db: string): string {
+  return `${encodeURIComponent(db)}.sql`;
+}
+
+function databasesOption(ctx: SourceContext): string[] {
+  const v = ctx.options.databases;
+  if (v === undefined || v === null || v === '') return [];
+  const list = Array.isArray(v) ? v.map(String) : String(v).split(/[\n,]/);
+  return list.map((s) => s.trim()).filter(Boolean);
+}
+
+function stderrTail(child: { stderr: Readable | null }): () => string {
+  let text = '';
+  child.stderr?.on('data', (d: Buffer) => (text = (text + d.toString()).slice(-8000)));
+  return () => text.trim();
+}
+
+async function findClient(server: ServerInfo, ctx: SourceContext, kind: 'dump' | 'client') {
+  const names = kind === 'dump' ? ['mariadb-dump', 'mysqldump'] : ['mariadb', 'mysql'];
+  let clients = await detectClients(names, ctx);
+  try {
+    return { ...chooseDumpClient(server, clients), all: clients };
+  } catch (err) {
+    if (!ctx.provideTool) throw err;
+    const tool =
+      server.flavour === 'mariadb'
+        ? kind === 'dump'
+          ? 'mariadb-dump'
+          : 'mariadb'
+        : kind === 'dump'
+          ? 'mysqldump'
+          : 'mysql';
+    const dir = await ctx.provideTool(tool, majorMinor(server.version).join('.'));
+    if (!dir) throw err;
+    clients = await detectClients(names, ctx, [dir]);
+    return { ...chooseDumpClient(server, clients), all: clients };
+  }
+}
+
+class MysqlSource implements Source {
+  readonly kind = 'mysql';
+  readonly displayUrl: string;
+  private readonly target: MysqlTarget;
+
+  constructor(target: MysqlTarget) {
+    this.target = target;
+    this.displayUrl = target.displayUrl;
+  }
+
+  async dump(sink: MemberSink, ctx: SourceContext): Promise<DumpResult> {
+    const conn = await connect(this.target, 'source', ctx);
+    let databases: DbFacts[];
+    let server: ServerInfo;
+    const objects: Record<string, DbObjects> = {};
+    try {
+      const [v] = await queryRows<{ v: string; c: string }>(
+        conn,
+        'SELECT VERSION() AS v, @@version_comment AS c',
+      );
+      server = serverInfo(v!.v, v!.c);
+      const schemata = await queryRows<{ n: string; cs: string; co: string }>(
+        conn,
+        'SELECT SCHEMA_NAME AS n, DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME',
+      );
+      const chosen = databasesOption(ctx);
+      if (chosen.length && this.target.database) {
+        throw new ConfigError(
+          'databases',
+          `the source URL already names database '${this.target.database}'`,
+          {
+            hint: 'name the databases either in the URL path or in the databases option, not both',
+          },
+        );
+      }
+      const wanted = chosen.length
+        ? chosen
+        : this.target.database
+          ? [this.target.database]
+          : schemata.map((s) => s.n).filter((n) => !SYSTEM_SCHEMAS.includes(n));
+      const missing = wanted.filter((w) => !schemata.some((s) => s.n === w));
+      if (missing.length) {
+        throw new ConfigError(
+          chosen.length ? 'databases' : 'source',
+          `database ${missing.map((m) => `'${m}'`).join(', ')} does not exist on ${this.displayUrl}`,
+          {
+            hint: `existing databases: ${
+              schemata
+                .map((s) => s.n)
+                .filter((n) => !SYSTEM_SCHEMAS.includes(n))
+                .join(', ') || '(none)'
+            }`,
+          },
+        );
+      }
+      if (!wanted.length)
+        throw new ConfigError('source', `${this.displayUrl} has no user databases to back up`);
+      databases = wanted.map((n) => {
+        const s = schemata.find((x) => x.n === n)!;
+        return { name: n, member: memberFor(n), charset: s.cs, collation: s.co };
+      });
+      for (const db of databases) objects[db.name] = (await listObjects(conn, db.name)).objects;
+    } catch (err) {
+      await conn.end().catch(() => {});
+      if (err instanceof ConfigError || err instanceof SourceError) throw err;
+      throw classify(err, 'source', this.target, ctx);
+    }
+    await conn.end().catch(() => {});
+
+    const { client, args, warnings } = await findClient(server, ctx, 'dump');
+    for (const w of warnings) ctx.log.warn(`mysql: ${w}`);
+    const versions: Record<string, string> = {
+      server: server.full,
+      [client.path.split('/').pop()!]: `${client.flavour} ${client.version}`,
+    };
+    const tables: Array<{ name: string; rows: number }> = [];
+    const optionFile = await writeOptionFile(this.target, ctx);
+    try {
+      for (const db of databases) {
+        ctx.log.info(
+          `mysql: dumping ${db.name} with ${client.path} (${client.flavour} ${client.version})`,
+        );
+        const scan = await this.dumpOne(db, client.path, args, optionFile, sink, ctx);
+        for (const [t, rows] of scan.rows) tables.push({ name: `${db.name}.${t}`, rows });
+        ctx.log.info(`mysql: ${db.name}: ${scan.rows.size} tables, ${formatBytes(scan.bytes)}`);
+      }
+    } finally {
+      await rm(optionFile, { force: true });
+    }
+    const inventory: Inventory = { tables, extra: { objects } };
+    return {
+      versions,
+      inventory,
+      details: {
+        flavour: server.flavour,
+        serverVersion: server.version,
+        databases,
+        dumpTool: `${client.flavour} ${client.version}`,
+      },
+    };
+  }
+
+  private async dumpOne(
+    db: DbFacts,
+    tool: string,
+    extra: string[],
+    optionFile: string,
+    sink: MemberSink,
+    ctx: SourceContext,
+  ): Promise<SqlDumpScan> {
+    const args = [
+      `--defaults-extra-file=${optionFile}`,
+      '--single-transaction',
+      '--quick',
+      '--routines',
+      '--triggers',
+      '--events',
+      '--hex-blob',
+      '--no-tablespaces',
+      '--default-character-set=utf8mb4',
+      '--max-allowed-packet=1G',
+      ...extra,
+      '--',
+      db.name,
+    ];
+    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(ctx) });
+    const stderr = stderrTail(child);
+    const exited = new Promise<number>((resolve) => {
+      child.on('error', () => resolve(-1));
+      child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1)));
+    });
+    const onAbort = () => child.kill();
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    const scan = new SqlDumpScan();
+    const label = `${this.displayUrl} database '${db.name}'`;
+    async function* body(): AsyncGenerator<Buffer> {
+      try {
+        for await (const chunk of child.stdout) {
+          scan.update(chunk as Buffer);
+          yield chunk as Buffer;
+        }
+      } finally {
+        if (child.exitCode === null) child.kill();
+      }
+      const code = await exited;
+      if (code !== 0) {
+        const text = ctx.redactor.redact(stderr());
+        throw new SourceError(
+          `mysql: the dump of ${label} failed (exit ${code}): ${text || 'no message'}`,
+          {
+            hint: /Lost connection|gone away|2013|Killed|2006/i.test(text)
+              ? 'the server closed the connection during the dump (restart, kill, wait_timeout or max_allowed_packet); run the backup again'
+              : /insufficient privileges|Access denied|command denied/i.test(text)
+                ? 'the backup user needs SELECT, SHOW VIEW, TRIGGER, EVENT and LOCK TABLES on the databases, and to read routine bodies: SHOW_ROUTINE (MySQL 8.0.20+), SHOW CREATE ROUTINE (MariaDB 11.3+) or SELECT on mysql.proc (older MariaDB)'
+                : undefined,
+          },
+        );
+      }
+      if (!scan.complete) {
+        throw new SourceError(
+          `mysql: the dump of ${label} ends without its '-- Dump completed' trailer: it is incomplete`,
+        );
+      }
+    }
+    try {
+      await sink.addFile(db.member, Readable.from(body()), { mode: 0o600 });
+    } finally {
+      ctx.signal?.removeEventListener('abort', onAbort);
+      if (child.exitCode === null) child.kill();
+    }
+    return scan;
+  }
+}
+
+/** Strip MariaDB's sandbox-mode first line, which MySQL's client rejects ("Unknown command '\-'"). */
+async function* forClient(
+  source: AsyncIterable<Buffer>,
+  stripSandbox: boolean,
+): AsyncGenerator<Buffer> {
+  let first = true;
+  for await (const c of source) {
+    let chunk = c;
+    if (first && stripSandbox) {
+      first = false;
+      if (chunk.subarray(0, 10).toString('latin1').startsWith('/*M!999999')) {
+        const nl = chunk.indexOf(0x0a);
+        chunk = nl >= 0 ? chunk.subarray(nl + 1) : Buffer.alloc(0);
+      }
+    }
+    first = false;
+    yield chunk;
+  }
+}
+
+function targetUrlFor(request: RestoreRequest, db: string): string {
+  const u = new URL(request.target);
+  u.pathname = `/${encodeURIComponent(db)}`;
+  return u.toString();
+}
+
+async function restoreInto(
+  members: AsyncIterable<ArchiveEntry>,
+  request: RestoreRequest,
+  ctx: SourceContext,
+): Promise<RestoreResult> {
+  const target = parseMysqlUrl(request.target, 'target', ctx.env);
+  const details = request.manifest.details as
+    { databases?: DbFacts[]; flavour?: Flavour; serverVersion?: string } | undefined;
+  const dumped = details?.databases ?? [];
+  if (!dumped.length) throw new IntegrityError('mysql: the manifest lists no dumped databases');
+  // Which dumped database goes where.
+  const plan = new Map<string, string>();
+  if (target.database) {
+    const only = databasesOption(ctx).filter((d) => dumped.some((x) => x.name === d));
+    const source = dumped.length === 1 ? dumped[0]!.name : only.length === 1 ? only[0] : undefined;
+    if (!source) {
+      throw new ConfigError(
+        'target',
+        `the backup holds databases ${dumped.map((d) => d.name).join(', ')}; a target naming '${target.database}' can take only one`,
+        {
+          hint: 'leave the database out of the target URL to restore each under its own name, or pick one with the databases option',
+        },
+      );
+    }
+    plan.set(source, target.database);
+  } else for (const d of dumped) plan.set(d.name, d.name);
+
+  const conn = await connect(target, 'target', ctx);
+  const notes: string[] = [];
+  const created: string[] = [];
+  let optionFile: string | undefined;
+  try {
+    const [v] = await queryRows<{ v: string; c: string }>(
+      conn,
+      'SELECT VERSION() AS v, @@version_comment AS c',
+    );
+    const server = serverInfo(v!.v, v!.c);
+    const prepared: Array<{ from: DbFacts; to: string }> = [];
+    for (const [from, to] of plan) {
+      const facts = dumped.find((d) => d.name === from)!;
+      const exists = await databaseExists(conn, to);
+      if (exists && !(await isEmptyDatabase(conn, to))) {
+        if (!request.overwrite) {
+          throw new ConfigError('target', `database '${to}' on ${target.displayUrl} is not empty`, {
+            hint: 'restore into a new database (name it in the target URL), or set overwrite: true to replace it (a safety backup is taken first)',
+          });
+        }
+      }
+      prepared.push({ from: facts, to });
+    }
+    for (const { from, to } of prepared) {
+      const exists = await databaseExists(conn, to);
+      if (exists && !(await isEmptyDatabase(conn, to))) {
+        // Overwrite: keep a copy of what is there before touching it.
+        if (request.safetyBackup) {
+          const id = await request.safetyBackup(targetUrlFor(request, to));
+          notes.push(`safety backup of '${to}' taken first: ${id}`);
+        } else notes.push(`overwriting '${to}' without a safety backup (none was offered)`);
+        await conn.query(`DROP DATABASE ${ident(to)}`);
+      }
+      if (!exists || !(await databaseExists(conn, to))) {
+        await conn.query(
+          `CREATE DATABASE ${ident(to)} CHARACTER SET ${from.charset} COLLATE ${from.collation}`,
+        );
+        created.push(to);
+      }
+    }
+
+    const { client } = await findClient(server, ctx, 'client');
+    optionFile = await writeOptionFile(target, ctx);
+    const byMember = new Map(prepared.map((p) => [p.from.member, p]));
+    const restored = new Set<string>();
+    for await (const entry of members) {
+      const job = byMember.get(entry.path);
+      if (!job || !entry.body) {
+        entry.body?.resume();
+        continue;
+      }
+      ctx.log.info(`mysql: restoring ${job.from.name} into ${job.to} with ${client.path}`);
+      await runClient(client, optionFile, job.to, entry.body, job.from.name, request.manifest, ctx);
+      restored.add(job.from.member);
+    }
+    for (const p of prepared)
+      if (!restored.has(p.from.member))
+        throw new IntegrityError(`mysql: the backup lacks ${p.from.member}`);
+
+    // The restored tables must hold exactly the rows the dump carried.
+    const tables: Array<{ name: string; rows: number }> = [];
+    for (const { from, to } of prepared) {
+      const live = await liveInventory(conn, to);
+      const expected = (request.manifest.inventory.tables ?? []).filter((t) =>
+        t.name.startsWith(`${from.name}.`),
+      );
+      for (const t of expected) {
+        const name = `${to}.${t.name.slice(from.name.length + 1)}`;
+        const got = live.tables.find((x) => x.name === name);
+        if (!got || got.rows !== t.rows) {
+          throw new IntegrityError(
+            `mysql: restored table ${name} holds ${got ? got.rows : 'no'} rows, the backup ${t.rows}`,
+          );
+        }
+      }
+      tables.push(...live.tables);
+      notes.push(
+        `${from.name} → ${to}: ${live.tables.length} tables, ${live.objects.views.length} views, ${live.objects.routines.length} routines, ${live.objects.triggers.length} triggers`,
+      );
+    }
+    created.length = 0;
+    return {
+      location: `${target.displayUrl.replace(/\/[^/]*$/, '')}/${prepared.map((p) => p.to).join(',')}`,
+      inventory: { tables },
+      notes,
+    };
+  } catch (err) {
+    // Roll back what this restore created; an overwritten database is in the safety backup.
+    for (const db of created)
+      await conn.query(`DROP DATABASE IF EXISTS ${ident(db)}`).catch(() => {});
+    if (err instanceof ConfigError || err instanceof SourceError || err instanceof IntegrityError)
+      throw err;
+    throw classify(err, 'target', target, ctx);
+  } finally {
+    if (optionFile) await rm(optionFile, { force: true });
+    await conn.end().catch(() => {});
+  }
+}
+
+async function runClient(
+  client: ClientInfo,
+  optionFile: string,
+  database: string,
+  body: Readable,
+  sourceName: string,
+  manifest: SourceManifest,
+  ctx: SourceContext,
+): Promise<void> {
+  const args = [
+    `--defaults-extra-file=${optionFile}`,
+    '--binary-mode',
+    '--default-character-set=utf8mb4',
+    '--max-allowed-packet=1G',
+    `--database=${database}`,
+  ];
+  const child = spawn(client.path, args, { stdio: ['pipe', 'ignore', 'pipe'], env: childEnv(ctx) });
+  const stderr = stderrTail(child);
+  const exited = new Promise<number>((resolve) => {
+    child.on('error', () => resolve(-1));
+    child.on('close', (code) => resolve(code ?? -1));
+  });
+  child.stdin.on('error', () => {
+    // the client stopped reading (it failed); its exit code and stderr say why
+  });
+  const scan = new SqlDumpScan();
+  const stripSandbox = client.flavour === 'mysql';
+  try {
+    for await (const chunk of forClient(body, stripSandbox)) {
+      scan.update(chunk);
+      if (child.exitCode !== null) break;
+      if (!child.stdin.write(chunk))
+        await Promise.race([new Promise((r) => child.stdin.once('drain', r)), exited]);
+    }
+  } catch (err) {
+    child.kill();
+    await exited;
+    throw err;
+  }
+  if (!scan.complete && child.exitCode === null) {
+    child.kill();
+    await exited;
+    throw new IntegrityError(
+      `mysql: the dump of '${sourceName}' ends without its '-- Dump completed' trailer`,
+    );
+  }
+  child.stdin.end();
+  const code = await exited;
+  if (code !== 0) {
+    const text = ctx.redactor.redact(stderr());
+    const crossFlavour = manifest.details?.flavour && manifest.details.flavour !== client.flavour;
+    throw new SourceError(
+      `mysql: restoring '${sourceName}' into '${database}' failed (exit ${code}): ${text || 'no message'}`,
+      {
+        hint: /Unknown collation|utf8mb4_0900/i.test(text)
+          ? 'the dump uses MySQL 8 collations this server does not know; restore into MySQL 8+, or convert the collations first'
+          : /DEFINER|SUPER|SET_USER_ID|SYSTEM_USER/i.test(text)
+            ? 'views, routines and triggers keep their DEFINER; restore as a user with SET_USER_ID/SUPER, or create the definer account first'
+            : crossFlavour
+              ? `the backup comes from ${String(manifest.details!.flavour)}; restore it into the same flavour`
+              : undefined,
+      },
+    );
+  }
+}
+
+async function verifyMembers(
+  members: AsyncIterable<ArchiveEntry>,
+  manifest: SourceManifest,
+): Promise<void> {
+  const dumped = (manifest.details?.databases as DbFacts[] | undefined) ?? [];
+  const seen = new Set<string>();
+  for await (const entry of members) {
+    const db = dumped.find((d) => d.member === entry.path);
+    if (!db || !entry.body) {
+      entry.body?.resume();
+      continue;
+    }
+    const scan = new SqlDumpScan();
+    for await (const chunk of entry.body) scan.update(chunk as Buffer);
+    if (!scan.complete)
+      throw new IntegrityError(
+        `mysql: ${entry.path} lacks the '-- Dump completed' trailer: the dump is incomplete`,
+      );
+    const listed = (manifest.inventory.tables ?? []).filter((t) =>
+      t.name.startsWith(`${db.name}.`),
+    );
+    const found = [...scan.rows].map(([t, rows]) => ({ name: `${db.name}.${t}`, rows }));
+    const key = (l: Array<{ name: string; rows: number }>) =>
+      JSON.stringify(l.map((t) => [t.name, t.rows]).sort());
+    if (key(found) !== key(listed)) {
+      throw new IntegrityError(
+        `mysql: ${entry.path} holds tables/rows ${key(found)} but the manifest lists ${key(listed)}`,
+      );
+    }
+    seen.add(entry.path);
+  }
+  for (const d of dumped)
+    if (!seen.has(d.member)) throw new IntegrityError(`mysql: the backup lacks ${d.member}`);
+}
+
+export const mysqlDriver: SourceDriver = {
+  kind: 'mysql',
+  schemes: ['mysql', 'mariadb'],
+
+  open(url: string, ctx: SourceContext): Source {
+    const target = parseMysqlUrl(url, 'source', ctx.env);
+    ctx.redactor.add(target.password);
+    return new MysqlSource(target);
+  },
+
+  restore: restoreInto,
+
+  async verify(members, manifest) {
+    await verifyMembers(members, manifest);
+  },
+
+  async inventory(url, ctx) {
+    const target = parseMysqlUrl(url, 'target', ctx.env);
+    const conn = await connect(target, 'target', ctx);
+    try {
+      const dbs = target.database
+        ? [target.database]
+        : (
+            await queryRows<{ n: string }>(
+              conn,
+              'SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA ORDER BY 1',
+            )
+          )
+            .map((r) => r.n)
+            .filter((n) => !SYSTEM_SCHEMAS.includes(n));
+      const tables: Array<{ name: string; rows: number }> = [];
+      const objects: Record<string, DbObjects> = {};
+      for (const db of dbs) {
+        const inv = await liveInventory(conn, db);
+        tables.push(...inv.tables);
+        objects[db] = inv.objects;
+      }
+      return { tables, extra: { objects } };
+    } catch (err) {
+      if (err instanceof ConfigError || err instanceof SourceError) throw err;
+      throw classify(err, 'target', target, ctx);
+    } finally {
+      await conn.end().catch(() => {});
+    }
+  },
+};
