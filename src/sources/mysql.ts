@@ -588,7 +588,6 @@ async function* forClient(
   for await (const c of source) {
     let chunk = c;
     if (first && stripSandbox) {
-      first = false;
       if (chunk.subarray(0, 10).toString('latin1').startsWith('/*M!999999')) {
         const nl = chunk.indexOf(0x0a);
         chunk = nl >= 0 ? chunk.subarray(nl + 1) : Buffer.alloc(0);
