@@ -3,11 +3,12 @@ import { schemeOf } from '../engine/url.ts';
 import { dirDriver } from './dir.ts';
 import { sqliteDriver } from './sqlite.ts';
 import { pgDriver } from './postgres.ts';
+import { mysqlDriver } from './mysql.ts';
 import { redisDriver } from './redis.ts';
 import type { SourceDriver } from './types.ts';
 
 /** Every source kind. Adding a source is one file in src/sources and one line here. */
-export const sourceDrivers: SourceDriver[] = [sqliteDriver, dirDriver, pgDriver, redisDriver];
+export const sourceDrivers: SourceDriver[] = [sqliteDriver, dirDriver, pgDriver, mysqlDriver, redisDriver];
 
 export function acceptedSourceSchemes(): string[] {
   return sourceDrivers.flatMap((d) => d.schemes.map((s) => `${s}:`));
