@@ -490,6 +490,29 @@ function checkAgainstManifest(inventory: Inventory | undefined, counts: DirStats
   }
 }
 
+/**
+ * Makes the folders above a member one by one, refusing any that is not a real folder. The
+ * rules already refuse paths through links they know of; this also holds on case-insensitive
+ * filesystems, where 'Link/x' would otherwise go through a link named 'link'.
+ */
+async function ensureParents(root: string, rel: string, made: Set<string>): Promise<void> {
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const a = parts.slice(0, i).join('/');
+    if (made.has(a)) continue;
+    const abs = join(root, ...parts.slice(0, i));
+    try {
+      await mkdir(abs, { mode: 0o700 });
+    } catch (err) {
+      if (errno(err) !== 'EEXIST') throw err;
+      if (!(await lstat(abs)).isDirectory()) {
+        throw new IntegrityError(`refusing archive member '${rel}': '${a}' is not a folder`);
+      }
+    }
+    made.add(a);
+  }
+}
+
 /** Writes the members under `root` (a fresh, private folder). Throws on the first bad member. */
 async function extractInto(
   root: string,
@@ -499,17 +522,21 @@ async function extractInto(
   const rules = new TreeRules();
   const counts: DirStats = { files: 0, bytes: 0, directories: 0, symlinks: 0 };
   const dirs: Array<{ abs: string; depth: number; mode: number; mtime: Date }> = [];
+  const made = new Set<string>();
   for await (const m of members) {
     ctx.signal?.throwIfAborted();
     const rel = rules.admit(m);
     const abs = join(root, ...rel.split('/'));
-    await mkdir(dirname(abs), { recursive: true, mode: 0o700 });
+    await ensureParents(root, rel, made);
     if (m.type === 'directory') {
-      try {
-        await mkdir(abs, { mode: 0o700 });
-      } catch (err) {
-        // Already made as the parent of an earlier member: fine, as long as it is a folder.
-        if (errno(err) !== 'EEXIST' || !(await lstat(abs)).isDirectory()) throw err;
+      if (!made.has(rel)) {
+        try {
+          await mkdir(abs, { mode: 0o700 });
+        } catch (err) {
+          // Already made as the parent of an earlier member: fine, as long as it is a folder.
+          if (errno(err) !== 'EEXIST' || !(await lstat(abs)).isDirectory()) throw err;
+        }
+        made.add(rel);
       }
       dirs.push({ abs, depth: rel.split('/').length, mode: m.mode, mtime: m.mtime });
       counts.directories++;
