@@ -77,7 +77,11 @@ export function compressStream(c: Compression): Duplex {
       }
       return relay(
         zlib.createZstdCompress({
-          params: { [zlib.constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL },
+          params: {
+            [zlib.constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL,
+            // Like the CLI: a content checksum in every frame, so corruption is caught on decompression.
+            [zlib.constants.ZSTD_c_checksumFlag]: 1,
+          },
         }),
         compressError('zstd'),
       );

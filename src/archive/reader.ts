@@ -215,7 +215,7 @@ class FileMember {
     if (this.done) return Buffer.alloc(0);
     try {
       const n = this.chunks.length;
-      let e = this.#current;
+      let e: ParsedEntry | null | undefined = this.#current;
       this.#current = undefined;
       if (!e) {
         e = await this.#reader.next();
@@ -242,14 +242,15 @@ class FileMember {
           `chunk ${q(e.name)} does not match its sha256 (${sha}, expected ${expectedSha})`,
         );
       }
-      this.#hash.update(data);
+      const parts = paxInt(e, 'parts');
+      const single = n === 0 && parts === 1;
+      if (!single) this.#hash.update(data);
       this.size += data.length;
       this.chunks.push({ entry: e.name, size: data.length, sha256: sha });
-      const parts = paxInt(e, 'parts');
       if (parts !== undefined) {
         const size = paxInt(e, 'size');
         const memberSha = paxSha(e, 'member-sha256');
-        const actual = this.#hash.digest('hex');
+        const actual = single ? sha : this.#hash.digest('hex');
         if (parts !== this.chunks.length || size !== this.size || memberSha !== actual) {
           throw damaged(
             `member ${q(this.#entryBase)} does not match its record: ${this.chunks.length} chunks, ${this.size} bytes, ` +

@@ -256,7 +256,8 @@ export class ArchiveWriter {
       const chunkHash = createHash('sha256');
       for (const piece of pending) {
         chunkHash.update(piece);
-        memberHash.update(piece);
+        // A member of one chunk has the chunk's hash; only longer members need a second pass.
+        if (!single) memberHash.update(piece);
       }
       const sha256 = chunkHash.digest('hex');
       total += pendingLen;
