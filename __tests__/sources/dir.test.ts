@@ -44,13 +44,17 @@ function link(path: string, linkTarget: string): ArchiveEntry {
 }
 
 describe('dir source', () => {
-  test('URLs and patterns', () => {
+  test('URLs and patterns', async () => {
     assert.equal(dirPath('dir:/srv/uploads', 'source'), '/srv/uploads');
     assert.equal(dirPath('dir:///srv/uploads/', 'source'), '/srv/uploads');
     assert.equal(dirPath('dir:uploads', 'source'), join(process.cwd(), 'uploads'));
     assert.equal(dirPath('/tmp/out', 'target'), '/tmp/out');
     assert.throws(() => dirPath('dir:', 'source'), { option: 'source' });
     assert.throws(() => dirPath('sqlite:/x.db', 'target'), { option: 'target' });
+    const ws = await workspace();
+    const withCwd = { ...ws.ctx, cwd: '/srv/app' };
+    assert.equal(dirDriver.open('dir:uploads', withCwd).displayUrl, 'dir:/srv/app/uploads');
+    await ws.cleanup();
     assert.equal(staticBase('/var/data/*.csv'), '/var/data');
     assert.equal(staticBase('/var/data/**/x/*.csv'), '/var/data');
     assert.equal(staticBase('/var/{a,b}/x'), '/var');

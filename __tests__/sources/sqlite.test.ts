@@ -62,7 +62,7 @@ async function* single(entry: ArchiveEntry): AsyncGenerator<ArchiveEntry> {
 }
 
 describe('sqlite source', () => {
-  test('URLs: sqlite:<path>, sqlite:///abs, plain paths for targets; hosts refused', () => {
+  test('URLs: sqlite:<path>, sqlite:///abs, plain paths for targets; hosts refused', async () => {
     assert.equal(sqlitePath('sqlite:/var/db/app.db', 'source'), '/var/db/app.db');
     assert.equal(sqlitePath('sqlite:///var/db/app.db', 'source'), '/var/db/app.db');
     assert.equal(sqlitePath('sqlite:app.db', 'source'), join(process.cwd(), 'app.db'));
@@ -71,6 +71,13 @@ describe('sqlite source', () => {
     assert.throws(() => sqlitePath('sqlite:', 'source'), { name: 'ConfigError', option: 'source' });
     assert.throws(() => sqlitePath('sqlite://host/x.db', 'source'), { option: 'source' });
     assert.throws(() => sqlitePath('postgres://h/db', 'target'), { option: 'target' });
+    const ws = await workspace();
+    const withCwd = { ...ws.ctx, cwd: '/srv/app' };
+    assert.equal(
+      sqliteDriver.open('sqlite:data/app.db', withCwd).displayUrl,
+      'sqlite:/srv/app/data/app.db',
+    );
+    await ws.cleanup();
   });
 
   test('round trip: tables, index, view, trigger, text, blobs, reals and NULLs come back equal', async () => {

@@ -51,8 +51,14 @@ function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | null)?.code;
 }
 
+/** Relative paths are relative to the run's working directory, when the engine passes one. */
+function workingDir(ctx: SourceContext): string {
+  const cwd = (ctx as SourceContext & { cwd?: unknown }).cwd;
+  return typeof cwd === 'string' && cwd ? cwd : process.cwd();
+}
+
 /** The absolute path (or glob) a `dir:` URL, or for targets a plain path, names. */
-export function dirPath(url: string, option: string): string {
+export function dirPath(url: string, option: string, cwd = process.cwd()): string {
   const raw = url.trim();
   const scheme = schemeOf(raw);
   let path: string;
@@ -78,7 +84,7 @@ export function dirPath(url: string, option: string): string {
       hint: 'write dir:<folder or glob>, e.g. dir:./uploads or dir:/var/data/*.csv',
     });
   }
-  return resolve(path);
+  return resolve(cwd, path);
 }
 
 /** The leading segments of a glob that hold no pattern characters: what matches are relative to. */
@@ -261,8 +267,8 @@ class DirSource implements Source {
   readonly displayUrl: string;
   private readonly path: string;
 
-  constructor(url: string) {
-    this.path = dirPath(url, 'source');
+  constructor(url: string, ctx: SourceContext) {
+    this.path = dirPath(url, 'source', workingDir(ctx));
     this.displayUrl = `dir:${this.path}`;
   }
 
@@ -585,7 +591,7 @@ async function restoreDir(
   request: RestoreRequest,
   ctx: SourceContext,
 ): Promise<RestoreResult> {
-  const target = dirPath(request.target, 'target');
+  const target = dirPath(request.target, 'target', workingDir(ctx));
   const location = `dir:${target}`;
   const existing = await lstat(target).catch((err) => {
     if (errno(err) === 'ENOENT') return undefined;
@@ -700,7 +706,7 @@ async function verifyDir(
 }
 
 async function inventoryDir(url: string, ctx: SourceContext): Promise<Inventory> {
-  const path = dirPath(url, 'target');
+  const path = dirPath(url, 'target', workingDir(ctx));
   const spec = await resolveSpec(path).catch((err: unknown) => {
     if (err instanceof ConfigError) throw new ConfigError('target', `${path} does not exist`);
     throw err;
@@ -723,7 +729,7 @@ async function inventoryDir(url: string, ctx: SourceContext): Promise<Inventory>
 export const dirDriver: SourceDriver = {
   kind: 'dir',
   schemes: ['dir'],
-  open: (url) => new DirSource(url),
+  open: (url, ctx) => new DirSource(url, ctx),
   restore: restoreDir,
   verify: verifyDir,
   inventory: inventoryDir,

@@ -30,11 +30,17 @@ export const SQLITE_MEMBER = 'database.sqlite';
 /** Files SQLite keeps beside a database; they belong to it and move with it. */
 const SIDECARS = ['-wal', '-shm', '-journal'];
 
+/** Relative paths are relative to the run's working directory, when the engine passes one. */
+function workingDir(ctx: SourceContext): string {
+  const cwd = (ctx as SourceContext & { cwd?: unknown }).cwd;
+  return typeof cwd === 'string' && cwd ? cwd : process.cwd();
+}
+
 /**
  * The file a `sqlite:` URL (or, for targets, a plain path) names, absolute. Relative paths are
  * relative to the working directory.
  */
-export function sqlitePath(url: string, option: string): string {
+export function sqlitePath(url: string, option: string, cwd = process.cwd()): string {
   const raw = url.trim();
   const scheme = schemeOf(raw);
   let path: string;
@@ -60,7 +66,7 @@ export function sqlitePath(url: string, option: string): string {
       hint: 'write sqlite:<path to the database file>, e.g. sqlite:./app.db',
     });
   }
-  return resolve(path);
+  return resolve(cwd, path);
 }
 
 /** A SQLite error code (SQLITE_NOTADB = 26, SQLITE_CORRUPT = 11) from a node:sqlite error. */
@@ -207,8 +213,8 @@ class SqliteSource implements Source {
   readonly displayUrl: string;
   private readonly path: string;
 
-  constructor(url: string) {
-    this.path = sqlitePath(url, 'source');
+  constructor(url: string, ctx: SourceContext) {
+    this.path = sqlitePath(url, 'source', workingDir(ctx));
     this.displayUrl = `sqlite:${this.path}`;
   }
 
@@ -327,7 +333,7 @@ async function restoreSqlite(
   request: RestoreRequest,
   ctx: SourceContext,
 ): Promise<RestoreResult> {
-  const target = sqlitePath(request.target, 'target');
+  const target = sqlitePath(request.target, 'target', workingDir(ctx));
   const location = `sqlite:${target}`;
   const targetSt = await lstat(target).catch(() => undefined);
   if (targetSt?.isDirectory()) {
@@ -457,8 +463,8 @@ async function verifySqlite(
   }
 }
 
-async function inventorySqlite(url: string): Promise<Inventory> {
-  const path = sqlitePath(url, 'target');
+async function inventorySqlite(url: string, ctx: SourceContext): Promise<Inventory> {
+  const path = sqlitePath(url, 'target', workingDir(ctx));
   if (!(await exists(path))) {
     throw new ConfigError('target', `SQLite database ${path} does not exist`);
   }
@@ -481,7 +487,7 @@ async function inventorySqlite(url: string): Promise<Inventory> {
 export const sqliteDriver: SourceDriver = {
   kind: 'sqlite',
   schemes: ['sqlite'],
-  open: (url) => new SqliteSource(url),
+  open: (url, ctx) => new SqliteSource(url, ctx),
   restore: restoreSqlite,
   verify: verifySqlite,
   inventory: inventorySqlite,
