@@ -38,24 +38,19 @@ export class SqlDumpScan {
       chunk.subarray(Math.max(0, chunk.length - 256)),
     ]).subarray(-256);
     for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
       if (this.mode === 'values') {
-        if (this.inQuote) {
-          if (this.escape) this.escape = false;
-          else if (b === BACKSLASH) this.escape = true;
-          else if (b === QUOTE) this.inQuote = false;
-        } else if (b === QUOTE) this.inQuote = true;
-        else if (b === OPEN) {
-          if (this.depth === 0) this.rows.set(this.table, (this.rows.get(this.table) ?? 0) + 1);
-          this.depth++;
-        } else if (b === CLOSE) this.depth--;
-        else if (b === SEMI && this.depth === 0) this.mode = 'skip';
+        i = this.values(chunk, i);
+        if (i >= chunk.length) break;
         continue;
       }
       if (this.mode === 'skip') {
-        if (b === NL) this.mode = 'line';
+        const nl = chunk.indexOf(NL, i);
+        if (nl < 0) break;
+        i = nl;
+        this.mode = 'line';
         continue;
       }
+      const b = chunk[i]!;
       // 'line': collect the start of the line; decide at '(' (one-line INSERTs) or at its end.
       if (b === NL || (b === OPEN && this.prefix.length > 0 && this.prefix[0] === 0x49) /* I */) {
         const line = Buffer.from(this.prefix).toString('utf8');
@@ -85,6 +80,37 @@ export class SqlDumpScan {
         this.mode = 'skip';
       }
     }
+  }
+
+  /** The hot loop, on locals: returns the index of the ';' that ends the INSERT, or chunk.length. */
+  private values(chunk: Buffer, from: number): number {
+    let depth = this.depth;
+    let inQuote = this.inQuote;
+    let escape = this.escape;
+    let rows = 0;
+    let i = from;
+    const n = chunk.length;
+    for (; i < n; i++) {
+      const b = chunk[i]!;
+      if (inQuote) {
+        if (escape) escape = false;
+        else if (b === BACKSLASH) escape = true;
+        else if (b === QUOTE) inQuote = false;
+      } else if (b === QUOTE) inQuote = true;
+      else if (b === OPEN) {
+        if (depth === 0) rows++;
+        depth++;
+      } else if (b === CLOSE) depth--;
+      else if (b === SEMI && depth === 0) {
+        this.mode = 'skip';
+        break;
+      }
+    }
+    this.depth = depth;
+    this.inQuote = inQuote;
+    this.escape = escape;
+    if (rows) this.rows.set(this.table, (this.rows.get(this.table) ?? 0) + rows);
+    return i;
   }
 
   /** True when the stream ends with the dump tool's completion trailer. */
