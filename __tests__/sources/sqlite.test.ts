@@ -9,7 +9,12 @@ import { Readable } from 'node:stream';
 import { DatabaseSync } from 'node:sqlite';
 import type { ArchiveEntry } from '../../src/archive/types.ts';
 import { ConfigError, IntegrityError, SourceError } from '../../src/engine/errors.ts';
-import { SQLITE_MEMBER, sqliteDriver, sqlitePath } from '../../src/sources/sqlite.ts';
+import {
+  SQLITE_MEMBER,
+  replaceDatabase,
+  sqliteDriver,
+  sqlitePath,
+} from '../../src/sources/sqlite.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { manifestOf, workspace } from './context.ts';
 
@@ -355,6 +360,40 @@ describe('sqlite source', () => {
       );
       assert.deepEqual(await readFile(target), before);
       assert.deepEqual(await readdir(w.dir), ['live.db']);
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  test('a check failing after the swap puts the previous database and its -wal back', async () => {
+    const w = await workspace();
+    try {
+      const target = join(w.dir, 'live.db');
+      const old = new DatabaseSync(target);
+      old.exec("PRAGMA journal_mode=WAL; CREATE TABLE old (x); INSERT INTO old VALUES ('keep me')");
+      // Left open: the -wal holds the committed row, not yet checkpointed into the file.
+      const walBefore = await readFile(`${target}-wal`);
+      const mainBefore = await readFile(target);
+      const tmp = join(w.dir, 'new.tmp');
+      await writeFile(tmp, 'replacement');
+      await assert.rejects(
+        replaceDatabase(tmp, target, () => {
+          throw new IntegrityError('check failed');
+        }),
+        /check failed/,
+      );
+      assert.deepEqual(await readFile(target), mainBefore);
+      assert.deepEqual(await readFile(`${target}-wal`), walBefore);
+      assert.equal(existsSync(tmp), false);
+      assert.deepEqual((await readdir(w.dir)).sort(), ['live.db', 'live.db-shm', 'live.db-wal']);
+      assert.deepEqual(
+        old
+          .prepare('SELECT x FROM old')
+          .all()
+          .map((r) => ({ ...r })),
+        [{ x: 'keep me' }],
+      );
+      old.close();
     } finally {
       await w.cleanup();
     }

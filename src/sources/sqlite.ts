@@ -328,6 +328,56 @@ function timestamp(): string {
     .replace(/\.\d+Z$/, 'Z');
 }
 
+/**
+ * Puts `tmp` in place of an existing database. The previous database and its -wal/-shm (which
+ * hold part of its data) are kept aside until `check` passes on the file in place, and put back
+ * if anything fails; on success they are removed.
+ */
+export async function replaceDatabase(
+  tmp: string,
+  target: string,
+  check: (path: string) => void,
+): Promise<void> {
+  const previous = `${target}.lifeboat-previous-${timestamp()}-${randomBytes(3).toString('hex')}`;
+  const moved: Array<[string, string]> = [];
+  let placed = false;
+  try {
+    for (const s of ['', ...SIDECARS]) {
+      if (await exists(target + s)) {
+        await rename(target + s, previous + s);
+        moved.push([target + s, previous + s]);
+      }
+    }
+    await rename(tmp, target);
+    placed = true;
+    check(target);
+  } catch (err) {
+    await removeWithSidecars(tmp);
+    if (placed) await removeWithSidecars(target);
+    const putBack: string[] = [];
+    for (const [from, to] of moved) {
+      try {
+        await rename(to, from);
+      } catch (e) {
+        putBack.push(`${to} (${message(e)})`);
+      }
+    }
+    if (putBack.length) {
+      throw new SourceError(
+        `restore into ${target} failed (${message(err)}) and the previous database could not be put back: ${putBack.join(', ')}`,
+        { cause: err, hint: `move ${previous} back to ${target} by hand` },
+      );
+    }
+    if (err instanceof LifeboatError) throw err;
+    throw new SourceError(
+      `restore into ${target} failed: ${message(err)}; the previous database is back in place`,
+      { cause: err },
+    );
+  }
+  await fsyncDir(dirname(target));
+  await removeWithSidecars(previous);
+}
+
 async function restoreSqlite(
   members: AsyncIterable<ArchiveEntry>,
   request: RestoreRequest,
@@ -387,51 +437,12 @@ async function restoreSqlite(
     return { location, inventory: { tables: checked.tables } };
   }
 
-  // Overwrite: the previous database (and its -wal/-shm, which hold part of its data) is kept
-  // aside until the new one has passed its checks in place, and put back if it does not.
-  const previous = `${target}.lifeboat-previous-${timestamp()}-${randomBytes(3).toString('hex')}`;
-  const moved: Array<[string, string]> = [];
-  try {
-    for (const s of ['', ...SIDECARS]) {
-      if (await exists(target + s)) {
-        await rename(target + s, previous + s);
-        moved.push([target + s, previous + s]);
-      }
-    }
-    await rename(tmp, target);
+  await replaceDatabase(tmp, target, (path) =>
     checkCopy(
-      target,
+      path,
       (reason) => new IntegrityError(`the database now at ${target} failed its check: ${reason}`),
-    );
-  } catch (err) {
-    await removeWithSidecars(tmp);
-    const putBack: string[] = [];
-    if (moved.length) {
-      await removeWithSidecars(target);
-      for (const [from, to] of moved) {
-        try {
-          await rename(to, from);
-        } catch (e) {
-          putBack.push(`${to} (${message(e)})`);
-        }
-      }
-    }
-    if (putBack.length) {
-      throw new SourceError(
-        `restore into ${target} failed (${message(err)}) and the previous database could not be put back: ${putBack.join(', ')}`,
-        { cause: err, hint: `move ${previous} back to ${target} by hand` },
-      );
-    }
-    if (err instanceof LifeboatError) throw err;
-    throw new SourceError(
-      `restore into ${target} failed: ${message(err)}; the previous database is back in place`,
-      {
-        cause: err,
-      },
-    );
-  }
-  await fsyncDir(dir);
-  await removeWithSidecars(previous);
+    ),
+  );
   ctx.log.info(`Restored SQLite database over ${target} (the previous one was replaced)`);
   return {
     location,
