@@ -248,7 +248,7 @@ async function* walkSource(
   }
 }
 
-/** Where a relative symlink at `rel` points, lexically; undefined when it leaves the root. */
+/** Whether a symlink at `rel` is absolute or, read lexically, climbs above the root. */
 function escapesLexically(rel: string, target: string): boolean {
   if (posix.isAbsolute(target) || /^[A-Za-z]:[\\/]/.test(target)) return true;
   const joined = posix.normalize(posix.join(posix.dirname(rel), target));
