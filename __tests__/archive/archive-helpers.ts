@@ -64,7 +64,7 @@ export function manifestFor(
     name: header.name,
     createdAt: header.createdAt,
     finishedAt: new Date(1_700_000_001_000).toISOString(),
-    tool: { name: 'lifeboat', version: '0.0.0-test', node: process.version },
+    tool: { name: 'lifeboat', version: '0.0.0-test', node: 'v24.0.0' },
     compression,
     encrypted: false,
     tags: [],

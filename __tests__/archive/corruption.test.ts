@@ -365,6 +365,52 @@ test(
         /under a symlink/,
       ],
     ];
+    const part = (n: number, data: Buffer, last?: { parts: number; whole: Buffer }) =>
+      Buffer.concat([
+        encodeHeader({
+          name: `db/m.lbpart-00000${n}`,
+          type: 'file',
+          size: data.length,
+          mode: 0o644,
+          mtimeMs: 0,
+          records: [
+            ['LIFEBOAT.member', 'm'],
+            ['LIFEBOAT.part', String(n)],
+            ['LIFEBOAT.sha256', sha256(data)],
+            ...(last
+              ? ([
+                  ['LIFEBOAT.parts', String(last.parts)],
+                  ['LIFEBOAT.size', String(last.whole.length)],
+                  ['LIFEBOAT.member-sha256', sha256(last.whole)],
+                ] as Array<[string, string]>)
+              : []),
+          ],
+        }),
+        withPadding(data),
+      ]);
+    const short = pseudoRandom(CHUNK - 1, 3);
+    const tail = pseudoRandom(10, 4);
+    cases.push([
+      'short chunk in the middle (hashes all valid)',
+      Buffer.concat([
+        validHeader(),
+        part(0, short),
+        part(1, tail, { parts: 2, whole: Buffer.concat([short, tail]) }),
+        end,
+      ]),
+      /does not allow/,
+    ]);
+    const full = pseudoRandom(CHUNK, 5);
+    cases.push([
+      'empty last chunk',
+      Buffer.concat([
+        validHeader(),
+        part(0, full),
+        part(1, Buffer.alloc(0), { parts: 2, whole: full }),
+        end,
+      ]),
+      /does not allow/,
+    ]);
     const hugeSize = rawHeader('db/huge', '0', 0);
     hugeSize.fill(0, 124, 136);
     hugeSize[124] = 0x80;

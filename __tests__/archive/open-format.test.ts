@@ -149,39 +149,35 @@ test('a gzip archive opens with tar -xzf', { timeout: 120_000 }, async (t) => {
   }
 });
 
-test(
-  'GNU tar lists the entry names the format promises',
-  { timeout: 120_000 },
-  async (t) => {
-    if (!requireTools(t, ['tar'])) return;
-    const dir = await mkdtemp(join(tmpdir(), 'lifeboat-open-list-'));
-    try {
-      const file = await store(dir, 'none', '.tar');
-      const list = execFileSync('tar', [
-        '--warning=no-unknown-keyword',
-        '-tvf',
-        join(dir, file),
-      ]).toString();
-      const names = list
-        .trim()
-        .split('\n')
-        .map((l) => l.split(/\s+/).slice(5).join(' '));
-      assert.deepEqual(names, [
-        'lifeboat.json',
-        'app-db/dump.sql',
-        'app-db/empty',
-        'app-db/exact.bin',
-        'app-db/data/big.dump.lbpart-000000',
-        'app-db/data/big.dump.lbpart-000001',
-        'app-db/data/big.dump.lbpart-000002',
-        'app-db/data/big.dump.lbpart-000003',
-        'uploads/img/',
-        'uploads/img/logo.png',
-        'uploads/logo -> img/logo.png',
-        'lifeboat-manifest.json',
-      ]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  },
-);
+test('GNU tar lists the entry names the format promises', { timeout: 120_000 }, async (t) => {
+  if (!requireTools(t, ['tar'])) return;
+  const dir = await mkdtemp(join(tmpdir(), 'lifeboat-open-list-'));
+  try {
+    const file = await store(dir, 'none', '.tar');
+    const list = execFileSync('tar', [
+      '--warning=no-unknown-keyword',
+      '-tvf',
+      join(dir, file),
+    ]).toString();
+    const names = list
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/).slice(5).join(' '));
+    assert.deepEqual(names, [
+      'lifeboat.json',
+      'app-db/dump.sql',
+      'app-db/empty',
+      'app-db/exact.bin',
+      'app-db/data/big.dump.lbpart-000000',
+      'app-db/data/big.dump.lbpart-000001',
+      'app-db/data/big.dump.lbpart-000002',
+      'app-db/data/big.dump.lbpart-000003',
+      'uploads/img/',
+      'uploads/img/logo.png',
+      'uploads/logo -> img/logo.png',
+      'lifeboat-manifest.json',
+    ]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

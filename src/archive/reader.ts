@@ -244,6 +244,14 @@ class FileMember {
       }
       const parts = paxInt(e, 'parts');
       const single = n === 0 && parts === 1;
+      // Writers cut members at exactly chunkSize and never leave an empty last chunk.
+      if (
+        parts === undefined ? data.length !== this.#limits.chunkSize : n > 0 && data.length === 0
+      ) {
+        throw damaged(
+          `chunk ${q(e.name)} has ${data.length} bytes, which the format does not allow there`,
+        );
+      }
       if (!single) this.#hash.update(data);
       this.size += data.length;
       this.chunks.push({ entry: e.name, size: data.length, sha256: sha });

@@ -91,7 +91,7 @@ export class ArchiveWriter {
     return run;
   }
 
-  async #writeJson(name: string, value: unknown, pretty: boolean): Promise<void> {
+  async #writeJson(name: string, value: unknown, pretty: boolean, time: string): Promise<void> {
     const json = Buffer.from(JSON.stringify(value, null, pretty ? 2 : undefined) + '\n', 'utf8');
     if (json.length > MAX_JSON_SIZE) {
       throw new SourceError(
@@ -106,7 +106,7 @@ export class ArchiveWriter {
         type: 'file',
         size: json.length,
         mode: 0o644,
-        mtimeMs: Date.now(),
+        mtimeMs: Number.isSafeInteger(Date.parse(time)) ? Date.parse(time) : Date.now(),
         records: [[`${PAX_VENDOR}.sha256`, sha256]],
       }),
     );
@@ -127,7 +127,7 @@ export class ArchiveWriter {
         );
       }
       this.#state = 'open';
-      await this.#writeJson(HEADER_ENTRY, header, true);
+      await this.#writeJson(HEADER_ENTRY, header, true, header.createdAt);
     });
   }
 
@@ -339,7 +339,7 @@ export class ArchiveWriter {
         );
       }
       this.#state = 'finished';
-      await this.#writeJson(MANIFEST_ENTRY, manifest, false);
+      await this.#writeJson(MANIFEST_ENTRY, manifest, false, manifest.finishedAt);
       await this.#push(END_OF_ARCHIVE);
       if (this.#failed) throw this.#failed;
       this.stream.push(null);
