@@ -41,6 +41,7 @@ export interface PlannedSource {
 
 export function sourceContext(ctx: RunContext, options: Options, tmpDir: string): SourceContext {
   const sctx: SourceContext = {
+    cwd: ctx.cwd,
     log: ctx.log,
     redactor: ctx.redactor,
     env: ctx.env,

@@ -32,7 +32,7 @@ const SIDECARS = ['-wal', '-shm', '-journal'];
 
 /** Relative paths are relative to the run's working directory, when the engine passes one. */
 function workingDir(ctx: SourceContext): string {
-  const cwd = (ctx as SourceContext & { cwd?: unknown }).cwd;
+  const cwd = ctx.cwd;
   return typeof cwd === 'string' && cwd ? cwd : process.cwd();
 }
 

@@ -5,6 +5,8 @@ export interface SourceContext {
   log: Logger;
   redactor: Redactor;
   env: NodeJS.ProcessEnv;
+  /** Folder that relative paths in URLs are resolved against. */
+  cwd?: string;
   /** A private temporary folder for this run, removed afterwards. */
   tmpDir: string;
   /** Options a source may read (exclude, overwrite, …), by option name. */
