@@ -233,13 +233,7 @@ class AzureBlobStorage implements Storage {
   }
 
   private blobName(key: string): string {
-    if (
-      !key ||
-      key.startsWith('/') ||
-      key.split('/').some((s) => s === '..' || s === '.' || s === '')
-    ) {
-      throw new StorageError(`${this.displayUrl}: invalid object key '${key}'`);
-    }
+    checkKey(key, this.displayUrl);
     return this.prefix ? `${this.prefix}/${key}` : key;
   }
 

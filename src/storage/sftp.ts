@@ -231,7 +231,7 @@ export function knownHostMatches(patterns: string[], host: string, port: number)
       }
       const re = new RegExp(
         `^${p
-          .replace(/[.+^${}()|\\]/g, '\\$&')
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
           .replace(/\*/g, '.*')
           .replace(/\?/g, '.')}$`,
         'i',
@@ -265,10 +265,46 @@ function algorithmsFor(type: string): string[] {
   return [];
 }
 
-interface Session {
-  client: InstanceType<typeof Client>;
-  sftp: SFTPWrapper;
-  root: string;
+/**
+ * One SSH connection with its SFTP channel. ssh2 never calls back requests sent after the
+ * connection died, so every request goes through run(), which fails them all when it closes.
+ */
+class Session {
+  readonly client: InstanceType<typeof Client>;
+  readonly sftp: SFTPWrapper;
+  readonly root: string;
+  private lost: StorageError | undefined;
+  private readonly pending = new Set<(err: Error) => void>();
+
+  constructor(client: InstanceType<typeof Client>, sftp: SFTPWrapper, root: string) {
+    this.client = client;
+    this.sftp = sftp;
+    this.root = root;
+  }
+
+  markLost(err: StorageError): void {
+    this.lost ??= err;
+    for (const reject of this.pending) reject(this.lost);
+    this.pending.clear();
+  }
+
+  run<T>(fn: (cb: (err: Error | undefined | null, value: T) => void) => void): Promise<T> {
+    if (this.lost) return Promise.reject(this.lost);
+    return new Promise<T>((resolve, reject) => {
+      const fail = (err: Error) => reject(err);
+      this.pending.add(fail);
+      try {
+        fn((err, value) => {
+          this.pending.delete(fail);
+          if (err) reject(err);
+          else resolve(value);
+        });
+      } catch (err) {
+        this.pending.delete(fail);
+        reject(err as Error);
+      }
+    });
+  }
 }
 
 type HostVerdict = { kind: 'unknown' | 'mismatch' | 'revoked'; type: string; fingerprint: string };
@@ -382,6 +418,8 @@ class SftpStorage implements Storage {
           );
         this.session = undefined;
       });
+      // Request/response traffic stalls on Nagle + delayed ACK (~40 ms a round trip) otherwise.
+      client.on('connect', () => client.setNoDelay(true));
       client.on('ready', () => {
         ready = true;
         client.sftp((err, sftp) => {
@@ -400,19 +438,39 @@ class SftpStorage implements Storage {
           }
           const rootOf = (home: string) => (s.fromHome ? posix.join(home, s.path) : s.path);
           if (!s.fromHome) {
-            resolve({ client, sftp, root: rootOf('') });
+            resolve(this.track(new Session(client, sftp, rootOf(''))));
             return;
           }
           sftp.realpath('.', (e, home) => {
             if (e) {
               client.end();
               reject(this.mapError(e, 'finding the login directory'));
-            } else resolve({ client, sftp, root: rootOf(home) });
+            } else resolve(this.track(new Session(client, sftp, rootOf(home))));
           });
         });
       });
       client.connect(config);
     });
+  }
+
+  /** Fails the session's outstanding and future requests once its connection goes away. */
+  private track(session: Session): Session {
+    const lost = () => {
+      session.markLost(
+        new StorageError(`${this.displayUrl}: the connection to the server was lost`, {
+          transient: true,
+        }),
+      );
+      if (this.session) {
+        const current = this.session;
+        void current.then((s) => {
+          if (s === session && this.session === current) this.session = undefined;
+        });
+      }
+    };
+    session.client.once('close', lost);
+    session.sftp.once('close', lost);
+    return session;
   }
 
   private connectError(
@@ -526,24 +584,27 @@ class SftpStorage implements Storage {
     return root === '' ? key : posix.join(root, key);
   }
 
-  private async mkdirs(sftp: SFTPWrapper, dir: string): Promise<void> {
+  private async mkdirs(session: Session, dir: string): Promise<void> {
+    const sftp = session.sftp;
     if (dir === '' || dir === '.' || dir === '/' || this.madeDirs.has(dir)) return;
-    const st = await call<Stats | undefined>((cb) => sftp.stat(dir, cb)).catch(
-      (err: { code?: unknown }) => {
+    const st = await session
+      .run<Stats | undefined>((cb) => sftp.stat(dir, cb))
+      .catch((err: { code?: unknown }) => {
         if (err?.code === NO_SUCH_FILE) return undefined;
         throw err;
-      },
-    );
+      });
     if (st) {
       if (!st.isDirectory())
         throw new StorageError(`${this.displayUrl}: ${dir} exists and is not a directory`);
     } else {
-      await this.mkdirs(sftp, posix.dirname(dir));
-      await call<void>((cb) => sftp.mkdir(dir, cb)).catch(async (err: unknown) => {
-        // Another writer may have made it between our stat and mkdir.
-        const again = await call<Stats>((cb) => sftp.stat(dir, cb)).catch(() => undefined);
-        if (!again?.isDirectory()) throw err;
-      });
+      await this.mkdirs(session, posix.dirname(dir));
+      await session
+        .run<void>((cb) => sftp.mkdir(dir, cb))
+        .catch(async (err: unknown) => {
+          // Another writer may have made it between our stat and mkdir.
+          const again = await session.run<Stats>((cb) => sftp.stat(dir, cb)).catch(() => undefined);
+          if (!again?.isDirectory()) throw err;
+        });
     }
     this.madeDirs.add(dir);
   }
@@ -561,7 +622,7 @@ class SftpStorage implements Storage {
       signal?.throwIfAborted();
       session = await this.open();
       target = this.remotePath(session.root, key);
-      await this.mkdirs(session.sftp, posix.dirname(target));
+      await this.mkdirs(session, posix.dirname(target));
     } catch (err) {
       // The body is left unread, so withRetry may hand it to another attempt.
       throw this.mapError(err, `upload of ${key}`);
@@ -572,7 +633,7 @@ class SftpStorage implements Storage {
     let handle: Buffer | undefined;
     let size = 0;
     try {
-      handle = await call<Buffer>((cb) => sftp.open(temp, 'w', { mode: 0o600 }, cb));
+      handle = await session.run<Buffer>((cb) => sftp.open(temp, 'w', { mode: 0o600 }, cb));
       const h = handle;
       const inFlight = new Set<Promise<void>>();
       let failure: unknown;
@@ -584,9 +645,8 @@ class SftpStorage implements Storage {
           const piece = chunk.subarray(at, Math.min(at + PIECE_BYTES, chunk.length));
           const position = offset;
           offset += piece.length;
-          const p: Promise<void> = call<void>((cb) =>
-            sftp.write(h, piece, 0, piece.length, position, cb),
-          )
+          const p: Promise<void> = session
+            .run<void>((cb) => sftp.write(h, piece, 0, piece.length, position, cb))
             .then(
               () => undefined,
               (err: unknown) => {
@@ -603,26 +663,26 @@ class SftpStorage implements Storage {
       await Promise.all(inFlight);
       if (failure) throw failure;
       signal?.throwIfAborted();
-      const stored = await call<Stats>((cb) => sftp.fstat(h, cb));
+      const stored = await session.run<Stats>((cb) => sftp.fstat(h, cb));
       if (stored.size !== size) {
         throw new StorageError(
           `${this.displayUrl}: upload of ${key} stored ${stored.size} of ${size} bytes`,
           { transient: true },
         );
       }
-      await call<unknown>((cb) => sftp.ext_openssh_fsync(h, cb)).catch(() => undefined);
+      await session.run<unknown>((cb) => sftp.ext_openssh_fsync(h, cb)).catch(() => undefined);
       handle = undefined;
-      await call<void>((cb) => sftp.close(h, cb));
+      await session.run<void>((cb) => sftp.close(h, cb));
       const sha256 = hash.digest('hex');
       checkAnnounced(key, this.displayUrl, options, { size, sha256 });
-      await this.renameIntoPlace(sftp, temp, target);
+      await this.renameIntoPlace(session, temp, target);
       return { size, sha256 };
     } catch (err) {
       if (handle) {
         const h = handle;
-        await call<void>((cb) => sftp.close(h, cb)).catch(() => undefined);
+        await session.run<void>((cb) => sftp.close(h, cb)).catch(() => undefined);
       }
-      await call<void>((cb) => sftp.unlink(temp, cb)).catch(() => undefined);
+      await session.run<void>((cb) => sftp.unlink(temp, cb)).catch(() => undefined);
       if (bodyError !== undefined && err === bodyError) throw err;
       if (err instanceof IntegrityError) throw err;
       throw this.mapError(err, `upload of ${key}`);
@@ -630,21 +690,22 @@ class SftpStorage implements Storage {
   }
 
   /** posix-rename@openssh.com replaces atomically; plain SFTP rename refuses an existing target. */
-  private async renameIntoPlace(sftp: SFTPWrapper, temp: string, target: string): Promise<void> {
+  private async renameIntoPlace(session: Session, temp: string, target: string): Promise<void> {
+    const sftp = session.sftp;
     try {
-      await call<void>((cb) => sftp.ext_openssh_rename(temp, target, cb));
+      await session.run<void>((cb) => sftp.ext_openssh_rename(temp, target, cb));
       return;
     } catch (err) {
       if (!(err instanceof Error) || !/does not support/.test(err.message)) throw err;
     }
     try {
-      await call<void>((cb) => sftp.rename(temp, target, cb));
+      await session.run<void>((cb) => sftp.rename(temp, target, cb));
     } catch {
       this.ctx.log.debug(
         `${this.displayUrl}: server lacks posix-rename; replacing ${target} in two steps`,
       );
-      await call<void>((cb) => sftp.unlink(target, cb)).catch(() => undefined);
-      await call<void>((cb) => sftp.rename(temp, target, cb));
+      await session.run<void>((cb) => sftp.unlink(target, cb)).catch(() => undefined);
+      await session.run<void>((cb) => sftp.rename(temp, target, cb));
     }
   }
 
@@ -652,20 +713,24 @@ class SftpStorage implements Storage {
     checkKey(key, this.displayUrl);
     try {
       options.signal?.throwIfAborted();
-      const { sftp, root } = await this.open();
+      const session = await this.open();
+      const { sftp, root } = session;
       const path = this.remotePath(root, key);
-      const handle = await call<Buffer>((cb) => sftp.open(path, 'r', cb));
+      const handle = await session.run<Buffer>((cb) => sftp.open(path, 'r', cb));
       let size: number;
       try {
-        const st = await call<Stats>((cb) => sftp.fstat(handle, cb));
-        if (!st.isFile())
-          throw new StorageError(`${this.displayUrl}: ${key} is not a regular file`);
+        const st = await session.run<Stats>((cb) => sftp.fstat(handle, cb));
+        if (!st.isFile()) {
+          throw new StorageError(`${this.displayUrl}: ${key} is not a regular file`, {
+            notFound: true,
+          });
+        }
         size = st.size;
       } catch (err) {
-        await call<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+        await session.run<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
         throw err;
       }
-      const stream = new SftpReadStream(sftp, handle, size, `${this.displayUrl} ${key}`, (err) =>
+      const stream = new SftpReadStream(session, handle, size, `${this.displayUrl} ${key}`, (err) =>
         this.mapError(err, `download of ${key}`),
       );
       options.signal?.addEventListener(
@@ -682,8 +747,9 @@ class SftpStorage implements Storage {
   async stat(key: string): Promise<ObjectInfo | undefined> {
     checkKey(key, this.displayUrl);
     try {
-      const { sftp, root } = await this.open();
-      const st = await call<Stats>((cb) => sftp.stat(this.remotePath(root, key), cb));
+      const session = await this.open();
+      const { sftp, root } = session;
+      const st = await session.run<Stats>((cb) => sftp.stat(this.remotePath(root, key), cb));
       if (!st.isFile()) return undefined;
       return { key, size: st.size, modified: new Date(st.mtime * 1000) };
     } catch (err) {
@@ -696,14 +762,15 @@ class SftpStorage implements Storage {
   async list(prefix: string): Promise<ObjectInfo[]> {
     checkPrefix(prefix, this.displayUrl);
     try {
-      const { sftp, root } = await this.open();
+      const session = await this.open();
+      const { sftp, root } = session;
       const out: ObjectInfo[] = [];
       const startRel = prefix.slice(0, prefix.lastIndexOf('/') + 1);
       const walk = async (rel: string): Promise<void> => {
         const dir = rel === '' ? root || '.' : posix.join(root || '.', rel);
         let entries;
         try {
-          entries = await call<Array<{ filename: string; attrs: Stats }>>((cb) =>
+          entries = await session.run<Array<{ filename: string; attrs: Stats }>>((cb) =>
             sftp.readdir(dir, cb),
           );
         } catch (err) {
@@ -732,8 +799,9 @@ class SftpStorage implements Storage {
   async delete(key: string): Promise<void> {
     checkKey(key, this.displayUrl);
     try {
-      const { sftp, root } = await this.open();
-      await call<void>((cb) => sftp.unlink(this.remotePath(root, key), cb));
+      const session = await this.open();
+      const { sftp, root } = session;
+      await session.run<void>((cb) => sftp.unlink(this.remotePath(root, key), cb));
     } catch (err) {
       const mapped = this.mapError(err, `delete of ${key}`);
       if (!mapped.notFound) throw mapped;
@@ -753,19 +821,9 @@ class SftpStorage implements Storage {
   }
 }
 
-function call<T>(fn: (cb: (err: Error | undefined | null, value: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    try {
-      fn((err, value) => (err ? reject(err) : resolve(value)));
-    } catch (err) {
-      reject(err as Error);
-    }
-  });
-}
-
 /** Reads a remote file with up to WINDOW requests in flight, delivering bytes in order. */
 class SftpReadStream extends Readable {
-  private readonly sftp: SFTPWrapper;
+  private readonly session: Session;
   private handle: Buffer | undefined;
   private readonly size: number;
   private readonly label: string;
@@ -776,7 +834,7 @@ class SftpReadStream extends Readable {
   private wake: (() => void) | undefined;
 
   constructor(
-    sftp: SFTPWrapper,
+    session: Session,
     handle: Buffer,
     size: number,
     label: string,
@@ -784,7 +842,7 @@ class SftpReadStream extends Readable {
   ) {
     super({ highWaterMark: 1 << 20 });
     this.label = label;
-    this.sftp = sftp;
+    this.session = session;
     this.handle = handle;
     this.size = size;
     this.mapError = mapError;
@@ -792,19 +850,17 @@ class SftpReadStream extends Readable {
 
   private request(position: number, length: number) {
     const h = this.handle!;
-    const result = new Promise<Buffer>((resolve, reject) => {
-      this.sftp.read(
+    const result = this.session.run<Buffer>((cb) =>
+      this.session.sftp.read(
         h,
         Buffer.allocUnsafe(length),
         0,
         length,
         position,
-        (err, bytesRead, buffer) => {
-          if (err) reject(err);
-          else resolve(buffer.subarray(0, bytesRead));
-        },
-      );
-    });
+        (err, bytesRead, buffer) =>
+          err ? cb(err, Buffer.alloc(0)) : cb(undefined, buffer.subarray(0, bytesRead)),
+      ),
+    );
     result.catch(() => undefined);
     return { position, length, result };
   }
@@ -851,7 +907,8 @@ class SftpReadStream extends Readable {
   private async release(): Promise<void> {
     const h = this.handle;
     this.handle = undefined;
-    if (h) await call<void>((cb) => this.sftp.close(h, cb)).catch(() => undefined);
+    if (h)
+      await this.session.run<void>((cb) => this.session.sftp.close(h, cb)).catch(() => undefined);
   }
 
   override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
