@@ -31,6 +31,8 @@ export const SHA256_METADATA = 'lifeboat_sha256';
 const DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024;
 const DEFAULT_CONCURRENCY = 4;
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** Azure's limit of committed blocks per blob. */
+const MAX_BLOCKS = 50_000;
 
 export interface AzureBlobTuning {
   /** Bytes per staged block (default 8 MiB; Azure allows up to 4000 MiB and 50,000 blocks). */
@@ -287,6 +289,14 @@ class AzureBlobStorage implements Storage {
         pending.push(chunk);
         pendingBytes += chunk.length;
         while (pendingBytes >= this.blockBytes) {
+          if (ids.length >= MAX_BLOCKS - 1) {
+            throw new StorageError(
+              `${this.displayUrl}: ${key} is larger than ${MAX_BLOCKS} blocks of ${this.blockBytes} bytes`,
+              {
+                hint: 'Azure allows 50,000 blocks per blob; split the backup into several sources or sets',
+              },
+            );
+          }
           const all = Buffer.concat(pending);
           stage(all.subarray(0, this.blockBytes));
           const rest = all.subarray(this.blockBytes);
