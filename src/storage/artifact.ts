@@ -62,7 +62,7 @@ export const PERMISSIONS_BLOCK = [
 ].join('\n');
 
 const PERMISSION_HINT = `give the workflow's token access to artifacts; add to the job (or workflow):\n${PERMISSIONS_BLOCK}`;
-const INVALID_NAME_CHARS = /["':<>|*?\\/\r\n]/;
+const INVALID_NAME_CHARS = /[":<>|*?\\/\r\n]/;
 const ARCHIVE_SUFFIX = /\.tar(?:\.zst|\.gz)?(?:\.age)?$/;
 const LIST_CONCURRENCY = 8;
 
@@ -304,7 +304,7 @@ class ArtifactStorage implements Storage {
 
   private nameFor(key: string): string {
     const name = artifactNameFor(this.namePrefix, key);
-    if (INVALID_NAME_CHARS.test(name.replace(/\//g, ''))) {
+    if (INVALID_NAME_CHARS.test(name)) {
       throw new StorageError(
         `${key} cannot be stored as a GitHub artifact: artifact names cannot contain " : < > | * ? \\`,
       );
