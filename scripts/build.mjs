@@ -13,8 +13,13 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
+const ESM_PRELUDE =
+  "import { fileURLToPath as __lifeboatFileURLToPath } from 'node:url';\n" +
+  "import { dirname as __lifeboatDirname } from 'node:path';\n" +
+  'globalThis.__filename ??= __lifeboatFileURLToPath(import.meta.url);\n' +
+  'globalThis.__dirname ??= __lifeboatDirname(globalThis.__filename);\n';
+
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
-const bin = (name) => join('node_modules', '.bin', name);
 
 rmSync('build', { recursive: true, force: true });
 run(process.execPath, [
@@ -25,34 +30,22 @@ run(process.execPath, [
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
-for (const [entry, out] of [
-  ['build/src/action/index.js', 'index.js'],
-  ['build/src/cli/index.js', 'cli.js'],
+// The action bundle lives at dist/index.js (action.yml's main); the CLI's in dist/cli/ with a
+// one-line dist/cli.js in front, so each bundle's lazily loaded chunks sit beside it.
+for (const [entry, outDir] of [
+  ['build/src/action/index.js', 'dist'],
+  ['build/src/cli/index.js', 'dist/cli'],
 ]) {
-  const tmp = join('build', 'ncc', out.replace(/\.js$/, ''));
-  run(process.execPath, [
-    join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'),
-    'build',
-    entry,
-    '-o',
-    tmp,
-    '--license',
-    'licenses.txt',
-    '--quiet',
-  ]);
+  const tmp = join('build', 'ncc', outDir.replace(/\//g, '-'));
+  run(process.execPath, [join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'), 'build', entry, '-o', tmp, '--license', 'licenses.txt', '--quiet']);
   const files = readdirSync(tmp);
-  const main = files.find((f) => f === 'index.js' || f === 'index.mjs');
-  if (!main) throw new Error(`ncc produced no bundle for ${entry}: ${files.join(', ')}`);
-  let code = readFileSync(join(tmp, main), 'utf8');
-  if (out === 'cli.js' && !code.startsWith('#!')) code = `#!/usr/bin/env node\n${code}`;
-  writeFileSync(join('dist', out), code);
-  if (out === 'cli.js') chmodSync(join('dist', out), 0o755);
-  for (const f of files) {
-    if (f === main) continue;
-    if (f === 'licenses.txt')
-      cpSync(join(tmp, f), join('dist', out === 'index.js' ? 'licenses.txt' : 'cli-licenses.txt'));
-    else cpSync(join(tmp, f), join('dist', f), { recursive: true });
-  }
+  if (!files.includes('index.js')) throw new Error(`ncc produced no index.js for ${entry}: ${files.join(', ')}`);
+  mkdirSync(outDir, { recursive: true });
+  for (const f of files) cpSync(join(tmp, f), join(outDir, f), { recursive: true });
+  // Some bundled CommonJS code (ssh2's asm.js crypto) reads __dirname, which ESM lacks.
+  const main = join(outDir, 'index.js');
+  writeFileSync(main, ESM_PRELUDE + readFileSync(main, 'utf8').replace(/^#!.*\n/, ''));
 }
+writeFileSync(join('dist', 'cli.js'), "#!/usr/bin/env node\nimport './cli/index.js';\n");
+chmodSync(join('dist', 'cli.js'), 0o755);
 writeFileSync(join('dist', 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n');
-void bin;

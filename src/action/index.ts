@@ -1,3 +1,5 @@
-import { run } from './main.ts';
+import { quietExperimentalSqliteWarning } from '../engine/warnings.ts';
 
+quietExperimentalSqliteWarning();
+const { run } = await import('./main.ts');
 await run();

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { main } from './main.ts';
+import { quietExperimentalSqliteWarning } from '../engine/warnings.ts';
 
+quietExperimentalSqliteWarning();
+const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv.slice(2));
