@@ -3,4 +3,14 @@ import { quietExperimentalSqliteWarning } from '../engine/warnings.ts';
 
 quietExperimentalSqliteWarning();
 const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const stdout = process.stdout.write.bind(process.stdout);
+if (process.argv.includes('--json')) {
+  // Libraries (the artifact client) print progress to stdout; with --json it must hold only JSON.
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+}
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: (t) => stdout(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd(),
+});

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-// eslint-disable-next-line no-restricted-imports -- the one storage that talks to the Actions artifact service
 import type { DefaultArtifactClient } from '@actions/artifact';
 import { ConfigError, IntegrityError, LifeboatError, StorageError } from '../engine/errors.ts';
 import { formatBytes } from '../engine/log.ts';
