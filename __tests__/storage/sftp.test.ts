@@ -194,6 +194,22 @@ if (!sshdPresent && !ci) {
       await storage.close?.();
     });
 
+    test('known_hosts without a line for this host:port says so', async () => {
+      const [, type, key] = server.knownHostsLine.split(' ');
+      const storage = openSftp(
+        url(freshDir()),
+        context({
+          'sftp-private-key': server.userKey,
+          'sftp-known-hosts': `[127.0.0.1]:1 ${type} ${key}`,
+        }),
+      );
+      await assert.rejects(storage.list(''), (err: unknown) => {
+        assert.ok(err instanceof StorageError && !err.transient, String(err));
+        assert.ok(err.message.includes(`has no line for [127.0.0.1]:${server.port}`), err.message);
+        return true;
+      });
+    });
+
     test('the same host is accepted once its fingerprint is pinned, or with sftp-accept-unknown-host (and a warning)', async () => {
       const dir = freshDir();
       try {

@@ -486,7 +486,10 @@ class SftpStorage implements Storage {
       const check = `ssh-keygen -lf /etc/ssh/ssh_host_${short}_key.pub on the server, or ssh-keyscan -p ${s.port} ${s.host} | ssh-keygen -lf -`;
       if (verdict.kind === 'unknown') {
         return new StorageError(
-          `${where}: refusing to connect: the server's host key ${verdict.type} ${verdict.fingerprint} is not pinned`,
+          `${where}: refusing to connect: the server's host key ${verdict.type} ${verdict.fingerprint} is not pinned` +
+            (s.knownHosts.length > 0
+              ? ` (sftp-known-hosts has no line for ${s.port === 22 ? s.host : `[${s.host}]:${s.port}`})`
+              : ''),
           {
             cause: err,
             hint:
