@@ -30,7 +30,10 @@ function header(): ArchiveHeader {
 async function store(root: string, tar: Buffer, manifest: Manifest): Promise<void> {
   await mkdir(join(root, 'evil'), { recursive: true });
   const sha256 = createHash('sha256').update(tar).digest('hex');
-  const sidecar: SidecarManifest = { ...manifest, archive: { key: `evil/${ID}.tar`, size: tar.length, sha256 } };
+  const sidecar: SidecarManifest = {
+    ...manifest,
+    archive: { key: `evil/${ID}.tar`, size: tar.length, sha256 },
+  };
   await writeFile(join(root, 'evil', `${ID}.tar`), tar);
   await writeFile(join(root, 'evil', `${ID}.sha256`), sha256sumLine(sha256, `${ID}.tar`));
   await writeFile(join(root, 'evil', `${ID}.manifest.json`), JSON.stringify(sidecar));
@@ -48,7 +51,17 @@ function manifestFor(members: Manifest['sources'][number]['members']): Manifest 
     encrypted: false,
     tags: [],
     chunkSize: 1 << 20,
-    sources: [{ name: 'dir', kind: 'dir', url: 'dir:/data', versions: {}, inventory: { files: 1, totalBytes: 4 }, members, durationMs: 1 }],
+    sources: [
+      {
+        name: 'dir',
+        kind: 'dir',
+        url: 'dir:/data',
+        versions: {},
+        inventory: { files: 1, totalBytes: 4 },
+        members,
+        durationMs: 1,
+      },
+    ],
   };
 }
 
@@ -59,18 +72,48 @@ describe('archives from untrusted storage are treated as hostile', () => {
       const json = Buffer.from(JSON.stringify(header()));
       const body = Buffer.from('pwnd');
       const parts = [
-        encodeHeader({ name: 'lifeboat.json', type: 'file', size: json.length, mode: 0o644, mtimeMs: 0 }),
+        encodeHeader({
+          name: 'lifeboat.json',
+          type: 'file',
+          size: json.length,
+          mode: 0o644,
+          mtimeMs: 0,
+        }),
         json,
         Buffer.alloc(paddingFor(json.length)),
-        encodeHeader({ name: 'dir/../../escaped.txt', type: 'file', size: body.length, mode: 0o644, mtimeMs: 0 }),
+        encodeHeader({
+          name: 'dir/../../escaped.txt',
+          type: 'file',
+          size: body.length,
+          mode: 0o644,
+          mtimeMs: 0,
+        }),
         body,
         Buffer.alloc(paddingFor(body.length)),
         END_OF_ARCHIVE,
       ];
       const tar = Buffer.concat(parts);
-      await store(join(dir, 'store'), tar, manifestFor([{ path: '../../escaped.txt', type: 'file', mode: 0o644, mtime: '1970-01-01T00:00:00.000Z', size: 4 }]));
+      await store(
+        join(dir, 'store'),
+        tar,
+        manifestFor([
+          {
+            path: '../../escaped.txt',
+            type: 'file',
+            mode: 0o644,
+            mtime: '1970-01-01T00:00:00.000Z',
+            size: 4,
+          },
+        ]),
+      );
       const target = join(dir, 'out', 'restored');
-      const r = await runCli(['restore', '--destination', `file:${join(dir, 'store')}`, '--target', `dir:${target}`]);
+      const r = await runCli([
+        'restore',
+        '--destination',
+        `file:${join(dir, 'store')}`,
+        '--target',
+        `dir:${target}`,
+      ]);
       assert.equal(r.code, 3, r.stderr);
       assert.equal(existsSync(target), false);
       assert.equal(existsSync(join(dir, 'escaped.txt')), false);
@@ -93,7 +136,13 @@ describe('archives from untrusted storage are treated as hostile', () => {
       await writer.finish(manifest);
       await store(join(dir, 'store'), await out, manifest);
       const target = join(dir, 'restored');
-      const r = await runCli(['restore', '--destination', `file:${join(dir, 'store')}`, '--target', `dir:${target}`]);
+      const r = await runCli([
+        'restore',
+        '--destination',
+        `file:${join(dir, 'store')}`,
+        '--target',
+        `dir:${target}`,
+      ]);
       assert.equal(r.code, 3, r.stderr);
       assert.match(r.stderr, /escape/);
       assert.equal(existsSync(target), false);

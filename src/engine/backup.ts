@@ -137,12 +137,11 @@ export async function createBackup(
 
     const writer = new ArchiveWriter();
     const hasher = new HashingStream();
-    const compressed = pipeline(
-      writer.stream,
-      compressStream(compression),
-      hasher,
-      () => undefined,
-    );
+    const compressor = compressStream(compression);
+    const compressed = pipeline(writer.stream, compressor, hasher, () => undefined);
+    // Failures surface through the pump and the puts; these listeners only keep a late 'error'
+    // (after the pipeline has torn down) from crashing the process.
+    for (const s of [writer.stream, compressor, hasher]) s.on('error', () => undefined);
     const branches = createBranches(destinations.length);
     const puts = destinations.map((d, i) => {
       const put = d.storage.put(keys.archive, branches[i]!.stream as Readable, {

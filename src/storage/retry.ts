@@ -163,6 +163,9 @@ class UntouchedBody {
       },
     });
     this.detach = detach;
+    // The body may fail before the backend starts reading (a dump that fails at once); the
+    // backend still sees the error when it reads, so an unheard 'error' must not crash the run.
+    out.on('error', () => undefined);
     if (source.errored) {
       out.destroy(source.errored);
     } else if (source.readableEnded) {
