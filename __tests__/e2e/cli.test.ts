@@ -309,3 +309,25 @@ describe('bad input: exit 2 and a message naming the option', () => {
     }
   });
 });
+
+describe('secrets never reach the output', () => {
+  for (const url of [
+    'postgres://app:S3cret%2FPw!x@127.0.0.1:1/app',
+    'mysql://root:S3cret%2FPw!x@127.0.0.1:1/app',
+    'redis://:S3cret%2FPw!x@127.0.0.1:1/0',
+  ]) {
+    test(`a failing ${url.split(':')[0]} source does not print its password in any form`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'lifeboat-secret-'));
+      try {
+        const r = await runCli(['backup', '--source', url, '--destination', `file:${dir}`, '--json']);
+        assert.notEqual(r.code, 0);
+        const all = r.stdout + r.stderr;
+        for (const form of ['S3cret/Pw!x', 'S3cret%2FPw!x', Buffer.from('S3cret/Pw!x').toString('base64')]) {
+          assert.equal(all.includes(form), false, `found ${form} in:\n${all}`);
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});

@@ -132,9 +132,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     name: 'databases',
     type: 'lines',
-    commands: ['backup'],
+    commands: ['backup', 'restore'],
     group: 'sources',
-    description: 'MySQL/MariaDB: databases to dump (default: the one in the URL, or all).',
+    description:
+      'MySQL/MariaDB: databases to dump (default: the one in the URL, or all); on restore, which of them goes to a target URL naming one database.',
   },
   {
     name: 'include-schemas',
