@@ -1446,162 +1446,18 @@ export const pgDriver: SourceDriver = {
     request: RestoreRequest,
     ctx: SourceContext,
   ): Promise<RestoreResult> {
-    if (!request.target) {
-      throw new ConfigError('target', 'a restore needs a target database URL', {
-        hint: 'set target to postgres://user@host:5432/new_database (a new database is created)',
-      });
-    }
-    const target = parsePgUrl(request.target, 'target', ctx.env);
-    ctx.redactor.add(target.password);
-    if (!target.databaseFromUrl) {
-      throw new ConfigError('target', `'${target.displayUrl}' names no database`, {
-        hint: 'add the database to restore into after the host: postgres://user@host:5432/new_database',
-      });
-    }
-    const manifest = request.manifest;
-    const name = target.database;
-    const notes: string[] = [];
-
-    // Refuse what cannot work before touching anything.
-    await restoreClientFor(manifest, ctx);
-    const admin = await adminConnection(target, ctx);
+    let touched = false;
+    const tracked = (async function* () {
+      touched = true;
+      yield* members;
+    })();
     try {
-      const exists =
-        (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount! > 0;
-      const tables = exists ? await userTableCount(target, ctx) : 0;
-      let mode: RestorePlan['mode'] = exists ? 'empty' : 'create';
-      if (tables > 0) {
-        if (!request.overwrite) {
-          throw new ConfigError(
-            'overwrite',
-            `the target database "${name}" already has ${tables} tables; nothing was changed`,
-            {
-              hint: 'restore into a new database (another name in target), or set overwrite to replace it (a safety backup is taken first)',
-            },
-          );
-        }
-        mode = 'overwrite';
-        const others = await otherConnections(admin, name);
-        if (others.length) {
-          throw new SourceError(
-            `cannot replace "${name}": it has ${others.length} other connection(s): ${others.join('; ')}; nothing was changed`,
-            {
-              hint: 'stop the applications using the database (or pg_terminate_backend them), then restore again',
-            },
-          );
-        }
-      }
-
-      // Owners and grants need their roles; without them restore everything as the connecting user.
-      const roles = Array.isArray(manifest.details?.roles)
-        ? (manifest.details.roles as string[])
-        : [];
-      const present = (
-        await admin.query<{ rolname: string }>(
-          'SELECT rolname FROM pg_roles WHERE rolname = ANY($1)',
-          [roles],
-        )
-      ).rows.map((r) => r.rolname);
-      const missing = roles.filter((r) => !present.includes(r));
-      const applyGlobalsFirst =
-        bool(ctx.options, 'globals') && manifest.details?.globals === GLOBALS_MEMBER;
-      const ownerArgs: string[] = [];
-      if (missing.length && !applyGlobalsFirst) {
-        ownerArgs.push('--no-owner', '--no-privileges');
-        notes.push(
-          `roles ${missing.join(', ')} do not exist on the target: objects are owned by "${target.user}" and grants were skipped (restore with globals to create the roles first)`,
-        );
-        ctx.log.warn(notes[notes.length - 1]!);
-      }
-
-      let safetyId: string | undefined;
-      if (mode === 'overwrite' && request.safetyBackup) {
-        ctx.log.info(`taking a safety backup of "${name}" before replacing it`);
-        safetyId = await request.safetyBackup(request.target);
-        notes.push(`safety backup of the previous "${name}": ${safetyId}`);
-      }
-
-      const suffix = randomBytes(4).toString('hex');
-      const plan: RestorePlan = {
-        target,
-        into: mode === 'overwrite' ? shortName(name, `_lifeboat_new_${suffix}`) : name,
-        mode,
-        created: mode !== 'empty',
-      };
-      const encoding =
-        typeof manifest.details?.encoding === 'string' ? manifest.details.encoding : undefined;
-      if (plan.created) await createDatabase(admin, plan.into, encoding, ctx);
-      let pgRestore: string;
-      try {
-        ({ pgRestore } = await restoreMembers(members, plan, manifest, ctx, ownerArgs));
-        if (mode === 'overwrite') {
-          const restored = withDatabase(target, plan.into);
-          const c = await connect(restored, 'target', ctx);
-          let actual: Inventory;
-          try {
-            actual = await readInventory(
-              c,
-              { includeSchemas: [], excludeSchemas: [], includeTables: [], excludeTables: [] },
-              'exact',
-            );
-          } finally {
-            await c.end().catch(() => {});
-          }
-          const diffs = compareInventories(manifest.inventory, actual);
-          if (diffs.length) {
-            throw new IntegrityError(
-              `the restored database does not match the backup's inventory (${diffs.length} differences: ${diffs.slice(0, 5).join('; ')}); "${name}" was not changed`,
-            );
-          }
-        }
-      } catch (err) {
-        if (plan.created) await dropDatabase(admin, plan.into, ctx);
-        throw err;
-      }
-
-      if (mode === 'overwrite') {
-        const others = await otherConnections(admin, name);
-        if (others.length) {
-          await dropDatabase(admin, plan.into, ctx);
-          throw new SourceError(
-            `cannot swap the restored database in: "${name}" has ${others.length} other connection(s): ${others.join('; ')}; nothing was changed`,
-            {
-              hint: 'stop the applications using the database (or pg_terminate_backend them), then restore again',
-            },
-          );
-        }
-        const old = shortName(name, `_lifeboat_old_${suffix}`);
-        try {
-          await admin.query('BEGIN');
-          await admin.query(`ALTER DATABASE ${quoteIdent(name)} RENAME TO ${quoteIdent(old)}`);
-          await admin.query(
-            `ALTER DATABASE ${quoteIdent(plan.into)} RENAME TO ${quoteIdent(name)}`,
-          );
-          await admin.query('COMMIT');
-        } catch (err) {
-          await admin.query('ROLLBACK').catch(() => {});
-          await dropDatabase(admin, plan.into, ctx);
-          throw new SourceError(
-            `swapping the restored database in failed: ${(err as Error).message}; "${name}" was not changed`,
-            {
-              cause: err,
-            },
-          );
-        }
-        await carryOverDatabaseProperties(admin, old, name, ctx);
-        if (safetyId) {
-          await dropDatabase(admin, old, ctx);
-        } else {
-          notes.push(
-            `the previous "${name}" was kept as "${old}" (no safety backup was taken); drop it when no longer needed`,
-          );
-        }
-      }
-      const location = target.displayUrl;
-      ctx.log.info(`restored into ${location}`);
-      return { location, notes: [...notes, `pg_restore ${pgRestore}`] };
-    } finally {
-      await admin.end().catch(() => {});
+      return await restoreInto(tracked, request, ctx);
+    } catch (err) {
+      // Refused before reading the members: read them out anyway, so the archive reader
+      // behind them (a decompressor child process, a download) can finish instead of hanging.
+      if (!touched) for await (const e of members) await drain(e.body).catch(() => {});
+      throw err;
     }
   },
 
@@ -1620,3 +1476,165 @@ export const pgDriver: SourceDriver = {
     }
   },
 };
+
+async function restoreInto(
+  members: AsyncIterable<ArchiveEntry>,
+  request: RestoreRequest,
+  ctx: SourceContext,
+): Promise<RestoreResult> {
+  if (!request.target) {
+    throw new ConfigError('target', 'a restore needs a target database URL', {
+      hint: 'set target to postgres://user@host:5432/new_database (a new database is created)',
+    });
+  }
+  const target = parsePgUrl(request.target, 'target', ctx.env);
+  ctx.redactor.add(target.password);
+  if (!target.databaseFromUrl) {
+    throw new ConfigError('target', `'${target.displayUrl}' names no database`, {
+      hint: 'add the database to restore into after the host: postgres://user@host:5432/new_database',
+    });
+  }
+  const manifest = request.manifest;
+  const name = target.database;
+  const notes: string[] = [];
+
+  // Refuse what cannot work before touching anything.
+  await restoreClientFor(manifest, ctx);
+  const admin = await adminConnection(target, ctx);
+  try {
+    const exists =
+      (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount! > 0;
+    const tables = exists ? await userTableCount(target, ctx) : 0;
+    let mode: RestorePlan['mode'] = exists ? 'empty' : 'create';
+    if (tables > 0) {
+      if (!request.overwrite) {
+        throw new ConfigError(
+          'overwrite',
+          `the target database "${name}" already has ${tables} tables; nothing was changed`,
+          {
+            hint: 'restore into a new database (another name in target), or set overwrite to replace it (a safety backup is taken first)',
+          },
+        );
+      }
+      mode = 'overwrite';
+      const others = await otherConnections(admin, name);
+      if (others.length) {
+        throw new SourceError(
+          `cannot replace "${name}": it has ${others.length} other connection(s): ${others.join('; ')}; nothing was changed`,
+          {
+            hint: 'stop the applications using the database (or pg_terminate_backend them), then restore again',
+          },
+        );
+      }
+    }
+
+    // Owners and grants need their roles; without them restore everything as the connecting user.
+    const roles = Array.isArray(manifest.details?.roles)
+      ? (manifest.details.roles as string[])
+      : [];
+    const present = (
+      await admin.query<{ rolname: string }>(
+        'SELECT rolname FROM pg_roles WHERE rolname = ANY($1)',
+        [roles],
+      )
+    ).rows.map((r) => r.rolname);
+    const missing = roles.filter((r) => !present.includes(r));
+    const applyGlobalsFirst =
+      bool(ctx.options, 'globals') && manifest.details?.globals === GLOBALS_MEMBER;
+    const ownerArgs: string[] = [];
+    if (missing.length && !applyGlobalsFirst) {
+      ownerArgs.push('--no-owner', '--no-privileges');
+      notes.push(
+        `roles ${missing.join(', ')} do not exist on the target: objects are owned by "${target.user}" and grants were skipped (restore with globals to create the roles first)`,
+      );
+      ctx.log.warn(notes[notes.length - 1]!);
+    }
+
+    let safetyId: string | undefined;
+    if (mode === 'overwrite' && request.safetyBackup) {
+      ctx.log.info(`taking a safety backup of "${name}" before replacing it`);
+      safetyId = await request.safetyBackup(request.target);
+      notes.push(`safety backup of the previous "${name}": ${safetyId}`);
+    }
+
+    const suffix = randomBytes(4).toString('hex');
+    const plan: RestorePlan = {
+      target,
+      into: mode === 'overwrite' ? shortName(name, `_lifeboat_new_${suffix}`) : name,
+      mode,
+      created: mode !== 'empty',
+    };
+    const encoding =
+      typeof manifest.details?.encoding === 'string' ? manifest.details.encoding : undefined;
+    if (plan.created) await createDatabase(admin, plan.into, encoding, ctx);
+    let pgRestore: string;
+    try {
+      ({ pgRestore } = await restoreMembers(members, plan, manifest, ctx, ownerArgs));
+      if (mode === 'overwrite') {
+        const restored = withDatabase(target, plan.into);
+        const c = await connect(restored, 'target', ctx);
+        let actual: Inventory;
+        try {
+          actual = await readInventory(
+            c,
+            { includeSchemas: [], excludeSchemas: [], includeTables: [], excludeTables: [] },
+            'exact',
+          );
+        } finally {
+          await c.end().catch(() => {});
+        }
+        const diffs = compareInventories(manifest.inventory, actual);
+        if (diffs.length) {
+          throw new IntegrityError(
+            `the restored database does not match the backup's inventory (${diffs.length} differences: ${diffs.slice(0, 5).join('; ')}); "${name}" was not changed`,
+          );
+        }
+      }
+    } catch (err) {
+      if (plan.created) await dropDatabase(admin, plan.into, ctx);
+      throw err;
+    }
+
+    if (mode === 'overwrite') {
+      const others = await otherConnections(admin, name);
+      if (others.length) {
+        await dropDatabase(admin, plan.into, ctx);
+        throw new SourceError(
+          `cannot swap the restored database in: "${name}" has ${others.length} other connection(s): ${others.join('; ')}; nothing was changed`,
+          {
+            hint: 'stop the applications using the database (or pg_terminate_backend them), then restore again',
+          },
+        );
+      }
+      const old = shortName(name, `_lifeboat_old_${suffix}`);
+      try {
+        await admin.query('BEGIN');
+        await admin.query(`ALTER DATABASE ${quoteIdent(name)} RENAME TO ${quoteIdent(old)}`);
+        await admin.query(`ALTER DATABASE ${quoteIdent(plan.into)} RENAME TO ${quoteIdent(name)}`);
+        await admin.query('COMMIT');
+      } catch (err) {
+        await admin.query('ROLLBACK').catch(() => {});
+        await dropDatabase(admin, plan.into, ctx);
+        throw new SourceError(
+          `swapping the restored database in failed: ${(err as Error).message}; "${name}" was not changed`,
+          {
+            cause: err,
+          },
+        );
+      }
+      await carryOverDatabaseProperties(admin, old, name, ctx);
+      if (safetyId) {
+        await dropDatabase(admin, old, ctx);
+      } else {
+        notes.push(
+          `the previous "${name}" was kept as "${old}" (no safety backup was taken); drop it when no longer needed`,
+        );
+      }
+    }
+    const location = target.displayUrl;
+    ctx.log.info(`restored into ${location}`);
+    return { location, notes: [...notes, `pg_restore ${pgRestore}`] };
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}
