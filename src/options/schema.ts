@@ -169,7 +169,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     name: 'globals',
     type: 'boolean',
     default: 'false',
-    commands: ['backup'],
+    commands: ['backup', 'restore'],
     group: 'sources',
     description: 'PostgreSQL: also dump roles and tablespaces (`pg_dumpall --globals-only`).',
   },
