@@ -20,7 +20,7 @@ test('the README quick start: `lifeboat demo` backs up, verifies and restores a 
     assert.ok(files.some((f) => f.endsWith('.tar.zst')));
     assert.ok(files.some((f) => f.endsWith('.sha256')));
     const restored = (await readdir(join(dir, '.lifeboat-demo'))).filter((f) =>
-      f.startsWith('restored-'),
+      f.startsWith('restored-') && f.endsWith('.sqlite'),
     );
     assert.equal(restored.length, 1);
     assert.ok(existsSync(join(dir, '.lifeboat-demo', 'shop.sqlite')));
