@@ -8,16 +8,32 @@ export default tseslint.config(
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
-    files: ['src/engine/**', 'src/sources/**', 'src/storage/**', 'src/archive/**', 'src/retention/**'],
+    files: [
+      'src/engine/**',
+      'src/sources/**',
+      'src/storage/**',
+      'src/archive/**',
+      'src/retention/**',
+    ],
     ignores: ['src/storage/artifact.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@actions/*'], message: 'Only src/action and src/storage/artifact.ts may import @actions/*.' }] },
+        {
+          patterns: [
+            {
+              group: ['@actions/*'],
+              message: 'Only src/action and src/storage/artifact.ts may import @actions/*.',
+            },
+          ],
+        },
       ],
     },
   },

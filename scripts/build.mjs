@@ -37,9 +37,19 @@ for (const [entry, outDir] of [
   ['build/src/cli/index.js', 'dist/cli'],
 ]) {
   const tmp = join('build', 'ncc', outDir.replace(/\//g, '-'));
-  run(process.execPath, [join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'), 'build', entry, '-o', tmp, '--license', 'licenses.txt', '--quiet']);
+  run(process.execPath, [
+    join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'),
+    'build',
+    entry,
+    '-o',
+    tmp,
+    '--license',
+    'licenses.txt',
+    '--quiet',
+  ]);
   const files = readdirSync(tmp);
-  if (!files.includes('index.js')) throw new Error(`ncc produced no index.js for ${entry}: ${files.join(', ')}`);
+  if (!files.includes('index.js'))
+    throw new Error(`ncc produced no index.js for ${entry}: ${files.join(', ')}`);
   mkdirSync(outDir, { recursive: true });
   for (const f of files) cpSync(join(tmp, f), join(outDir, f), { recursive: true });
   // Some bundled CommonJS code (ssh2's asm.js crypto) reads __dirname, which ESM lacks.

@@ -319,10 +319,21 @@ describe('secrets never reach the output', () => {
     test(`a failing ${url.split(':')[0]} source does not print its password in any form`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'lifeboat-secret-'));
       try {
-        const r = await runCli(['backup', '--source', url, '--destination', `file:${dir}`, '--json']);
+        const r = await runCli([
+          'backup',
+          '--source',
+          url,
+          '--destination',
+          `file:${dir}`,
+          '--json',
+        ]);
         assert.notEqual(r.code, 0);
         const all = r.stdout + r.stderr;
-        for (const form of ['S3cret/Pw!x', 'S3cret%2FPw!x', Buffer.from('S3cret/Pw!x').toString('base64')]) {
+        for (const form of [
+          'S3cret/Pw!x',
+          'S3cret%2FPw!x',
+          Buffer.from('S3cret/Pw!x').toString('base64'),
+        ]) {
           assert.equal(all.includes(form), false, `found ${form} in:\n${all}`);
         }
       } finally {

@@ -19,8 +19,8 @@ test('the README quick start: `lifeboat demo` backs up, verifies and restores a 
     assert.equal(files.filter((f) => f.endsWith('.manifest.json')).length, 1);
     assert.ok(files.some((f) => f.endsWith('.tar.zst')));
     assert.ok(files.some((f) => f.endsWith('.sha256')));
-    const restored = (await readdir(join(dir, '.lifeboat-demo'))).filter((f) =>
-      f.startsWith('restored-') && f.endsWith('.sqlite'),
+    const restored = (await readdir(join(dir, '.lifeboat-demo'))).filter(
+      (f) => f.startsWith('restored-') && f.endsWith('.sqlite'),
     );
     assert.equal(restored.length, 1);
     assert.ok(existsSync(join(dir, '.lifeboat-demo', 'shop.sqlite')));

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { ArchiveEntry, MemberMeta, MemberRecord, MemberSink } from '../../src/archive/types.ts';
+import type {
+  ArchiveEntry,
+  MemberMeta,
+  MemberRecord,
+  MemberSink,
+} from '../../src/archive/types.ts';
 
 interface Stored {
   record: MemberRecord;
@@ -26,7 +31,9 @@ export class MemberBuffer implements MemberSink {
       mtime: (meta?.mtime ?? new Date()).toISOString(),
       size: data.length,
       sha256: createHash('sha256').update(data).digest('hex'),
-      chunks: [{ entry: path, size: data.length, sha256: createHash('sha256').update(data).digest('hex') }],
+      chunks: [
+        { entry: path, size: data.length, sha256: createHash('sha256').update(data).digest('hex') },
+      ],
     };
     this.stored.push({ record, data });
     return record;

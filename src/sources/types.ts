@@ -66,9 +66,17 @@ export interface SourceDriver {
   /** Validate a source URL (ConfigError naming the option on bad input) and return a Source. */
   open(url: string, ctx: SourceContext): Source;
   /** Restore the members of one source folder into the target. Integrity was proven beforehand. */
-  restore(members: AsyncIterable<ArchiveEntry>, request: RestoreRequest, ctx: SourceContext): Promise<RestoreResult>;
+  restore(
+    members: AsyncIterable<ArchiveEntry>,
+    request: RestoreRequest,
+    ctx: SourceContext,
+  ): Promise<RestoreResult>;
   /** Structural check of the dumped members (beyond checksums): integrity_check, pg_restore --list, … */
-  verify?(members: AsyncIterable<ArchiveEntry>, manifest: SourceManifest, ctx: SourceContext): Promise<void>;
+  verify?(
+    members: AsyncIterable<ArchiveEntry>,
+    manifest: SourceManifest,
+    ctx: SourceContext,
+  ): Promise<void>;
   /** Inventory of a live target (for drills and overwrite checks). */
   inventory?(url: string, ctx: SourceContext): Promise<Inventory>;
 }
