@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { SourceError } from '../engine/errors.ts';
 import { END_OF_ARCHIVE, encodeHeader, isSafeRelativePath, paddingFor } from './tar.ts';
@@ -50,6 +50,9 @@ export class ArchiveWriter {
   #queue: Promise<unknown> = Promise.resolve();
   #sources = new Set<string>();
   #currentSource: string | undefined;
+  /** Output bytes queued before a file member's input waits: deep enough that the producer
+   * (pg_dump) keeps running while the consumer (zstd) works through the previous chunk. */
+  readonly #queueLimit: number;
 
   constructor(options: { chunkSize?: number } = {}) {
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
@@ -57,8 +60,9 @@ export class ArchiveWriter {
       throw new RangeError(`chunkSize must be an integer between 1 and ${MAX_CHUNK_SIZE}`);
     }
     this.chunkSize = chunkSize;
+    this.#queueLimit = Math.min(chunkSize, 8 * 1024 * 1024);
     this.stream = new Readable({
-      highWaterMark: Math.min(chunkSize, 1024 * 1024),
+      highWaterMark: this.#queueLimit,
       read: () => this.#wakeUp(),
       destroy: (err, callback) => {
         this.#failed ??=
@@ -111,7 +115,7 @@ export class ArchiveWriter {
       }),
     );
     await this.#push(json);
-    await this.#push(Buffer.alloc(paddingFor(json.length)));
+    await this.#push(zeros(paddingFor(json.length)));
   }
 
   /** Writes HEADER_ENTRY; must be the first call. */
@@ -243,23 +247,34 @@ export class ArchiveWriter {
     meta?: MemberMeta,
   ): Promise<MemberRecord> {
     const { mode, mtimeMs } = metaOf(meta, 0o644);
-    const memberHash = createHash('sha256');
+    const chunkSize = this.chunkSize;
+    // Each piece is hashed as it arrives (still hot in cache), once for its chunk and, from the
+    // second chunk on, once for the whole member; a member of one chunk has the chunk's hash.
+    let memberHash: Hash | undefined;
+    let chunkHash = createHash('sha256');
     const chunks: ChunkRecord[] = [];
     let total = 0;
     let pending: Buffer[] = [];
     let pendingLen = 0;
     let fileSha = '';
 
-    const emit = async (last: boolean): Promise<void> => {
+    const add = (piece: Buffer): void => {
+      pending.push(piece);
+      pendingLen += piece.length;
+      chunkHash.update(piece);
+      memberHash?.update(piece);
+    };
+
+    /** Pushes the pending chunk (header, data, padding) without waiting for the consumer. */
+    const emit = (last: boolean): void => {
       const n = chunks.length;
       const single = last && n === 0;
-      const chunkHash = createHash('sha256');
-      for (const piece of pending) {
-        chunkHash.update(piece);
-        // A member of one chunk has the chunk's hash; only longer members need a second pass.
-        if (!single) memberHash.update(piece);
+      if (!single && !memberHash) {
+        memberHash = createHash('sha256');
+        for (const piece of pending) memberHash.update(piece);
       }
       const sha256 = chunkHash.digest('hex');
+      chunkHash = createHash('sha256');
       total += pendingLen;
       const name = single ? entry : partEntryName(entry, n);
       const records: TarHeader['records'] = [
@@ -267,51 +282,53 @@ export class ArchiveWriter {
         [`${PAX_VENDOR}.part`, String(n)],
         [`${PAX_VENDOR}.sha256`, sha256],
       ];
-      const chunk: ChunkRecord = { entry: name, size: pendingLen, sha256 };
-      chunks.push(chunk);
-      let memberSha: string | undefined;
+      chunks.push({ entry: name, size: pendingLen, sha256 });
       if (last) {
-        memberSha = single ? sha256 : memberHash.digest('hex');
+        fileSha = single ? sha256 : memberHash!.digest('hex');
         records.push(
           [`${PAX_VENDOR}.parts`, String(chunks.length)],
           [`${PAX_VENDOR}.size`, String(total)],
-          [`${PAX_VENDOR}.member-sha256`, memberSha],
+          [`${PAX_VENDOR}.member-sha256`, fileSha],
         );
       }
-      await this.#push(
-        encodeHeader({ name, type: 'file', size: pendingLen, mode, mtimeMs, records }),
-      );
-      for (const piece of pending) await this.#push(piece);
-      await this.#push(Buffer.alloc(paddingFor(pendingLen)));
+      this.#pushNow(encodeHeader({ name, type: 'file', size: pendingLen, mode, mtimeMs, records }));
+      for (const piece of pending) this.#pushNow(piece);
+      this.#pushNow(zeros(paddingFor(pendingLen)));
       pending = [];
       pendingLen = 0;
-      if (memberSha) fileSha = memberSha;
     };
 
-    const take = async (input: Buffer): Promise<void> => {
+    /**
+     * Takes a piece. Synchronous while the output queue has room; when a chunk fills it, the
+     * rest of the piece waits for the consumer (the returned promise), so the queue stays
+     * bounded by its limit plus one chunk.
+     */
+    const take = (input: Buffer): Promise<void> | undefined => {
       let piece = input;
       // Emit a chunk only once a byte beyond it is known to exist: then no chunk is empty and
       // the last chunk is known when it is written.
-      while (pendingLen + piece.length > this.chunkSize) {
-        const need = this.chunkSize - pendingLen;
-        pending.push(piece.subarray(0, need));
-        pendingLen += need;
+      while (pendingLen + piece.length > chunkSize) {
+        const need = chunkSize - pendingLen;
+        add(piece.subarray(0, need));
         piece = piece.subarray(need);
-        await emit(false);
+        emit(false);
+        if (this.#full()) {
+          const rest = piece;
+          return this.#room().then(() => take(rest));
+        }
       }
-      if (piece.length > 0) {
-        pending.push(piece);
-        pendingLen += piece.length;
-      }
+      if (piece.length > 0) add(piece);
+      return undefined;
     };
 
     try {
       if (Buffer.isBuffer(body)) {
         await take(body);
       } else {
-        for await (const piece of body) await take(toBuffer(piece));
+        await this.#consume(body, take);
       }
-      await emit(true);
+      emit(true);
+      if (this.#full()) await this.#room();
     } catch (err) {
       // Parts already written cannot be taken back: the archive is unusable from here on.
       if (chunks.length > 0) this.abort(err instanceof Error ? err : new Error(String(err)));
@@ -326,6 +343,106 @@ export class ArchiveWriter {
       sha256: fileSha,
       chunks,
     };
+  }
+
+  /** Queues bytes on the output whatever its fill level (callers bound it with #room). */
+  #pushNow(buf: Buffer): void {
+    if (this.#failed) throw this.#failed;
+    if (buf.length > 0) this.stream.push(buf);
+  }
+
+  #full(): boolean {
+    return this.stream.readableLength >= this.#queueLimit;
+  }
+
+  /** Waits until the consumer has taken the output queue below its limit. */
+  async #room(): Promise<void> {
+    while (this.#full()) {
+      if (this.#failed) throw this.#failed;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+    if (this.#failed) throw this.#failed;
+  }
+
+  /**
+   * Feeds a body's pieces to `take` as they arrive ('data' events hand over each buffer as
+   * read; async iteration would concatenate whatever is buffered into new copies), pausing
+   * the body while the output queue is full.
+   */
+  #consume(body: Readable, take: (piece: Buffer) => Promise<void> | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      /** Work still waiting for room in the output queue; later pieces go behind it, in order. */
+      let queue: Promise<void> | undefined;
+      let ended = false;
+      let settled = false;
+      const done = (err?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        body.off('data', onData);
+        body.off('end', onEnd);
+        body.off('error', onError);
+        body.off('close', onClose);
+        if (err === undefined) resolve();
+        else {
+          // Like leaving a for-await loop: the producer learns nobody reads any more.
+          if (!body.destroyed) body.destroy();
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      };
+      const settleQueue = async (): Promise<void> => {
+        let seen: Promise<void> | undefined;
+        while (seen !== queue) {
+          seen = queue;
+          await seen;
+        }
+        queue = undefined;
+        if (ended) done();
+        else body.resume();
+      };
+      const onData = (piece: unknown): void => {
+        if (settled) return;
+        try {
+          const buf = toBuffer(piece);
+          if (queue) {
+            queue = queue.then(() => take(buf));
+            return;
+          }
+          const wait = take(buf);
+          if (!wait) return;
+          body.pause();
+          queue = wait;
+          settleQueue().catch(done);
+        } catch (err) {
+          done(err);
+        }
+      };
+      const onEnd = (): void => {
+        ended = true;
+        if (!queue) done();
+      };
+      const onError = (err: Error): void => done(err);
+      const onClose = (): void => {
+        if (!ended) {
+          done(
+            body.errored ??
+              Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }),
+          );
+        }
+      };
+      if (body.readableEnded) {
+        done(new Error('the member body was already read'));
+        return;
+      }
+      if (body.errored) {
+        done(body.errored);
+        return;
+      }
+      body.on('data', onData);
+      body.on('end', onEnd);
+      body.on('error', onError);
+      body.on('close', onClose);
+      body.resume();
+    });
   }
 
   /** Writes MANIFEST_ENTRY, then the tar end-of-archive blocks, and ends `stream`. */
@@ -353,6 +470,13 @@ export class ArchiveWriter {
     if (!this.stream.destroyed) this.stream.destroy(err);
     this.#wakeUp();
   }
+}
+
+const ZEROS = Buffer.alloc(512);
+
+/** Tar padding (under 512 bytes) from one shared zero block; nothing downstream writes to it. */
+function zeros(n: number): Buffer {
+  return ZEROS.subarray(0, n);
 }
 
 function toBuffer(piece: unknown): Buffer {

@@ -16,11 +16,12 @@ import {
 import { ConfigError, IntegrityError } from './errors.ts';
 import { formatDuration, redactUrl } from './log.ts';
 import { parseNamedLines } from './url.ts';
-import { verifyStoredBackup } from './verify.ts';
+import { checkStoredArchive, verifyStoredBackup } from './verify.ts';
 
 /**
- * Restore: the whole stored archive is verified first (sha256, every chunk, manifests), and only
- * then read a second time into the target, with every chunk checked again on the way. Sources
+ * Restore: the stored archive is proven first (its `.sha256` sidecar agrees with the manifest,
+ * and the stored bytes have the manifest's size and sha256), and only then read into the
+ * target, every chunk checked on the way and the inner manifest compared at the end. Sources
  * write into a new place and swap it in, so the target is untouched until the data is proven.
  */
 export async function restoreBackup(
@@ -52,10 +53,7 @@ export async function restoreBackup(
     ctx.log.info(`Restoring ${entry.set}/${entry.id} from ${destination.displayUrl}`);
 
     ctx.log.info('Checking the archive before touching any target…');
-    await verifyStoredBackup(destination, manifest, ctx, sctx, {
-      structural: false,
-      checkSha256Sidecar: true,
-    });
+    await checkStoredArchive(destination, manifest, { checkSha256Sidecar: true });
 
     const overwrite = bool(options, 'overwrite');
     const t0 = Date.now();
@@ -67,7 +65,7 @@ export async function restoreBackup(
         if (!sm)
           throw new IntegrityError(`archive holds a source '${source}' its manifest does not list`);
         const target = targets.get(source)!;
-        const driver = driverForKind(sm.kind);
+        const driver = await driverForKind(sm.kind);
         ctx.log.info(`Restoring ${source} (${sm.kind}) into ${redactUrl(target)}…`);
         const result = await driver.restore(
           members,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { text } from 'node:stream/consumers';
@@ -35,34 +36,22 @@ export async function verifyStoredBackup(
   sctx: SourceContext,
   options: VerifyOptions,
 ): Promise<void> {
-  if (sidecar.format > FORMAT_VERSION) {
-    throw new IntegrityError(
-      `backup ${sidecar.id} uses archive format ${sidecar.format}; this release reads up to ${FORMAT_VERSION}`,
-      { hint: 'use a newer Lifeboat release to restore it' },
-    );
-  }
-  if (sidecar.encrypted) {
-    throw new IntegrityError(
-      `backup ${sidecar.id} is encrypted; this release cannot decrypt archives`,
-    );
-  }
+  checkReadable(sidecar);
   if (options.checkSha256Sidecar) await checkSha256Sidecar(d, sidecar);
 
   const stream = await d.storage.get(sidecar.archive.key);
   const hasher = new HashingStream();
-  const decompressed = pipeline(
-    stream,
-    hasher,
-    decompressStream(sidecar.compression),
-    () => undefined,
-  );
+  const decompressor = decompressStream(sidecar.compression);
+  const decompressed = pipeline(stream, hasher, decompressor, () => undefined);
+  // Failures surface through the reader; this only keeps a late 'error' from crashing the process.
+  for (const s of [stream, hasher, decompressor]) s.on('error', () => undefined);
   const onSource =
     options.onSource ??
     (async (source: string, members: AsyncIterable<ArchiveEntry>) => {
       const sm = sidecar.sources.find((s) => s.name === source);
       if (!sm)
         throw new IntegrityError(`archive holds a source '${source}' its manifest does not list`);
-      const driver = options.structural ? driverForKind(sm.kind) : undefined;
+      const driver = options.structural ? await driverForKind(sm.kind) : undefined;
       if (driver?.verify) {
         ctx.log.info(`Checking the structure of ${source} (${sm.kind})…`);
         await driver.verify(members, sm, sctx);
@@ -72,11 +61,42 @@ export async function verifyStoredBackup(
         }
       }
     });
+  // A driver's own failure is rethrown as it is; a failure reading the archive (a damaged
+  // chunk the driver was reading, say) wins over whatever the driver made of it.
+  let driverFailure: { err: unknown } | undefined;
+  let readFailure: { err: unknown } | undefined;
+  async function* watched(members: AsyncIterable<ArchiveEntry>): AsyncGenerator<ArchiveEntry> {
+    try {
+      for await (const m of members) {
+        m.body?.once('error', (err: unknown) => (readFailure ??= { err }));
+        yield m;
+      }
+    } catch (err) {
+      readFailure ??= { err };
+      throw err;
+    }
+  }
+  const guarded = async (source: string, members: AsyncIterable<ArchiveEntry>): Promise<void> => {
+    try {
+      await onSource(source, watched(members));
+    } catch (err) {
+      driverFailure ??= { err };
+      throw err;
+    }
+  };
+  const items = readArchive(decompressed);
   let walk;
   try {
-    walk = await walkArchive(readArchive(decompressed), onSource);
+    walk = await walkArchive(items, guarded);
   } catch (err) {
-    stream.destroy();
+    const failedRead = readFailure;
+    // Tear the whole read side down (storage stream, hasher, decompressor child, reader) so
+    // nothing is left running or waiting, whoever failed.
+    const gone = new Error('the archive read was abandoned');
+    for (const s of [stream, hasher, decompressor]) if (!s.destroyed) s.destroy(gone);
+    await items.return(undefined).catch(() => undefined);
+    if (failedRead) throw asIntegrity(failedRead.err, sidecar);
+    if (driverFailure && driverFailure.err === err) throw err;
     throw asIntegrity(err, sidecar);
   }
   // The reader stops at the end blocks; read whatever padding follows so the hash covers every byte.
@@ -88,11 +108,7 @@ export async function verifyStoredBackup(
   }
   if (!hasher.writableFinished) await finished(hasher, { readable: false });
   if (hasher.bytes !== sidecar.archive.size || hasher.digest() !== sidecar.archive.sha256) {
-    throw new IntegrityError(
-      `stored archive ${sidecar.archive.key} does not match its manifest: ${hasher.bytes} bytes with sha256 ${hasher.digest()}, ` +
-        `expected ${sidecar.archive.size} bytes with sha256 ${sidecar.archive.sha256}`,
-      { hint: 'the stored copy is damaged: restore from another destination or another backup' },
-    );
+    throw mismatch(sidecar.archive.key, hasher.bytes, hasher.digest(), sidecar);
   }
   checkManifestConsistency(walk.manifest, walk.observed);
   compareManifests(walk.manifest, sidecar);
@@ -103,6 +119,67 @@ export async function verifyStoredBackup(
   }
   ctx.log.info(
     `Verified ${sidecar.archive.key}: ${formatBytes(hasher.bytes)}, sha256 ${hasher.digest()}`,
+  );
+}
+
+/**
+ * The quick proof (restore's first pass, and the read-back after a backup): the `.sha256`
+ * sidecar agrees with the manifest (when asked) and the stored object has the manifest's size
+ * and sha256, hashed as it streams, without decompressing. The chunk walk is verify's job.
+ */
+export async function checkStoredArchive(
+  d: OpenDestination,
+  sidecar: SidecarManifest,
+  options: { checkSha256Sidecar?: boolean } = {},
+): Promise<void> {
+  checkReadable(sidecar);
+  if (options.checkSha256Sidecar) await checkSha256Sidecar(d, sidecar);
+  const { key, size, sha256 } = sidecar.archive;
+  const stream = await d.storage.get(key);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const chunk of stream) {
+      const b = chunk as Buffer;
+      bytes += b.length;
+      // Longer than the manifest says: no need to read the rest.
+      if (bytes > size) break;
+      hash.update(b);
+    }
+  } catch (err) {
+    stream.destroy();
+    throw asIntegrity(err, sidecar);
+  }
+  if (bytes > size) throw mismatch(key, bytes, 'not computed (too long)', sidecar, true);
+  const actual = hash.digest('hex');
+  if (bytes !== size || actual !== sha256) throw mismatch(key, bytes, actual, sidecar);
+}
+
+function checkReadable(sidecar: SidecarManifest): void {
+  if (sidecar.format > FORMAT_VERSION) {
+    throw new IntegrityError(
+      `backup ${sidecar.id} uses archive format ${sidecar.format}; this release reads up to ${FORMAT_VERSION}`,
+      { hint: 'use a newer Lifeboat release to restore it' },
+    );
+  }
+  if (sidecar.encrypted) {
+    throw new IntegrityError(
+      `backup ${sidecar.id} is encrypted; this release cannot decrypt archives`,
+    );
+  }
+}
+
+function mismatch(
+  key: string,
+  bytes: number,
+  sha256: string,
+  sidecar: SidecarManifest,
+  atLeast = false,
+): IntegrityError {
+  return new IntegrityError(
+    `stored archive ${key} does not match its manifest: ${atLeast ? 'more than ' : ''}${bytes} bytes with sha256 ${sha256}, ` +
+      `expected ${sidecar.archive.size} bytes with sha256 ${sidecar.archive.sha256}`,
+    { hint: 'the stored copy is damaged: restore from another destination or another backup' },
   );
 }
 

@@ -119,7 +119,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['backup'],
     group: 'main',
     description:
-      'Read the stored archive back and check every chunk before reporting success. When false, the checksum computed while uploading and confirmed by the store is the proof.',
+      'Read the stored archive back after the upload and check its size and sha256 against what was sent (chunk checksums and the manifest were checked while writing; `verify` walks every chunk again). When false, the checksum the store computed while receiving is the proof.',
   },
   {
     name: 'exclude',

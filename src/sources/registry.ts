@@ -1,34 +1,61 @@
 import { ConfigError } from '../engine/errors.ts';
 import { schemeOf } from '../engine/url.ts';
-import { dirDriver } from './dir.ts';
-import { sqliteDriver } from './sqlite.ts';
-import { pgDriver } from './postgres.ts';
-import { mysqlDriver } from './mysql.ts';
-import { redisDriver } from './redis.ts';
 import type { SourceDriver } from './types.ts';
 
-/** Every source kind. Adding a source is one file in src/sources and one line here. */
-export const sourceDrivers: SourceDriver[] = [sqliteDriver, dirDriver, pgDriver, mysqlDriver, redisDriver];
-
-export function acceptedSourceSchemes(): string[] {
-  return sourceDrivers.flatMap((d) => d.schemes.map((s) => `${s}:`));
+/** A source kind, its URL schemes, and how to load its driver (imported only when used). */
+export interface SourceEntry {
+  kind: string;
+  schemes: string[];
+  load: () => Promise<SourceDriver>;
 }
 
-export function driverForUrl(url: string, option = 'source'): SourceDriver {
+/** Every source kind. Adding a source is one file in src/sources and one line here. */
+export const sourceEntries: SourceEntry[] = [
+  {
+    kind: 'sqlite',
+    schemes: ['sqlite'],
+    load: () => import('./sqlite.ts').then((m) => m.sqliteDriver),
+  },
+  { kind: 'dir', schemes: ['dir'], load: () => import('./dir.ts').then((m) => m.dirDriver) },
+  {
+    kind: 'postgres',
+    schemes: ['postgres', 'postgresql'],
+    load: () => import('./postgres.ts').then((m) => m.pgDriver),
+  },
+  {
+    kind: 'mysql',
+    schemes: ['mysql', 'mariadb'],
+    load: () => import('./mysql.ts').then((m) => m.mysqlDriver),
+  },
+  {
+    kind: 'redis',
+    schemes: ['redis', 'rediss'],
+    load: () => import('./redis.ts').then((m) => m.redisDriver),
+  },
+];
+
+export function acceptedSourceSchemes(): string[] {
+  return sourceEntries.flatMap((d) => d.schemes.map((s) => `${s}:`));
+}
+
+export async function driverForUrl(url: string, option = 'source'): Promise<SourceDriver> {
   const scheme = schemeOf(url);
-  const driver = scheme ? sourceDrivers.find((d) => d.schemes.includes(scheme)) : undefined;
-  if (!driver) {
+  const entry = scheme ? sourceEntries.find((d) => d.schemes.includes(scheme)) : undefined;
+  if (!entry) {
     throw new ConfigError(
       option,
-      scheme ? `unknown scheme '${scheme}:' in '${url.split('@').pop()}'` : `'${url.split('@').pop()}' has no scheme`,
+      scheme
+        ? `unknown scheme '${scheme}:' in '${url.split('@').pop()}'`
+        : `'${url.split('@').pop()}' has no scheme`,
       { hint: `use one of ${acceptedSourceSchemes().join(' ')}` },
     );
   }
-  return driver;
+  return entry.load();
 }
 
-export function driverForKind(kind: string): SourceDriver {
-  const driver = sourceDrivers.find((d) => d.kind === kind);
-  if (!driver) throw new ConfigError(undefined, `this release cannot restore sources of kind '${kind}'`);
-  return driver;
+export async function driverForKind(kind: string): Promise<SourceDriver> {
+  const entry = sourceEntries.find((d) => d.kind === kind);
+  if (!entry)
+    throw new ConfigError(undefined, `this release cannot restore sources of kind '${kind}'`);
+  return entry.load();
 }

@@ -1,30 +1,44 @@
 import { ConfigError } from '../engine/errors.ts';
 import { redactUrl } from '../engine/log.ts';
 import { schemeOf } from '../engine/url.ts';
-import { artifactStorage } from './artifact.ts';
-import { azblobStorage } from './azblob.ts';
-import { fileStorage } from './file.ts';
-import { memoryStorage } from './memory.ts';
-import { s3Storage } from './s3.ts';
-import { sftpStorage } from './sftp.ts';
 import type { Storage, StorageContext, StorageFactory } from './types.ts';
 
-/** Every storage backend. Adding one is one file in src/storage and one line here. */
-export const storageFactories: StorageFactory[] = [fileStorage, memoryStorage, s3Storage, azblobStorage, sftpStorage, artifactStorage];
-
-export function acceptedStorageSchemes(): string[] {
-  return storageFactories.flatMap((f) => f.schemes.map((s) => `${s}:`));
+/** A backend's schemes, and how to load it: its SDK is imported only when a URL names it. */
+export interface StorageEntry {
+  schemes: string[];
+  load: () => Promise<StorageFactory>;
 }
 
-export async function openStorage(url: string, ctx: StorageContext, option = 'destination'): Promise<Storage> {
+/** Every storage backend. Adding one is one file in src/storage and one line here. */
+export const storageEntries: StorageEntry[] = [
+  { schemes: ['file'], load: () => import('./file.ts').then((m) => m.fileStorage) },
+  { schemes: ['memory'], load: () => import('./memory.ts').then((m) => m.memoryStorage) },
+  { schemes: ['s3', 'gs'], load: () => import('./s3.ts').then((m) => m.s3Storage) },
+  { schemes: ['azblob'], load: () => import('./azblob.ts').then((m) => m.azblobStorage) },
+  { schemes: ['sftp'], load: () => import('./sftp.ts').then((m) => m.sftpStorage) },
+  { schemes: ['artifact'], load: () => import('./artifact.ts').then((m) => m.artifactStorage) },
+];
+
+export function acceptedStorageSchemes(): string[] {
+  return storageEntries.flatMap((f) => f.schemes.map((s) => `${s}:`));
+}
+
+export async function openStorage(
+  url: string,
+  ctx: StorageContext,
+  option = 'destination',
+): Promise<Storage> {
   const scheme = schemeOf(url);
-  const factory = scheme ? storageFactories.find((f) => f.schemes.includes(scheme)) : undefined;
-  if (!factory) {
+  const entry = scheme ? storageEntries.find((f) => f.schemes.includes(scheme)) : undefined;
+  if (!entry) {
     throw new ConfigError(
       option,
-      scheme ? `unknown scheme '${scheme}:' in '${redactUrl(url)}'` : `'${redactUrl(url)}' has no scheme`,
+      scheme
+        ? `unknown scheme '${scheme}:' in '${redactUrl(url)}'`
+        : `'${redactUrl(url)}' has no scheme`,
       { hint: `use one of ${acceptedStorageSchemes().join(' ')}` },
     );
   }
+  const factory = await entry.load();
   return factory.create(url, ctx);
 }
