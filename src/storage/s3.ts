@@ -54,8 +54,8 @@ export interface S3Settings {
 
 /**
  * Multipart plan for lib-storage's Upload, which holds about (queueSize + 1) parts in memory.
- * Unknown size: 32 MiB parts, 2 in flight (~96 MiB of buffers, within the 200 MB RSS budget),
- * which caps one archive at 10,000 × 32 MiB ≈ 312 GiB. With an expected size the part grows
+ * Unknown size: 16 MiB parts, 2 in flight (~48 MiB of buffers, so a whole backup stays within
+ * the 200 MB RSS budget), which caps one archive at 10,000 × 16 MiB ≈ 156 GiB. With an expected size the part grows
  * (25% headroom) so even 5 TiB fits in 10,000 parts, at the cost of memory for huge archives.
  */
 export function multipartPlan(expectedSize: number | undefined): {
@@ -63,11 +63,11 @@ export function multipartPlan(expectedSize: number | undefined): {
   queueSize: number;
 } {
   if (expectedSize === undefined || !Number.isFinite(expectedSize) || expectedSize < 0) {
-    return { partSize: 32 * MiB, queueSize: 2 };
+    return { partSize: 16 * MiB, queueSize: 2 };
   }
   const needed = Math.ceil((expectedSize * 1.25) / MAX_PARTS);
   const partSize = Math.max(16 * MiB, Math.ceil(needed / MiB) * MiB);
-  return { partSize, queueSize: partSize <= 16 * MiB ? 4 : 2 };
+  return { partSize, queueSize: 2 };
 }
 
 /**
