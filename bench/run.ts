@@ -334,8 +334,11 @@ database, not the absolute times.
   text, numeric, char, jsonb; generated reproducibly with \`generate_series\`, \`hashint4\` and
   \`md5\`), ${mib(db.bytes)} on disk, raw custom-format dump ${mib(raw)}.
 - PostgreSQL ${serverVersion} on this machine; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM.
-- Lifeboat: the CLI (\`src/cli/index.ts\`) with default options (zstd), \`file:\` storage on
-  the same disk. Peak RSS is the Lifeboat node process's VmHWM (child processes such as
+- Lifeboat: the CLI (\`src/cli/index.ts\`) with default options (zstd CLI, \`-1
+  --zstd=strategy=2 -T0\`), \`file:\` storage on the same disk. The read-back after a backup
+  (\`verify-after-backup\`, default on) reads the stored object back and checks its size and
+  sha256; a restore first checks the \`.sha256\` sidecar and the stored object's size and
+  sha256, then restores with every chunk checked. Peak RSS is the Lifeboat node process's VmHWM (child processes such as
   \`pg_dump\` are not included).
 
 ## Backup
