@@ -84,9 +84,9 @@ after(async () => {
 });
 
 describe('postgres driver against the local PostgreSQL', () => {
-  test('is registered for postgres: and postgresql:', () => {
-    assert.equal(driverForUrl('postgres://h/db'), pgDriver);
-    assert.equal(driverForUrl('postgresql://h/db'), pgDriver);
+  test('is registered for postgres: and postgresql:', async () => {
+    assert.equal(await driverForUrl('postgres://h/db'), pgDriver);
+    assert.equal(await driverForUrl('postgresql://h/db'), pgDriver);
   });
 
   test('backup → verify → restore into a new database gives the same content and schema', async (t) => {
