@@ -148,8 +148,8 @@ describe('s3:// and gs:// settings', () => {
   });
 
   test('part sizes keep any expected size within 10,000 parts', () => {
-    assert.deepEqual(multipartPlan(undefined), { partSize: 16 * MiB, queueSize: 2 });
-    assert.deepEqual(multipartPlan(1000), { partSize: 16 * MiB, queueSize: 2 });
+    assert.deepEqual(multipartPlan(undefined), { partSize: 8 * MiB, queueSize: 2 });
+    assert.deepEqual(multipartPlan(1000), { partSize: 8 * MiB, queueSize: 2 });
     for (const size of [100 * MiB, 200 * 1024 * MiB, 1024 * 1024 * MiB, 5 * 1024 * 1024 * MiB]) {
       const { partSize } = multipartPlan(size);
       assert.ok(Math.ceil(size / partSize) <= 10_000, `${size} bytes in parts of ${partSize}`);

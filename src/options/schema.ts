@@ -356,7 +356,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['backup'],
     group: 'storage',
     description:
-      'S3: the largest archive you expect (`500GiB`, `5TiB`). Without it parts are 16 MiB, enough for about 156 GiB; with it parts grow to fit 10,000 parts, at the cost of memory.',
+      'S3: the largest archive you expect (`500GiB`, `5TiB`). Without it parts are 8 MiB, enough for archives up to about 78 GiB; with it parts grow to fit 10,000 parts, at the cost of memory.',
   },
   {
     name: 'azure-account',

@@ -28,14 +28,14 @@ import type {
 export const SHA256_METADATA = 'lifeboat_sha256';
 
 /** Block size for staged uploads: memory use is about blockBytes × (concurrency + 1). */
-const DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024;
-const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_BLOCK_BYTES = 4 * 1024 * 1024;
+const DEFAULT_CONCURRENCY = 2;
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** Azure's limit of committed blocks per blob. */
 const MAX_BLOCKS = 50_000;
 
 export interface AzureBlobTuning {
-  /** Bytes per staged block (default 8 MiB; Azure allows up to 4000 MiB and 50,000 blocks). */
+  /** Bytes per staged block (default 4 MiB; Azure allows up to 4000 MiB and 50,000 blocks). */
   blockBytes?: number;
   /** Blocks staged at once (default 4). */
   concurrency?: number;

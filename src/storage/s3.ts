@@ -54,8 +54,8 @@ export interface S3Settings {
 
 /**
  * Multipart plan for lib-storage's Upload, which holds about (queueSize + 1) parts in memory.
- * Unknown size: 16 MiB parts, 2 in flight (~48 MiB of buffers, so a whole backup stays within
- * the 200 MB RSS budget), which caps one archive at 10,000 × 16 MiB ≈ 156 GiB. With an expected size the part grows
+ * Unknown size: 8 MiB parts, 2 in flight (~24 MiB of buffers, so a whole backup stays within
+ * the 200 MB RSS budget), which caps one archive at 10,000 × 8 MiB ≈ 78 GiB. With an expected size the part grows
  * (25% headroom) so even 5 TiB fits in 10,000 parts, at the cost of memory for huge archives.
  */
 export function multipartPlan(expectedSize: number | undefined): {
@@ -63,10 +63,10 @@ export function multipartPlan(expectedSize: number | undefined): {
   queueSize: number;
 } {
   if (expectedSize === undefined || !Number.isFinite(expectedSize) || expectedSize < 0) {
-    return { partSize: 16 * MiB, queueSize: 2 };
+    return { partSize: 8 * MiB, queueSize: 2 };
   }
   const needed = Math.ceil((expectedSize * 1.25) / MAX_PARTS);
-  const partSize = Math.max(16 * MiB, Math.ceil(needed / MiB) * MiB);
+  const partSize = Math.max(8 * MiB, Math.ceil(needed / MiB) * MiB);
   return { partSize, queueSize: 2 };
 }
 
