@@ -28,7 +28,8 @@ const BASE_URL = (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:543
 );
 const OUT = resolve(process.env.BENCH_OUT ?? 'BENCHMARKS.md');
 const DB = `lifeboat_bench_${ROWS}`;
-const CLI = resolve('src/cli/index.ts');
+// The bundle users run (`npm run build` first); memory and start-up differ from running src/.
+const CLI = resolve('dist/cli.js');
 
 /** Mixed types that compress about 3x: timestamps, numerics, short and hashed text, jsonb. */
 const GENERATE_SQL = `
@@ -334,7 +335,7 @@ database, not the absolute times.
   text, numeric, char, jsonb; generated reproducibly with \`generate_series\`, \`hashint4\` and
   \`md5\`), ${mib(db.bytes)} on disk, raw custom-format dump ${mib(raw)}.
 - PostgreSQL ${serverVersion} on this machine; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM.
-- Lifeboat: the CLI (\`src/cli/index.ts\`) with default options (zstd CLI, \`-1
+- Lifeboat: the bundled CLI (\`dist/cli.js\`, as users run it) with default options (zstd CLI, \`-1
   --zstd=strategy=2 -T0\`), \`file:\` storage on the same disk. The read-back after a backup
   (\`verify-after-backup\`, default on) reads the stored object back and checks its size and
   sha256; a restore first checks the \`.sha256\` sidecar and the stored object's size and
@@ -370,6 +371,24 @@ database, not the absolute times.
 | output no larger than gzip's | ${mib(archiveSize)} vs ${mib(sizeGzip)} | ${check(archiveSize <= sizeGzip)} |
 | restore ≤ 1.15 × \`pg_restore\` | ${ratio(lbRestore.ms, pgRestore.ms)} | ${check(lbRestore.ms <= 1.15 * pgRestore.ms)} |
 | peak RSS ≤ 200 MB | ${(peak / 1024).toFixed(0)} MiB | ${check(peak * 1024 <= 200e6)} |
+
+## Why a target is missed
+
+- **3 × faster than the usual pipelines (when missed):** DESIGN §6 assumes gzip at about
+  4.4 × the floor; here it took ${ratio(dumpGzip.ms, floor.ms)} and \`pg_dump -Fc\` ${ratio(dumpDefault.ms, floor.ms)}. Lifeboat
+  cannot be faster than the dump it streams, so 3 × would need a backup at
+  ${ratio(dumpGzip.ms / 3, floor.ms)} (gzip) or ${ratio(dumpDefault.ms / 3, floor.ms)} (\`-Fc\`) of the floor; Lifeboat's backup is
+  ${ratio(lbBackup.ms, floor.ms)}, against ${ratio(zstdPipe.ms, floor.ms)} for the bare \`pg_dump | zstd\` reference on the same two cores.
+- **Restore:** not yet understood. Lifeboat's restore is \`pg_restore\` reading the member from a
+  pipe (measured as fast as from a file), plus a sha256 pass over the stored object,
+  decompression, every chunk's sha256, creating the database, and counting every table's rows
+  afterwards to compare with the manifest, on two cores shared with the server. It has measured
+  1.13 × to 1.49 × across runs; the row-count check and the sequential (non-overlapped) integrity
+  pass are the first suspects, not yet profiled.
+- **Peak RSS:** about 60 MiB is the bundled CLI itself; the rest is the restore's read side (the
+  stored stream, \`zstd -d\` pipe buffers, a chunk held until its sha256 is checked, the pipe
+  into \`pg_restore\`) and buffers the garbage collector has not yet returned. Backups stay well
+  under the budget.
 `;
     await writeFile(OUT, report);
     console.log(`\nwrote ${OUT}`);
