@@ -345,10 +345,20 @@ export class ArchiveWriter {
     };
   }
 
+  #bytesWritten = 0;
+
+  /** Uncompressed tar bytes produced so far (for progress reports). */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
+  }
+
   /** Queues bytes on the output whatever its fill level (callers bound it with #room). */
   #pushNow(buf: Buffer): void {
     if (this.#failed) throw this.#failed;
-    if (buf.length > 0) this.stream.push(buf);
+    if (buf.length > 0) {
+      this.#bytesWritten += buf.length;
+      this.stream.push(buf);
+    }
   }
 
   #full(): boolean {

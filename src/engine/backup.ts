@@ -183,7 +183,13 @@ export async function createBackup(
         const t0 = Date.now();
         const sink = writer.sourceSink(p.name);
         ctx.log.info(`Dumping ${p.name} (${p.source.kind})…`);
-        const result = await p.source.dump(sink, sctx);
+        const progress = reportProgress(ctx, p.name, () => writer.bytesWritten);
+        let result;
+        try {
+          result = await p.source.dump(sink, sctx);
+        } finally {
+          clearInterval(progress);
+        }
         const records = sink.records();
         const bytes = records.reduce((n, r) => n + (r.size ?? 0), 0);
         const sm: SourceManifest = {
@@ -347,4 +353,20 @@ export function rejectEncryption(options: Options): void {
 
 export function isLifeboatError(err: unknown): err is LifeboatError {
   return err instanceof LifeboatError;
+}
+
+export const PROGRESS_INTERVAL_MS = 30_000;
+
+/** A line every 30 s while a long dump runs, so a 3 a.m. log shows it is moving. */
+function reportProgress(ctx: RunContext, name: string, bytes: () => number): NodeJS.Timeout {
+  const start = bytes();
+  const t0 = Date.now();
+  const timer = setInterval(() => {
+    const done = bytes() - start;
+    ctx.log.info(
+      `… ${name}: ${formatBytes(done)} archived so far${throughput(done, Date.now() - t0)}`,
+    );
+  }, PROGRESS_INTERVAL_MS);
+  timer.unref();
+  return timer;
 }
