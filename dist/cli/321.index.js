@@ -1,0 +1,390 @@
+export const id = 321;
+export const ids = [321];
+export const modules = {
+
+/***/ 4315:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AV: () => (/* binding */ checkAnnounced),
+/* harmony export */   Hj: () => (/* binding */ BodyDigest),
+/* harmony export */   U_: () => (/* binding */ chunksOf)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57075);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(72993);
+
+
+
+/**
+ * The chunks of a put body as Buffers (bodies built with `Readable.from(['text'])` yield
+ * strings). An abort of `signal` destroys the body, which ends the loop with an error.
+ */
+async function* chunksOf(body, signal) {
+    signal?.throwIfAborted();
+    if (signal)
+        (0,node_stream__WEBPACK_IMPORTED_MODULE_1__.addAbortSignal)(signal, body);
+    for await (const chunk of body) {
+        yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    }
+}
+/** sha256 and size of the bytes as they pass, so put can report them without a second read. */
+class BodyDigest {
+    hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    size = 0;
+    update(chunk) {
+        this.hash.update(chunk);
+        this.size += chunk.length;
+    }
+    result() {
+        return { size: this.size, sha256: this.hash.digest('hex') };
+    }
+}
+/** A caller that announced the sha256 or size up front gets a failed put, not a wrong object. */
+function checkAnnounced(key, where, options, got) {
+    if (options?.sha256 !== undefined && options.sha256.toLowerCase() !== got.sha256) {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .IntegrityError */ .cs(`${key} on ${where}: received bytes have sha256 ${got.sha256}, but ${options.sha256} was announced`);
+    }
+    if (options?.size !== undefined && options.size !== got.size) {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .IntegrityError */ .cs(`${key} on ${where}: received ${got.size} bytes, but ${options.size} were announced`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 84321:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FileStorage: () => (/* binding */ FileStorage),
+/* harmony export */   fileRoot: () => (/* binding */ fileRoot),
+/* harmony export */   fileStorage: () => (/* binding */ fileStorage)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(48161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76760);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(57075);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(73136);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(72993);
+/* harmony import */ var _body_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4315);
+/* harmony import */ var _keys_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(31851);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(28069);
+
+
+
+
+
+
+
+
+
+
+/** `.<name>.lifeboat-tmp-<hex>`: where a put writes before the rename that publishes it. */
+const TEMP_NAME = /^\..+\.lifeboat-tmp-[0-9a-f]+$/;
+/**
+ * `file:<path>`: a folder on a local or mounted file system. A put writes a temporary file in
+ * the target's folder, hashes and counts the bytes as they pass, fsyncs file and folder and
+ * then renames it over the key, so readers see the old object or the whole new one, never a
+ * part. Files are created 0600: backups hold whole databases. Symbolic links inside the folder
+ * are not followed by list.
+ */
+class FileStorage {
+    displayUrl;
+    root;
+    constructor(root) {
+        this.root = root;
+        this.displayUrl = `file:${root}`;
+    }
+    async put(key, body, options) {
+        const target = this.pathOf(key);
+        const folder = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target);
+        const temp = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(folder, `.${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(target)}.lifeboat-tmp-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8).toString('hex')}`);
+        let handle;
+        try {
+            options?.signal?.throwIfAborted();
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(folder, { recursive: true });
+            handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(temp, 'wx', 0o600);
+            const digest = new _body_js__WEBPACK_IMPORTED_MODULE_7__/* .BodyDigest */ .Hj();
+            for await (const chunk of (0,_body_js__WEBPACK_IMPORTED_MODULE_7__/* .chunksOf */ .U_)(body, options?.signal)) {
+                digest.update(chunk);
+                await writeAll(handle, chunk);
+            }
+            await handle.sync();
+            await handle.close();
+            handle = undefined;
+            const result = digest.result();
+            (0,_body_js__WEBPACK_IMPORTED_MODULE_7__/* .checkAnnounced */ .AV)(key, this.displayUrl, options, result);
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(temp, target);
+            await syncFolder(folder);
+            return result;
+        }
+        catch (err) {
+            await handle?.close().catch(() => undefined);
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { force: true }).catch(() => undefined);
+            if (options?.signal?.aborted) {
+                throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .StorageError */ .aq(`put ${key} to ${this.displayUrl} was aborted`, {
+                    cause: options.signal.reason,
+                });
+            }
+            throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_9__/* .toStorageError */ .JK)(err, `could not write ${key} to ${this.displayUrl}`, hintFor(err, this.root));
+        }
+    }
+    async get(key, options) {
+        const path = this.pathOf(key);
+        let handle;
+        try {
+            handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'r');
+        }
+        catch (err) {
+            if (isMissing(err))
+                throw notFound(key, this.displayUrl);
+            throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_9__/* .toStorageError */ .JK)(err, `could not read ${key} from ${this.displayUrl}`, hintFor(err, this.root));
+        }
+        try {
+            if (!(await handle.stat()).isFile())
+                throw notFound(key, this.displayUrl);
+        }
+        catch (err) {
+            await handle.close();
+            throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_9__/* .toStorageError */ .JK)(err, `could not read ${key} from ${this.displayUrl}`);
+        }
+        const stream = handle.createReadStream();
+        return options?.signal ? (0,node_stream__WEBPACK_IMPORTED_MODULE_4__.addAbortSignal)(options.signal, stream) : stream;
+    }
+    async stat(key) {
+        const path = this.pathOf(key);
+        try {
+            const s = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
+            return s.isFile() ? { key, size: s.size, modified: s.mtime } : undefined;
+        }
+        catch (err) {
+            if (isMissing(err))
+                return undefined;
+            throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_9__/* .toStorageError */ .JK)(err, `could not stat ${key} on ${this.displayUrl}`, hintFor(err, this.root));
+        }
+    }
+    async list(prefix) {
+        (0,_keys_js__WEBPACK_IMPORTED_MODULE_8__/* .checkPrefix */ .b)(prefix, this.displayUrl);
+        // Walk from the deepest folder the prefix names completely; filter by the rest.
+        const folderKey = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+        const out = [];
+        try {
+            await this.walk(folderKey, prefix, out);
+        }
+        catch (err) {
+            throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_9__/* .toStorageError */ .JK)(err, `could not list ${prefix || '(all)'} on ${this.displayUrl}`, hintFor(err, this.root));
+        }
+        return out;
+    }
+    async delete(key) {
+        const path = this.pathOf(key);
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path);
+        }
+        catch (err) {
+            // Nothing to delete: missing, or a folder that no object key names.
+            if (isMissing(err) ||
+                codeOf(err) === 'EISDIR' ||
+                (codeOf(err) === 'EPERM' && (await isFolder(path))))
+                return;
+            throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_9__/* .toStorageError */ .JK)(err, `could not delete ${key} from ${this.displayUrl}`, hintFor(err, this.root));
+        }
+    }
+    async walk(folderKey, prefix, out) {
+        let entries;
+        try {
+            entries = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(folderKey ? (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.root, ...folderKey.split('/')) : this.root, {
+                withFileTypes: true,
+            });
+        }
+        catch (err) {
+            if (isMissing(err))
+                return;
+            throw err;
+        }
+        for (const entry of entries) {
+            const key = folderKey ? `${folderKey}/${entry.name}` : entry.name;
+            if (entry.isDirectory()) {
+                if (prefix.startsWith(`${key}/`) || `${key}/`.startsWith(prefix))
+                    await this.walk(key, prefix, out);
+            }
+            else if (entry.isFile() && key.startsWith(prefix) && !TEMP_NAME.test(entry.name)) {
+                try {
+                    const s = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.root, ...key.split('/')));
+                    out.push({ key, size: s.size, modified: s.mtime });
+                }
+                catch (err) {
+                    if (!isMissing(err))
+                        throw err; // deleted while listing
+                }
+            }
+        }
+    }
+    /** The file for a key; checkKey makes an escape impossible, the prefix test proves it. */
+    pathOf(key) {
+        (0,_keys_js__WEBPACK_IMPORTED_MODULE_8__/* .checkKey */ .y)(key, this.displayUrl);
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(this.root, ...key.split('/'));
+        if (!path.startsWith(this.root.endsWith(node_path__WEBPACK_IMPORTED_MODULE_3__.sep) ? this.root : this.root + node_path__WEBPACK_IMPORTED_MODULE_3__.sep)) {
+            throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .StorageError */ .aq(`object key ${JSON.stringify(key)} points outside ${this.displayUrl}`);
+        }
+        if (TEMP_NAME.test((0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(path))) {
+            throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .StorageError */ .aq(`object key ${JSON.stringify(key)} uses the name of a temporary file`);
+        }
+        return path;
+    }
+}
+async function writeAll(handle, chunk) {
+    let offset = 0;
+    while (offset < chunk.length) {
+        const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+        offset += bytesWritten;
+    }
+}
+/** Makes the rename durable. Some file systems cannot fsync a folder; they do not need to. */
+async function syncFolder(folder) {
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(folder, 'r');
+        await handle.sync();
+    }
+    catch (err) {
+        if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF', 'ENOTSUP'].includes(codeOf(err) ?? ''))
+            throw err;
+    }
+    finally {
+        await handle?.close();
+    }
+}
+function codeOf(err) {
+    const code = err?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+function isMissing(err) {
+    return codeOf(err) === 'ENOENT' || codeOf(err) === 'ENOTDIR';
+}
+async function isFolder(path) {
+    return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).then((s) => s.isDirectory(), () => false);
+}
+function notFound(key, where) {
+    return new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .StorageError */ .aq(`${key} not found on ${where}`, { notFound: true });
+}
+function hintFor(err, root) {
+    switch (codeOf(err)) {
+        case 'EACCES':
+        case 'EPERM':
+            return `check that this user may write to ${root}`;
+        case 'ENOSPC':
+        case 'EDQUOT':
+            return `free some space on the disk holding ${root}`;
+        case 'EROFS':
+            return `${root} is on a read-only file system`;
+        case 'ENOTDIR':
+        case 'EEXIST':
+        case 'EISDIR':
+            return `a file stands where ${root} needs a folder (or the other way round)`;
+        default:
+            return undefined;
+    }
+}
+/** `file:./backups`, `file:/abs`, `file:///abs` and `file:~/backups` → an absolute folder. */
+function fileRoot(url, cwd = process.cwd()) {
+    let path;
+    if (/^file:\/\//i.test(url)) {
+        try {
+            path = (0,node_url__WEBPACK_IMPORTED_MODULE_5__.fileURLToPath)(url);
+        }
+        catch (err) {
+            throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .ConfigError */ .xL('destination', `'${url}' is not a local file URL`, {
+                cause: err,
+                hint: 'write file:///absolute/path, file:/absolute/path or file:relative/path',
+            });
+        }
+    }
+    else {
+        path = url.replace(/^file:/i, '');
+        if (path === '~' || path.startsWith('~/'))
+            path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.homedir)(), path.slice(1));
+    }
+    if (!path) {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .ConfigError */ .xL('destination', `'${url}' names no folder`, {
+            hint: 'write it as file:<path>, e.g. file:./backups',
+        });
+    }
+    const root = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(cwd, path);
+    return root.length > 1 && root.endsWith(node_path__WEBPACK_IMPORTED_MODULE_3__.sep) ? root.slice(0, -1) : root;
+}
+const fileStorage = {
+    schemes: ['file'],
+    create(url, _ctx) {
+        return new FileStorage(fileRoot(url));
+    },
+};
+
+
+/***/ }),
+
+/***/ 31851:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ checkPrefix),
+/* harmony export */   y: () => (/* binding */ checkKey)
+/* harmony export */ });
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(72993);
+
+/**
+ * Object keys come from our own naming and from manifests read back from storage, which may be
+ * hostile. Every backend checks them here before touching anything, so a key can never name a
+ * place outside the storage URL's prefix.
+ */
+const MAX_KEY_BYTES = 1024;
+function checkKey(key, where) {
+    const problem = keyProblem(key, false);
+    if (problem) {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StorageError */ .aq(`invalid object key ${JSON.stringify(key)} for ${where}: ${problem}`, {
+            hint: "keys are relative paths like 'set/20261122T030000Z-abc.tar.zst' without '.' or '..' segments",
+        });
+    }
+    return key;
+}
+/** A list prefix is a key prefix: '' lists everything, 'set/' one set. */
+function checkPrefix(prefix, where) {
+    const problem = prefix === '' ? undefined : keyProblem(prefix, true);
+    if (problem) {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StorageError */ .aq(`invalid list prefix ${JSON.stringify(prefix)} for ${where}: ${problem}`, {
+            hint: "prefixes are relative paths like 'set/' without '.' or '..' segments",
+        });
+    }
+    return prefix;
+}
+function keyProblem(key, isPrefix) {
+    if (typeof key !== 'string' || key === '')
+        return 'it is empty';
+    if (key.startsWith('/'))
+        return "it starts with '/'";
+    if (key.includes('\\'))
+        return "it contains '\\'";
+    if (key.includes('\0'))
+        return 'it contains a NUL character';
+    if (Buffer.byteLength(key) > MAX_KEY_BYTES)
+        return `it is longer than ${MAX_KEY_BYTES} bytes`;
+    const segments = key.split('/');
+    // A prefix may end with '/', which leaves one empty last segment.
+    if (isPrefix && segments.at(-1) === '')
+        segments.pop();
+    for (const s of segments) {
+        if (s === '')
+            return 'it has an empty path segment';
+        if (s === '.' || s === '..')
+            return `it has a '${s}' segment`;
+    }
+    return undefined;
+}
+
+
+/***/ })
+
+};
