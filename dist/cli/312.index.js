@@ -4413,7 +4413,7 @@ async function runDemo(ctx, io) {
         const row = check.prepare('SELECT count(*) AS n FROM orders').get();
         check.close();
         io.stdout(`Demo done: backups are in ${rel((0,external_node_path_.join)(ctx.cwd, 'backups'))}/shop/, the restored copy ${rel(target)} has ${row.n} orders.\n` +
-            `Try: npx lifeboat list --destination file:./backups\n`);
+            `Try: npm run lifeboat -- list --destination file:./backups\n`);
         return engine_errors/* ExitCode */.yU.ok;
     }
     catch (err) {

@@ -57,7 +57,7 @@ export async function runDemo(ctx: RunContext, io: CliIo): Promise<number> {
     check.close();
     io.stdout(
       `Demo done: backups are in ${rel(join(ctx.cwd, 'backups'))}/shop/, the restored copy ${rel(target)} has ${row.n} orders.\n` +
-        `Try: npx lifeboat list --destination file:./backups\n`,
+        `Try: npm run lifeboat -- list --destination file:./backups\n`,
     );
     return ExitCode.ok;
   } catch (err) {
