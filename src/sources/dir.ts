@@ -25,13 +25,13 @@ import {
   symlink,
   utimes,
 } from 'node:fs/promises';
-import { basename, dirname, join, matchesGlob, posix, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, matchesGlob, posix, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
 import { ConfigError, IntegrityError, LifeboatError, SourceError } from '../engine/errors.ts';
 import type { Logger } from '../engine/log.ts';
 import { formatBytes } from '../engine/log.ts';
-import { schemeOf } from '../engine/url.ts';
+import { localPath, type LocalPathKind } from '../engine/url.ts';
 import type {
   DumpResult,
   RestoreRequest,
@@ -59,33 +59,17 @@ function workingDir(ctx: SourceContext): string {
 
 /** The absolute path (or glob) a `dir:` URL, or for targets a plain path, names. */
 export function dirPath(url: string, option: string, cwd = process.cwd()): string {
-  const raw = url.trim();
-  const scheme = schemeOf(raw);
-  let path: string;
-  if (scheme === 'dir') {
-    path = raw.slice('dir:'.length);
-    if (path.startsWith('//')) {
-      path = path.slice(2);
-      if (!path.startsWith('/') && !path.startsWith('.')) {
-        throw new ConfigError(option, `'${raw}' names a host; dir: is a local folder`, {
-          hint: 'write dir:./relative/folder or dir:/absolute/folder',
-        });
-      }
-    }
-  } else if (scheme && scheme.length > 1) {
-    throw new ConfigError(option, `'${raw}' is not a dir: URL`, {
-      hint: 'write dir:<folder>, e.g. dir:./restored',
-    });
-  } else {
-    path = raw;
-  }
-  if (!path) {
-    throw new ConfigError(option, `'${raw}' names no folder`, {
-      hint: 'write dir:<folder or glob>, e.g. dir:./uploads or dir:/var/data/*.csv',
-    });
-  }
-  return resolve(cwd, path);
+  return localPath(url, option, DIR_PATH, cwd);
 }
+
+const DIR_PATH: LocalPathKind = {
+  scheme: 'dir',
+  noun: 'folder',
+  local: 'dir: is a local folder',
+  relativeExample: './relative/folder',
+  absoluteExample: '/absolute/folder',
+  example: 'dir:./uploads or dir:/var/data/*.csv',
+};
 
 /** The leading segments of a glob that hold no pattern characters: what matches are relative to. */
 export function staticBase(pattern: string): string {

@@ -9,13 +9,13 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { backup, DatabaseSync } from 'node:sqlite';
 import { pipeline } from 'node:stream/promises';
 import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
 import { ConfigError, IntegrityError, LifeboatError, SourceError } from '../engine/errors.ts';
 import { formatBytes } from '../engine/log.ts';
-import { schemeOf } from '../engine/url.ts';
+import { localPath, type LocalPathKind } from '../engine/url.ts';
 import type {
   DumpResult,
   RestoreRequest,
@@ -41,33 +41,17 @@ function workingDir(ctx: SourceContext): string {
  * relative to the working directory.
  */
 export function sqlitePath(url: string, option: string, cwd = process.cwd()): string {
-  const raw = url.trim();
-  const scheme = schemeOf(raw);
-  let path: string;
-  if (scheme === 'sqlite') {
-    path = raw.slice('sqlite:'.length);
-    if (path.startsWith('//')) {
-      path = path.slice(2);
-      if (!path.startsWith('/') && !path.startsWith('.')) {
-        throw new ConfigError(option, `'${raw}' names a host; SQLite databases are local files`, {
-          hint: 'write sqlite:./relative/path.db or sqlite:///absolute/path.db',
-        });
-      }
-    }
-  } else if (scheme && scheme.length > 1) {
-    throw new ConfigError(option, `'${raw}' is not a sqlite: URL`, {
-      hint: 'write sqlite:<path to the database file>',
-    });
-  } else {
-    path = raw;
-  }
-  if (!path) {
-    throw new ConfigError(option, `'${raw}' names no file`, {
-      hint: 'write sqlite:<path to the database file>, e.g. sqlite:./app.db',
-    });
-  }
-  return resolve(cwd, path);
+  return localPath(url, option, SQLITE_PATH, cwd);
 }
+
+const SQLITE_PATH: LocalPathKind = {
+  scheme: 'sqlite',
+  noun: 'file',
+  local: 'SQLite databases are local files',
+  relativeExample: './relative/path.db',
+  absoluteExample: '/absolute/path.db',
+  example: 'sqlite:./app.db',
+};
 
 /** A SQLite error code (SQLITE_NOTADB = 26, SQLITE_CORRUPT = 11) from a node:sqlite error. */
 function sqliteErrcode(err: unknown): number | undefined {
