@@ -52,35 +52,16 @@ function workingDir(ctx) {
 }
 /** The absolute path (or glob) a `dir:` URL, or for targets a plain path, names. */
 function dirPath(url, option, cwd = process.cwd()) {
-    const raw = url.trim();
-    const scheme = (0,_engine_url_js__WEBPACK_IMPORTED_MODULE_6__/* .schemeOf */ .dz)(raw);
-    let path;
-    if (scheme === 'dir') {
-        path = raw.slice('dir:'.length);
-        if (path.startsWith('//')) {
-            path = path.slice(2);
-            if (!path.startsWith('/') && !path.startsWith('.')) {
-                throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigError */ .xL(option, `'${raw}' names a host; dir: is a local folder`, {
-                    hint: 'write dir:./relative/folder or dir:/absolute/folder',
-                });
-            }
-        }
-    }
-    else if (scheme && scheme.length > 1) {
-        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigError */ .xL(option, `'${raw}' is not a dir: URL`, {
-            hint: 'write dir:<folder>, e.g. dir:./restored',
-        });
-    }
-    else {
-        path = raw;
-    }
-    if (!path) {
-        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigError */ .xL(option, `'${raw}' names no folder`, {
-            hint: 'write dir:<folder or glob>, e.g. dir:./uploads or dir:/var/data/*.csv',
-        });
-    }
-    return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(cwd, path);
+    return (0,_engine_url_js__WEBPACK_IMPORTED_MODULE_6__/* .localPath */ .$S)(url, option, DIR_PATH, cwd);
 }
+const DIR_PATH = {
+    scheme: 'dir',
+    noun: 'folder',
+    local: 'dir: is a local folder',
+    relativeExample: './relative/folder',
+    absoluteExample: '/absolute/folder',
+    example: 'dir:./uploads or dir:/var/data/*.csv',
+};
 /** The leading segments of a glob that hold no pattern characters: what matches are relative to. */
 function staticBase(pattern) {
     const segments = pattern.split('/');

@@ -52,35 +52,16 @@ function workingDir(ctx) {
  * relative to the working directory.
  */
 function sqlitePath(url, option, cwd = process.cwd()) {
-    const raw = url.trim();
-    const scheme = (0,_engine_url_js__WEBPACK_IMPORTED_MODULE_8__/* .schemeOf */ .dz)(raw);
-    let path;
-    if (scheme === 'sqlite') {
-        path = raw.slice('sqlite:'.length);
-        if (path.startsWith('//')) {
-            path = path.slice(2);
-            if (!path.startsWith('/') && !path.startsWith('.')) {
-                throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .ConfigError */ .xL(option, `'${raw}' names a host; SQLite databases are local files`, {
-                    hint: 'write sqlite:./relative/path.db or sqlite:///absolute/path.db',
-                });
-            }
-        }
-    }
-    else if (scheme && scheme.length > 1) {
-        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .ConfigError */ .xL(option, `'${raw}' is not a sqlite: URL`, {
-            hint: 'write sqlite:<path to the database file>',
-        });
-    }
-    else {
-        path = raw;
-    }
-    if (!path) {
-        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .ConfigError */ .xL(option, `'${raw}' names no file`, {
-            hint: 'write sqlite:<path to the database file>, e.g. sqlite:./app.db',
-        });
-    }
-    return (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(cwd, path);
+    return (0,_engine_url_js__WEBPACK_IMPORTED_MODULE_8__/* .localPath */ .$S)(url, option, SQLITE_PATH, cwd);
 }
+const SQLITE_PATH = {
+    scheme: 'sqlite',
+    noun: 'file',
+    local: 'SQLite databases are local files',
+    relativeExample: './relative/path.db',
+    absoluteExample: '/absolute/path.db',
+    example: 'sqlite:./app.db',
+};
 /** A SQLite error code (SQLITE_NOTADB = 26, SQLITE_CORRUPT = 11) from a node:sqlite error. */
 function sqliteErrcode(err) {
     const code = err?.errcode;

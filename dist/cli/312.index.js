@@ -4745,11 +4745,14 @@ function formatDuration(ms) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $S: () => (/* binding */ localPath),
 /* harmony export */   A5: () => (/* binding */ parseNamedLines),
 /* harmony export */   Dl: () => (/* binding */ parseUrl),
 /* harmony export */   dz: () => (/* binding */ schemeOf)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(72993);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76760);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(72993);
+
 
 /** The scheme of a source/target/destination URL ('sqlite' for 'sqlite:./x.db'), lower-cased. */
 function schemeOf(url) {
@@ -4778,10 +4781,44 @@ function parseUrl(option, url) {
         return new URL(url);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .xL(option, `malformed URL '${url}'`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL(option, `malformed URL '${url}'`, {
             hint: 'write it as scheme://[user[:password]@]host[:port]/path; percent-encode special characters in the password',
         });
     }
+}
+/**
+ * The absolute path a local-path URL (`sqlite:`, `dir:`) or, for targets, a plain path names.
+ * `scheme:///abs` and `scheme://./rel` are accepted; a host is not. Relative to `cwd`.
+ */
+function localPath(url, option, kind, cwd) {
+    const raw = url.trim();
+    const scheme = schemeOf(raw);
+    let path;
+    if (scheme === kind.scheme) {
+        path = raw.slice(kind.scheme.length + 1);
+        if (path.startsWith('//')) {
+            path = path.slice(2);
+            if (!path.startsWith('/') && !path.startsWith('.')) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL(option, `'${raw}' names a host; ${kind.local}`, {
+                    hint: `write ${kind.scheme}:${kind.relativeExample} or ${kind.scheme}://${kind.absoluteExample}`,
+                });
+            }
+        }
+    }
+    else if (scheme && scheme.length > 1) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL(option, `'${raw}' is not a ${kind.scheme}: URL`, {
+            hint: `write ${kind.scheme}:<${kind.noun}>, e.g. ${kind.scheme}:${kind.relativeExample}`,
+        });
+    }
+    else {
+        path = raw;
+    }
+    if (!path) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL(option, `'${raw}' names no ${kind.noun}`, {
+            hint: `write ${kind.scheme}:<${kind.noun}>, e.g. ${kind.example}`,
+        });
+    }
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(cwd, path);
 }
 
 
