@@ -55,7 +55,8 @@ async function backupInChild(
   child.stderr.on('data', (d) => (stderr += d));
   const code: number = await new Promise((res) => child.on('close', (c) => res(c ?? -1)));
   const m = /MAXRSS (\d+)/.exec(stderr);
-  return { code, maxRssMb: m ? Number(m[1]) / 1024 : Infinity, stderr };
+  // maxRSS is in KiB; the budget is in MB (10^6 bytes).
+  return { code, maxRssMb: m ? (Number(m[1]) * 1024) / 1e6 : Infinity, stderr };
 }
 
 // The upload itself (DESIGN §7: the checksum is computed in the same pass and confirmed by the

@@ -13,7 +13,7 @@ import type {
   MemberSink,
 } from './types.ts';
 
-export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 /** No chunk may be larger than this, so a reader can refuse anything bigger outright. */
 export const MAX_CHUNK_SIZE = 256 * 1024 * 1024;
 /** Largest header or manifest JSON a reader accepts by default. */
