@@ -1311,7 +1311,7 @@ const MANIFEST_ENTRY = 'lifeboat-manifest.json';
 
 
 
-const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
+const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 /** No chunk may be larger than this, so a reader can refuse anything bigger outright. */
 const MAX_CHUNK_SIZE = 256 * 1024 * 1024;
 /** Largest header or manifest JSON a reader accepts by default. */
