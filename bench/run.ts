@@ -392,7 +392,7 @@ database, not the absolute times.
 - **Restore:** both restores start after a \`CHECKPOINT\`. Without it the second restore paid for
   flushing the first one's 800 MB of writes, which made Lifeboat look 1.4 × slower than
   \`pg_restore\`; run alone, the two take the same time.
-- **Peak RSS:** about 60 MiB is the bundled CLI itself; the rest is the restore's read side (the
+- **Peak RSS (when missed):** about 60 MiB is the bundled CLI itself; the rest is the restore's read side (the
   stored stream, \`zstd -d\` pipe buffers, a chunk held until its sha256 is checked, the pipe
   into \`pg_restore\`) and buffers the garbage collector has not yet returned. Backups stay well
   under the budget.
