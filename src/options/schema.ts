@@ -465,7 +465,8 @@ export const OUTPUTS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'duration-ms', description: 'Wall time of the command in milliseconds.' },
   {
     name: 'verified',
-    description: '`true` when the stored archive was read back and every chunk checked.',
+    description:
+      '`true` when the stored archive was read back and its size and sha256 matched (backup), or proven before and while restoring (restore, verify).',
   },
   { name: 'count', description: '`list`: number of backups.' },
   { name: 'backups', description: '`list`: the backups as JSON.' },
