@@ -239,14 +239,18 @@ export async function createBackup(
     }
 
     const results = await settledPuts;
+    // A single destination's failed put leaves no reference: its error is reported below, and
+    // no size or sha256 is claimed for an archive that was never stored.
     const reference = hasher
       ? { sha256: hasher.digest(), size: hasher.bytes }
       : results[0]!.status === 'fulfilled'
         ? results[0]!.value
-        : { sha256: '', size: 0 };
-    const { sha256, size } = reference;
-    report.sha256 = sha256;
-    report.size = size;
+        : undefined;
+    const { sha256, size } = reference ?? { sha256: '', size: 0 };
+    if (reference) {
+      report.sha256 = sha256;
+      report.size = size;
+    }
     const sidecarBase: SidecarManifest = {
       ...manifest!,
       archive: { key: keys.archive, size, sha256 },

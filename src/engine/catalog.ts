@@ -19,6 +19,7 @@ import {
   findBackup,
   listBackups,
   openDestinations,
+  withDestinations,
   type CatalogEntry,
   type OpenDestination,
 } from './destinations.ts';
@@ -46,19 +47,16 @@ export async function listCommand(
   ctx: RunContext,
   report: RunReport,
 ): Promise<void> {
-  const destinations = await openDestinations(options, ctx);
-  try {
+  await withDestinations(options, ctx, async (destinations) => {
     for (const d of destinations) {
       const entries = await listBackups(d, str(options, 'name'), ctx);
       report.backups.push(...entries.map(toRow));
     }
-    report.outputs['count'] = String(report.backups.length);
-    report.outputs['backups'] = JSON.stringify(report.backups);
-    const latest = report.backups.at(-1);
-    if (latest) report.outputs['backup-id'] = latest.id;
-  } finally {
-    await closeDestinations(destinations);
-  }
+  });
+  report.outputs['count'] = String(report.backups.length);
+  report.outputs['backups'] = JSON.stringify(report.backups);
+  const latest = report.backups.at(-1);
+  if (latest) report.outputs['backup-id'] = latest.id;
 }
 
 export async function verifyCommand(
@@ -186,12 +184,9 @@ export async function pruneCommand(
   ctx: RunContext,
   report: RunReport,
 ): Promise<void> {
-  const destinations = await openDestinations(options, ctx);
-  try {
-    await pruneSet(options, ctx, report, destinations);
-  } finally {
-    await closeDestinations(destinations);
-  }
+  await withDestinations(options, ctx, (destinations) =>
+    pruneSet(options, ctx, report, destinations),
+  );
 }
 
 /** Freshness: fails when the newest verified backup is older than the schedule allows. */
@@ -266,15 +261,12 @@ export async function statusCommand(
   ctx: RunContext,
   report: RunReport,
 ): Promise<void> {
-  const destinations = await openDestinations(options, ctx);
-  try {
-    const result = await statusCheck(options, ctx, report, destinations);
-    if (result && !result.ok) {
-      throw new FreshnessError(result.message, {
-        hint: 'check that the scheduled backup workflow runs and succeeds',
-      });
-    }
-  } finally {
-    await closeDestinations(destinations);
+  const result = await withDestinations(options, ctx, (destinations) =>
+    statusCheck(options, ctx, report, destinations),
+  );
+  if (result && !result.ok) {
+    throw new FreshnessError(result.message, {
+      hint: 'check that the scheduled backup workflow runs and succeeds',
+    });
   }
 }

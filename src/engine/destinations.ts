@@ -45,6 +45,20 @@ export async function openDestinations(
   return out;
 }
 
+/** Opens the destinations for one command and closes them however it ends. */
+export async function withDestinations<T>(
+  options: Options,
+  ctx: RunContext,
+  use: (destinations: OpenDestination[]) => Promise<T>,
+): Promise<T> {
+  const destinations = await openDestinations(options, ctx);
+  try {
+    return await use(destinations);
+  } finally {
+    await closeDestinations(destinations);
+  }
+}
+
 export async function closeDestinations(destinations: OpenDestination[]): Promise<void> {
   await Promise.allSettled(destinations.map((d) => d.storage.close?.()));
 }

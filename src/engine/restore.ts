@@ -13,7 +13,7 @@ import {
   openDestinations,
   registerUrlSecrets,
 } from './destinations.ts';
-import { ConfigError, IntegrityError } from './errors.ts';
+import { ConfigError } from './errors.ts';
 import { formatDuration, redactUrl } from './log.ts';
 import { parseNamedLines } from './url.ts';
 import { checkStoredArchive, verifyStoredBackup } from './verify.ts';
@@ -60,10 +60,8 @@ export async function restoreBackup(
     const locations: string[] = [];
     await verifyStoredBackup(destination, manifest, ctx, sctx, {
       structural: false,
-      onSource: async (source, members) => {
-        const sm = manifest.sources.find((s) => s.name === source);
-        if (!sm)
-          throw new IntegrityError(`archive holds a source '${source}' its manifest does not list`);
+      onSource: async (sm, members) => {
+        const source = sm.name;
         const target = targets.get(source)!;
         const driver = await driverForKind(sm.kind);
         ctx.log.info(`Restoring ${source} (${sm.kind}) into ${redactUrl(target)}…`);

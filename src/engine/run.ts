@@ -11,7 +11,7 @@ import {
   verifyCommand,
 } from './catalog.ts';
 import type { RunContext } from './context.ts';
-import { closeDestinations, openDestinations } from './destinations.ts';
+import { withDestinations } from './destinations.ts';
 import { ConfigError, LifeboatError, describeError } from './errors.ts';
 import { restoreBackup } from './restore.ts';
 
@@ -55,8 +55,7 @@ export async function runCommand(
 }
 
 async function backupCommand(options: Options, ctx: RunContext, report: RunReport): Promise<void> {
-  const destinations = await openDestinations(options, ctx);
-  try {
+  await withDestinations(options, ctx, async (destinations) => {
     const outcome = await createBackup(options, ctx, report, { destinations });
     const first = report.destinations.find((d) => d.ok);
     report.outputs['location'] = first
@@ -73,7 +72,5 @@ async function backupCommand(options: Options, ctx: RunContext, report: RunRepor
         ctx.log.warn(`freshness not checked: ${describeError(err)}`);
       }
     }
-  } finally {
-    await closeDestinations(destinations);
-  }
+  });
 }

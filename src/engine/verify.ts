@@ -5,15 +5,16 @@ import { text } from 'node:stream/consumers';
 import { decompressStream } from '../archive/compression.ts';
 import { HashingStream, parseSha256sum } from '../archive/hash.ts';
 import { checkManifestConsistency, readArchive } from '../archive/reader.ts';
-import type { ArchiveEntry, SidecarManifest } from '../archive/types.ts';
+import type { ArchiveEntry, SidecarManifest, SourceManifest } from '../archive/types.ts';
 import { FORMAT_VERSION } from '../archive/types.ts';
 import { driverForKind } from '../sources/registry.ts';
 import type { SourceContext } from '../sources/types.ts';
 import type { RunContext } from './context.ts';
 import type { OpenDestination } from './destinations.ts';
-import { IntegrityError, LifeboatError, SourceError, isNotFound } from './errors.ts';
+import { IntegrityError, LifeboatError, isNotFound } from './errors.ts';
 import { formatBytes } from './log.ts';
 import { walkArchive } from './members.ts';
+import { backupKeys } from './naming.ts';
 
 export interface VerifyOptions {
   /** Also run each source's structural check (integrity_check, pg_restore --list, …). */
@@ -21,7 +22,7 @@ export interface VerifyOptions {
   /** Check the `<id>.sha256` sidecar agrees with the manifest. */
   checkSha256Sidecar?: boolean;
   /** Called per source folder instead of verify/drain: the restore path. */
-  onSource?: (source: string, members: AsyncIterable<ArchiveEntry>) => Promise<void>;
+  onSource?: (source: SourceManifest, members: AsyncIterable<ArchiveEntry>) => Promise<void>;
 }
 
 /**
@@ -47,10 +48,8 @@ export async function verifyStoredBackup(
   for (const s of [stream, hasher, decompressor]) s.on('error', () => undefined);
   const onSource =
     options.onSource ??
-    (async (source: string, members: AsyncIterable<ArchiveEntry>) => {
-      const sm = sidecar.sources.find((s) => s.name === source);
-      if (!sm)
-        throw new IntegrityError(`archive holds a source '${source}' its manifest does not list`);
+    (async (sm: SourceManifest, members: AsyncIterable<ArchiveEntry>) => {
+      const source = sm.name;
       const driver = options.structural ? await driverForKind(sm.kind) : undefined;
       if (driver?.verify) {
         ctx.log.info(`Checking the structure of ${source} (${sm.kind})…`);
@@ -77,8 +76,11 @@ export async function verifyStoredBackup(
     }
   }
   const guarded = async (source: string, members: AsyncIterable<ArchiveEntry>): Promise<void> => {
+    const sm = sidecar.sources.find((s) => s.name === source);
+    if (!sm)
+      throw new IntegrityError(`archive holds a source '${source}' its manifest does not list`);
     try {
-      await onSource(source, watched(members));
+      await onSource(sm, watched(members));
     } catch (err) {
       driverFailure ??= { err };
       throw err;
@@ -184,7 +186,7 @@ function mismatch(
 }
 
 async function checkSha256Sidecar(d: OpenDestination, sidecar: SidecarManifest): Promise<void> {
-  const key = sidecar.archive.key.replace(/\.tar(\.zst|\.gz)?$/, '.sha256');
+  const key = backupKeys(sidecar.name, sidecar.id, sidecar.compression).sha256;
   let content: string;
   try {
     content = await text(await d.storage.get(key));
@@ -222,9 +224,9 @@ function compareManifests(
   }
 }
 
+/** Typed errors keep their meaning; anything else while reading the archive is an integrity failure. */
 function asIntegrity(err: unknown, sidecar: SidecarManifest): unknown {
-  if (err instanceof LifeboatError && !(err instanceof SourceError)) return err;
-  if (err instanceof SourceError) return err;
+  if (err instanceof LifeboatError) return err;
   return new IntegrityError(
     `archive ${sidecar.archive.key} cannot be read: ${(err as Error)?.message ?? err}`,
     {
