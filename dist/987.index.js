@@ -443,7 +443,7 @@ const OUTPUTS = [
     { name: 'duration-ms', description: 'Wall time of the command in milliseconds.' },
     {
         name: 'verified',
-        description: '`true` when the stored archive was read back and every chunk checked.',
+        description: '`true` when the stored archive was read back and its size and sha256 matched (backup), or proven before and while restoring (restore, verify).',
     },
     { name: 'count', description: '`list`: number of backups.' },
     { name: 'backups', description: '`list`: the backups as JSON.' },
@@ -2055,6 +2055,16 @@ async function openDestinations(options, ctx) {
     }
     return out;
 }
+/** Opens the destinations for one command and closes them however it ends. */
+async function withDestinations(options, ctx, use) {
+    const destinations = await openDestinations(options, ctx);
+    try {
+        return await use(destinations);
+    }
+    finally {
+        await closeDestinations(destinations);
+    }
+}
 async function closeDestinations(destinations) {
     await Promise.allSettled(destinations.map((d) => d.storage.close?.()));
 }
@@ -2642,6 +2652,7 @@ async function walkArchive(items, onSource) {
 
 
 
+
 /**
  * Reads a stored archive end to end: the sha256 of the stored bytes against the sidecar, every
  * chunk's sha256, the header and the inner manifest against the sidecar manifest and against
@@ -2659,10 +2670,8 @@ async function verifyStoredBackup(d, sidecar, ctx, sctx, options) {
     for (const s of [stream, hasher, decompressor])
         s.on('error', () => undefined);
     const onSource = options.onSource ??
-        (async (source, members) => {
-            const sm = sidecar.sources.find((s) => s.name === source);
-            if (!sm)
-                throw new engine_errors/* IntegrityError */.cs(`archive holds a source '${source}' its manifest does not list`);
+        (async (sm, members) => {
+            const source = sm.name;
             const driver = options.structural ? await driverForKind(sm.kind) : undefined;
             if (driver?.verify) {
                 ctx.log.info(`Checking the structure of ${source} (${sm.kind})…`);
@@ -2693,8 +2702,11 @@ async function verifyStoredBackup(d, sidecar, ctx, sctx, options) {
         }
     }
     const guarded = async (source, members) => {
+        const sm = sidecar.sources.find((s) => s.name === source);
+        if (!sm)
+            throw new engine_errors/* IntegrityError */.cs(`archive holds a source '${source}' its manifest does not list`);
         try {
-            await onSource(source, watched(members));
+            await onSource(sm, watched(members));
         }
         catch (err) {
             driverFailure ??= { err };
@@ -2786,7 +2798,7 @@ function mismatch(key, bytes, sha256, sidecar, atLeast = false) {
         `expected ${sidecar.archive.size} bytes with sha256 ${sidecar.archive.sha256}`, { hint: 'the stored copy is damaged: restore from another destination or another backup' });
 }
 async function checkSha256Sidecar(d, sidecar) {
-    const key = sidecar.archive.key.replace(/\.tar(\.zst|\.gz)?$/, '.sha256');
+    const key = backupKeys(sidecar.name, sidecar.id, sidecar.compression).sha256;
     let content;
     try {
         content = await (0,consumers_.text)(await d.storage.get(key));
@@ -2814,10 +2826,9 @@ function compareManifests(inner, sidecar) {
         });
     }
 }
+/** Typed errors keep their meaning; anything else while reading the archive is an integrity failure. */
 function asIntegrity(err, sidecar) {
-    if (err instanceof engine_errors/* LifeboatError */.H3 && !(err instanceof engine_errors/* SourceError */.c8))
-        return err;
-    if (err instanceof engine_errors/* SourceError */.c8)
+    if (err instanceof engine_errors/* LifeboatError */.H3)
         return err;
     return new engine_errors/* IntegrityError */.cs(`archive ${sidecar.archive.key} cannot be read: ${err?.message ?? err}`, {
         cause: err,
@@ -3008,14 +3019,18 @@ async function createBackup(options, ctx, report, request = {}) {
             throw err;
         }
         const results = await settledPuts;
+        // A single destination's failed put leaves no reference: its error is reported below, and
+        // no size or sha256 is claimed for an archive that was never stored.
         const reference = hasher
             ? { sha256: hasher.digest(), size: hasher.bytes }
             : results[0].status === 'fulfilled'
                 ? results[0].value
-                : { sha256: '', size: 0 };
-        const { sha256, size } = reference;
-        report.sha256 = sha256;
-        report.size = size;
+                : undefined;
+        const { sha256, size } = reference ?? { sha256: '', size: 0 };
+        if (reference) {
+            report.sha256 = sha256;
+            report.size = size;
+        }
         const sidecarBase = {
             ...manifest,
             archive: { key: keys.archive, size, sha256 },
@@ -3746,21 +3761,17 @@ function toRow(e) {
     };
 }
 async function listCommand(options, ctx, report) {
-    const destinations = await openDestinations(options, ctx);
-    try {
+    await withDestinations(options, ctx, async (destinations) => {
         for (const d of destinations) {
             const entries = await listBackups(d, str(options, 'name'), ctx);
             report.backups.push(...entries.map(toRow));
         }
-        report.outputs['count'] = String(report.backups.length);
-        report.outputs['backups'] = JSON.stringify(report.backups);
-        const latest = report.backups.at(-1);
-        if (latest)
-            report.outputs['backup-id'] = latest.id;
-    }
-    finally {
-        await closeDestinations(destinations);
-    }
+    });
+    report.outputs['count'] = String(report.backups.length);
+    report.outputs['backups'] = JSON.stringify(report.backups);
+    const latest = report.backups.at(-1);
+    if (latest)
+        report.outputs['backup-id'] = latest.id;
 }
 async function verifyCommand(options, ctx, report) {
     const destinations = await openDestinations(options, ctx);
@@ -3847,13 +3858,7 @@ async function pruneSet(options, ctx, report, destinations, set) {
     report.outputs['kept'] = String(kept);
 }
 async function pruneCommand(options, ctx, report) {
-    const destinations = await openDestinations(options, ctx);
-    try {
-        await pruneSet(options, ctx, report, destinations);
-    }
-    finally {
-        await closeDestinations(destinations);
-    }
+    await withDestinations(options, ctx, (destinations) => pruneSet(options, ctx, report, destinations));
 }
 /** Freshness: fails when the newest verified backup is older than the schedule allows. */
 async function statusCheck(options, ctx, report, destinations, set) {
@@ -3913,17 +3918,11 @@ async function statusCheck(options, ctx, report, destinations, set) {
     return { ok: fr.ok, message: fr.message };
 }
 async function statusCommand(options, ctx, report) {
-    const destinations = await openDestinations(options, ctx);
-    try {
-        const result = await statusCheck(options, ctx, report, destinations);
-        if (result && !result.ok) {
-            throw new engine_errors/* FreshnessError */.mP(result.message, {
-                hint: 'check that the scheduled backup workflow runs and succeeds',
-            });
-        }
-    }
-    finally {
-        await closeDestinations(destinations);
+    const result = await withDestinations(options, ctx, (destinations) => statusCheck(options, ctx, report, destinations));
+    if (result && !result.ok) {
+        throw new engine_errors/* FreshnessError */.mP(result.message, {
+            hint: 'check that the scheduled backup workflow runs and succeeds',
+        });
     }
 }
 
@@ -3968,10 +3967,8 @@ async function restoreBackup(options, ctx, report) {
         const locations = [];
         await verifyStoredBackup(destination, manifest, ctx, sctx, {
             structural: false,
-            onSource: async (source, members) => {
-                const sm = manifest.sources.find((s) => s.name === source);
-                if (!sm)
-                    throw new engine_errors/* IntegrityError */.cs(`archive holds a source '${source}' its manifest does not list`);
+            onSource: async (sm, members) => {
+                const source = sm.name;
                 const target = targets.get(source);
                 const driver = await driverForKind(sm.kind);
                 ctx.log.info(`Restoring ${source} (${sm.kind}) into ${(0,engine_log/* redactUrl */.BO)(target)}…`);
@@ -4106,8 +4103,7 @@ async function runCommand(options, ctx, report) {
     }
 }
 async function backupCommand(options, ctx, report) {
-    const destinations = await openDestinations(options, ctx);
-    try {
+    await withDestinations(options, ctx, async (destinations) => {
         const outcome = await createBackup(options, ctx, report, { destinations });
         const first = report.destinations.find((d) => d.ok);
         report.outputs['location'] = first
@@ -4126,10 +4122,7 @@ async function backupCommand(options, ctx, report) {
                 ctx.log.warn(`freshness not checked: ${(0,engine_errors/* describeError */.Uc)(err)}`);
             }
         }
-    }
-    finally {
-        await closeDestinations(destinations);
-    }
+    });
 }
 
 ;// CONCATENATED MODULE: ./build/package.json
