@@ -120,7 +120,7 @@ async function resolveSet(
     'name',
     sets.length ? `several backup sets found (${sets.join(', ')})` : 'no backup sets found',
     {
-      hint: 'choose the set with the name option',
+      hint: 'choose the set with {{option:name=<set>}}',
     },
   );
 }

@@ -2,16 +2,21 @@
  * Typed errors. Engine code throws these; only the faces (action, CLI) turn them into exit
  * codes or `setFailed`. Integrity errors are always fatal.
  */
+import { renderOptionRefs, type OptionSyntax } from './option-ref.ts';
+
 export type ErrorKind = 'config' | 'source' | 'storage' | 'integrity' | 'freshness';
 
 export abstract class LifeboatError extends Error {
   abstract readonly kind: ErrorKind;
   /** A short hint telling the person what to do next, shown after the message. */
   readonly hint: string | undefined;
+  /** The hint with its option references unrendered (see option-ref.ts), for the faces. */
+  readonly hintTemplate: string | undefined;
   constructor(message: string, options?: { cause?: unknown; hint?: string }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.hint = options?.hint;
+    this.hintTemplate = options?.hint;
+    this.hint = options?.hint === undefined ? undefined : renderOptionRefs(options.hint);
   }
 }
 
@@ -76,10 +81,12 @@ export function exitCodeFor(err: unknown): number {
   return ExitCode.failure;
 }
 
-/** The one line a person reads: message, then the hint if any. */
-export function describeError(err: unknown): string {
-  if (err instanceof LifeboatError)
-    return err.hint ? `${err.message}\n  fix: ${err.hint}` : err.message;
+/** The one line a person reads: message, then the hint if any, options named in `syntax`. */
+export function describeError(err: unknown, syntax?: OptionSyntax): string {
+  if (err instanceof LifeboatError) {
+    const hint = err.hintTemplate && renderOptionRefs(err.hintTemplate, syntax);
+    return hint ? `${err.message}\n  fix: ${hint}` : err.message;
+  }
   if (err instanceof Error) return err.message;
   return String(err);
 }

@@ -591,7 +591,7 @@ async function restoreDir(
     if ((await readdir(target)).length > 0) {
       if (!request.overwrite) {
         throw new ConfigError('target', `${target} is not empty`, {
-          hint: 'pass overwrite: true or choose a new or empty folder',
+          hint: 'pass {{option:overwrite=true}} or choose a new or empty folder',
         });
       }
       replace = true;

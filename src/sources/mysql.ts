@@ -648,7 +648,7 @@ async function restoreInto(
       if (exists && !(await isEmptyDatabase(conn, to))) {
         if (!request.overwrite) {
           throw new ConfigError('target', `database '${to}' on ${target.displayUrl} is not empty`, {
-            hint: 'restore into a new database (name it in the target URL), or set overwrite: true to replace it (a safety backup is taken first)',
+            hint: 'restore into a new database (name it in the {{option:target}} URL), or set {{option:overwrite=true}} to replace it (a safety backup is taken first)',
           });
         }
       }

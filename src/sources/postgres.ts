@@ -1512,7 +1512,7 @@ async function restoreInto(
           'overwrite',
           `the target database "${name}" already has ${tables} tables; nothing was changed`,
           {
-            hint: 'restore into a new database (another name in target), or set overwrite to replace it (a safety backup is taken first)',
+            hint: 'restore into a new database (another name in {{option:target}}), or set {{option:overwrite=true}} to replace it (a safety backup is taken first)',
           },
         );
       }

@@ -579,7 +579,7 @@ async function restoreRdbFile(
   const there = await stat(path).catch(() => undefined);
   if (there && !request.overwrite) {
     throw new ConfigError('target', `${path} already exists`, {
-      hint: 'choose a new path, or set overwrite: true to replace it',
+      hint: 'choose a new path, or set {{option:overwrite=true}} to replace it',
     });
   }
   let written = false;
@@ -664,7 +664,7 @@ async function restoreLogical(
     }
     if (busy.length && !request.overwrite) {
       throw new ConfigError('target', `${target.displayUrl} is not empty (${busy.join(', ')})`, {
-        hint: 'restore into an empty database (e.g. another /db number), or set overwrite: true to replace the keys the backup holds',
+        hint: 'restore into an empty database (e.g. another /db number), or set {{option:overwrite=true}} to replace the keys the backup holds',
       });
     }
     if (busy.length && request.safetyBackup) {
@@ -691,7 +691,7 @@ async function restoreLogical(
         const key = JSON.stringify((cmd[1] as Buffer).toString('utf8'));
         if (r.code === 'BUSYKEY') {
           throw new SourceError(`redis: key ${key} appeared in the target during the restore`, {
-            hint: 'make sure nothing writes to the target database, or set overwrite: true',
+            hint: 'make sure nothing writes to the target database, or set {{option:overwrite=true}}',
           });
         }
         throw new SourceError(`redis: RESTORE of key ${key} failed: ${r.message}`, {

@@ -380,7 +380,7 @@ async function restoreSqlite(
     if (await exists(p)) present.push(p);
   if (present.length && !request.overwrite) {
     throw new ConfigError('target', `${present[0]} exists`, {
-      hint: 'pass overwrite: true or choose a new file',
+      hint: 'pass {{option:overwrite=true}} or choose a new file',
     });
   }
 

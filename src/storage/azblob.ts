@@ -171,7 +171,7 @@ function serviceClient(
     ctx.redactor.add(key);
     if (!account) {
       throw new ConfigError('azure-account', 'AZURE_STORAGE_KEY is set but no account name', {
-        hint: 'set AZURE_STORAGE_ACCOUNT or the azure-account option',
+        hint: 'set AZURE_STORAGE_ACCOUNT or {{option:azure-account}}',
       });
     }
     let credential: StorageSharedKeyCredential;

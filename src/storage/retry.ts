@@ -103,7 +103,7 @@ function gaveUp(err: StorageError, attempts: number): StorageError {
     cause: err,
     transient: true,
     notFound: err.notFound,
-    hint: err.hint ?? 'the store kept failing; check its status and run again',
+    hint: err.hintTemplate ?? 'the store kept failing; check its status and run again',
   });
 }
 

@@ -146,7 +146,7 @@ export function parseSftpSettings(url: string, ctx: StorageContext): SftpSetting
   }
   if (!privateKey && !password) {
     throw new ConfigError('sftp-private-key', `no credentials for ${display}`, {
-      hint: 'set sftp-private-key (or LIFEBOAT_SFTP_PRIVATE_KEY) to a private key from a secret, or sftp-password / LIFEBOAT_SFTP_PASSWORD',
+      hint: 'set {{option:sftp-private-key}} to a private key from a secret, or {{option:sftp-password}}',
     });
   }
 
