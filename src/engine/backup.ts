@@ -31,6 +31,7 @@ import {
 import { formatBytes, formatDuration, redactUrl } from './log.ts';
 import { backupKeys, deriveSetName, newBackupId, validateSetName } from './naming.ts';
 import { parseNamedLines } from './url.ts';
+import { progressOf } from './progress.ts';
 import { checkStoredArchive } from './verify.ts';
 
 export interface PlannedSource {
@@ -183,12 +184,14 @@ export async function createBackup(
         const t0 = Date.now();
         const sink = writer.sourceSink(p.name);
         ctx.log.info(`Dumping ${p.name} (${p.source.kind})…`);
-        const progress = reportProgress(ctx, p.name, () => writer.bytesWritten);
+        const progress = progressOf(ctx).start(`Dumping ${p.name}`, {
+          read: () => writer.bytesWritten,
+        });
         let result;
         try {
           result = await p.source.dump(sink, sctx);
         } finally {
-          clearInterval(progress);
+          progress.end();
         }
         const records = sink.records();
         const bytes = records.reduce((n, r) => n + (r.size ?? 0), 0);
@@ -349,7 +352,7 @@ export function rejectEncryption(options: Options): void {
     const v = options.values[name];
     if (v !== undefined && !(Array.isArray(v) && v.length === 0)) {
       throw new ConfigError(name, 'encryption is not available in this release of Lifeboat', {
-        hint: `remove ${name}; encrypt the destination at rest (for example S3 server-side encryption) meanwhile`,
+        hint: `remove {{option:${name}}}; encrypt the destination at rest (for example S3 server-side encryption) meanwhile`,
       });
     }
   }
@@ -357,20 +360,4 @@ export function rejectEncryption(options: Options): void {
 
 export function isLifeboatError(err: unknown): err is LifeboatError {
   return err instanceof LifeboatError;
-}
-
-export const PROGRESS_INTERVAL_MS = 30_000;
-
-/** A line every 30 s while a long dump runs, so a 3 a.m. log shows it is moving. */
-function reportProgress(ctx: RunContext, name: string, bytes: () => number): NodeJS.Timeout {
-  const start = bytes();
-  const t0 = Date.now();
-  const timer = setInterval(() => {
-    const done = bytes() - start;
-    ctx.log.info(
-      `… ${name}: ${formatBytes(done)} archived so far${throughput(done, Date.now() - t0)}`,
-    );
-  }, PROGRESS_INTERVAL_MS);
-  timer.unref();
-  return timer;
 }

@@ -1,4 +1,5 @@
 import type { Logger, Redactor } from './log.ts';
+import type { ProgressReporter } from './progress.ts';
 
 /** Everything the engine needs from the outside world; faces build it, tests inject it. */
 export interface RunContext {
@@ -9,6 +10,8 @@ export interface RunContext {
   now: () => Date;
   /** Lifeboat's own version, recorded in manifests. */
   version: string;
+  /** How the face shows long phases; plain log lines every 30 s when unset. */
+  progress?: ProgressReporter;
   /** See SourceContext.provideTool. */
   provideTool?: (tool: string, majorVersion: string) => Promise<string | undefined>;
 }

@@ -8,6 +8,8 @@ import { lines } from '../options/parse.ts';
 import type { RunContext } from './context.ts';
 import { ConfigError, IntegrityError, StorageError, isNotFound } from './errors.ts';
 import { redactUrl } from './log.ts';
+import { withProgress } from './metered-storage.ts';
+import { progressOf } from './progress.ts';
 import { backupTime, isBackupId } from './naming.ts';
 
 export interface OpenDestination {
@@ -39,7 +41,7 @@ export async function openDestinations(
     out.push({
       url,
       displayUrl: storage.displayUrl || redactUrl(url),
-      storage: withRetry(storage, { log: ctx.log }),
+      storage: withProgress(withRetry(storage, { log: ctx.log }), progressOf(ctx)),
     });
   }
   return out;
@@ -165,7 +167,7 @@ export async function findBackup(
         'name',
         `${destination.displayUrl} holds several backup sets (${sets.join(', ')})`,
         {
-          hint: 'choose one with the name option',
+          hint: 'choose one with {{option:name=<set>}}',
         },
       );
     }
