@@ -33,7 +33,8 @@ test('--help lists the commands and exit codes; --version prints the version', a
   const h = await runCli(['--help']);
   assert.equal(h.code, 0);
   assert.match(h.stdout, /usage: lifeboat <command>/);
-  assert.match(h.stdout, /--keep-daily/);
+  assert.match(h.stdout, /^ {2}restore +\S/m);
+  assert.match((await runCli(['backup', '--help'])).stdout, /--keep-daily/);
   assert.match(h.stdout, /3 integrity failure/);
   const v = await runCli(['--version']);
   assert.equal(v.code, 0);

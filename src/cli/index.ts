@@ -13,4 +13,6 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: (t) => process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
+  stderrIsTTY: process.stderr.isTTY,
+  columns: () => process.stderr.columns || 80,
 });

@@ -1,20 +1,25 @@
 import type { RunContext } from '../engine/context.ts';
-import { ExitCode, describeError, exitCodeFor } from '../engine/errors.ts';
+import { ConfigError, ExitCode, describeError, exitCodeFor } from '../engine/errors.ts';
 import { Redactor, redactingLogger, type Logger } from '../engine/log.ts';
 import { runCommand } from '../engine/run.ts';
 import { VERSION } from '../engine/version.ts';
 import { parseOptions } from '../options/parse.ts';
-import { OPTIONS } from '../options/schema.ts';
+import { OPTIONS, optionSpec } from '../options/schema.ts';
 import { RunReport } from '../report/report.ts';
 import { renderBackupTable, renderSummary } from '../report/summary.ts';
-import { helpText, parseArgs } from './args.ts';
+import { cliSyntax, parseArgs } from './args.ts';
 import { runDemo } from './demo.ts';
+import { commandHelp, generalHelp } from './help.ts';
+import { StatusLine } from './status-line.ts';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** stderr is an interactive terminal: progress is shown as one live line. */
+  stderrIsTTY?: boolean;
+  columns?: () => number;
 }
 
 const defaultIo: CliIo = {
@@ -22,25 +27,39 @@ const defaultIo: CliIo = {
   stderr: (t) => process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
+  stderrIsTTY: process.stderr.isTTY,
+  columns: () => process.stderr.columns || 80,
 };
 
 /** Runs the CLI and returns its exit code; never throws. */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const redactor = new Redactor();
+  // Known before parsing, so a usage error is reported as JSON too.
+  const json = argv.includes('--json');
+  // Without a terminal (or with --json) progress goes to the log as a line every 30 s.
+  const statusLine =
+    io.stderrIsTTY && !json
+      ? new StatusLine({
+          write: (t) => io.stderr(redactor.redact(t)),
+          columns: io.columns ?? (() => 80),
+        })
+      : undefined;
+  const line = (text: string) => {
+    statusLine?.clear();
+    io.stderr(text);
+  };
   const log: Logger = redactingLogger(
     {
-      info: (m) => io.stderr(`${m}\n`),
-      warn: (m) => io.stderr(`warning: ${m}\n`),
-      error: (m) => io.stderr(`error: ${m}\n`),
-      debug: (m) => (io.env['LIFEBOAT_DEBUG'] ? io.stderr(`debug: ${m}\n`) : undefined),
+      info: (m) => line(`${m}\n`),
+      warn: (m) => line(`warning: ${m}\n`),
+      error: (m) => line(`error: ${m}\n`),
+      debug: (m) => (io.env['LIFEBOAT_DEBUG'] ? line(`debug: ${m}\n`) : undefined),
     },
     redactor,
   );
-  let json = false;
   let report: RunReport | undefined;
   try {
     const args = parseArgs(argv, io.env);
-    json = args.json;
     for (const spec of OPTIONS) {
       const v = args.raw[spec.name];
       if (spec.secret && typeof v === 'string') redactor.add(v);
@@ -49,8 +68,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       io.stdout(`${VERSION}\n`);
       return ExitCode.ok;
     }
-    if (args.help || (!args.raw['command'] && !args.extraCommand && argv.length === 0)) {
-      io.stdout(`${helpText(VERSION)}\n`);
+    if (args.help || argv.length === 0) {
+      io.stdout(`${args.helpFor ? commandHelp(args.helpFor) : generalHelp(VERSION)}\n`);
       return ExitCode.ok;
     }
     for (const name of args.secretFlags) {
@@ -65,6 +84,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       cwd: io.cwd,
       now: () => new Date(),
       version: VERSION,
+      ...(statusLine ? { progress: statusLine } : {}),
     };
     if (args.extraCommand === 'demo') return await runDemo(ctx, io);
     const options = parseOptions(args.raw);
@@ -74,10 +94,15 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return ExitCode.ok;
   } catch (err) {
     const code = exitCodeFor(err);
-    if (report) printResult(report, json, io, redactor);
-    else if (json)
-      io.stdout(redactor.redact(JSON.stringify({ ok: false, error: describeError(err) })) + '\n');
-    log.error(describeError(err));
+    const message = describeForCli(err);
+    if (report) {
+      report.error = message;
+      printResult(report, json, io, redactor, code);
+    } else if (json) {
+      const body = { ok: false, error: message, 'error-kind': errorKindOf(code) };
+      io.stdout(redactor.redact(JSON.stringify(body, null, 2)) + '\n');
+    }
+    log.error(message);
     if (code === ExitCode.failure && !(err instanceof Error && 'kind' in err)) {
       log.debug((err as Error)?.stack ?? String(err));
     }
@@ -85,14 +110,43 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   }
 }
 
-function printResult(report: RunReport, json: boolean, io: CliIo, redactor: Redactor): void {
+/** The error as a person at this terminal reads it: options written as flags. */
+export function describeForCli(err: unknown): string {
+  const text = describeError(err, cliSyntax);
+  if (err instanceof ConfigError && err.option && optionSpec(err.option)) {
+    const prefix = `${err.option}: `;
+    if (text.startsWith(prefix)) return `--${text}`;
+  }
+  return text;
+}
+
+/** The error-kind output, from the exit code (the same mapping as the action's). */
+export function errorKindOf(code: number): 'none' | 'config' | 'operational' | 'integrity' {
+  if (code === ExitCode.ok) return 'none';
+  if (code === ExitCode.config) return 'config';
+  if (code === ExitCode.integrity) return 'integrity';
+  return 'operational';
+}
+
+function printResult(
+  report: RunReport,
+  json: boolean,
+  io: CliIo,
+  redactor: Redactor,
+  code: number = ExitCode.ok,
+): void {
   if (json) {
     const body: Record<string, unknown> = {
       ok: !report.error,
       command: report.command,
-      outputs: report.outputs,
     };
-    if (report.error) body['error'] = report.error;
+    if (report.error) {
+      body['error'] = report.error;
+      body['error-kind'] = errorKindOf(code);
+    } else body['error-kind'] = 'none';
+    // The list is given once, as structured data; outputs.backups is the same list as a string.
+    const { backups: _listed, ...outputs } = report.outputs;
+    body['outputs'] = report.command === 'list' ? outputs : report.outputs;
     if (report.command === 'list') body['backups'] = report.backups;
     if (report.destinations.length) body['destinations'] = report.destinations;
     io.stdout(redactor.redact(JSON.stringify(body, null, 2)) + '\n');

@@ -13,6 +13,17 @@ export const COMMANDS = [
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
+/** One line per command, for `lifeboat --help` and each command's own help. */
+export const COMMAND_SUMMARIES: Readonly<Record<Command, string>> = {
+  backup: 'dump the sources into a checksummed archive at every destination',
+  restore: 'prove a backup intact, then restore it into a new target',
+  verify: 'read a stored backup end to end: checksums, every chunk, structure',
+  list: 'show the backups at the destination',
+  prune: 'apply the keep-* retention policy',
+  status: 'fail when the newest backup is older than the schedule allows',
+  drill: 'restore into a scratch target and check it (not available in this release)',
+};
+
 export type OptionType = 'string' | 'lines' | 'number' | 'boolean' | 'enum';
 
 export interface OptionSpec {
