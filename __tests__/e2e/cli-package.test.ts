@@ -18,7 +18,10 @@ const repo = resolve(import.meta.dirname, '..', '..');
 test('the package installs from its own tarball and runs: --version and a SQLite backup and restore', async () => {
   const work = await mkdtemp(join(tmpdir(), 'lifeboat-pack-'));
   // The project's Node first on PATH: `#!/usr/bin/env node` and npm itself run on it.
-  const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH']}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${dirname(process.execPath)}:${process.env['PATH']}`,
+  };
   delete env['NODE_OPTIONS'];
   const inDir = (cwd: string) => ({ cwd, env, maxBuffer: 64 << 20 });
   try {

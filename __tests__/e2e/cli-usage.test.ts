@@ -211,6 +211,17 @@ describe('hints name options in the face’s own syntax', () => {
     );
   });
 
+  test('secrets are named as their environment variable in the CLI, never as a flag', () => {
+    const err = new ConfigError('sftp-private-key', 'no credentials', {
+      hint: `set ${optionRef('sftp-private-key')} or ${optionRef('sftp-password')}`,
+    });
+    assert.match(describeError(err), /set the sftp-private-key input or the sftp-password input$/);
+    assert.match(
+      describeError(err, cliSyntax),
+      /set LIFEBOAT_SFTP_PRIVATE_KEY or LIFEBOAT_SFTP_PASSWORD$/,
+    );
+  });
+
   test('restoring over an existing file: the CLI says --overwrite, and leaves the file alone', async () => {
     const w = await workspace();
     try {

@@ -21,10 +21,15 @@ export interface ParsedArgs {
 const GLOBAL_FLAGS = ['json', 'help', 'version'];
 const ALL_COMMANDS: readonly string[] = [...COMMANDS, ...Object.keys(CLI_COMMANDS)];
 
-/** Options named the way a person types them on this face: `--overwrite`, `--name <set>`. */
+/**
+ * Options named the way a person types them on this face: `--overwrite`, `--name <set>`, and
+ * secrets as their environment variable, since a command line is visible to every user.
+ */
 export const cliSyntax: OptionSyntax = (name, value) => {
+  const spec = optionSpec(name);
+  if (spec?.secret) return value === undefined ? envName(spec) : `${envName(spec)}=${value}`;
   if (value === undefined) return `--${name}`;
-  if (value === 'true' && optionSpec(name)?.type === 'boolean') return `--${name}`;
+  if (value === 'true' && spec?.type === 'boolean') return `--${name}`;
   return `--${name} ${value}`;
 };
 

@@ -2,11 +2,12 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { RunContext } from '../engine/context.ts';
-import { ExitCode, describeError, exitCodeFor } from '../engine/errors.ts';
+import { ExitCode, exitCodeFor } from '../engine/errors.ts';
 import { runCommand } from '../engine/run.ts';
 import { parseOptions } from '../options/parse.ts';
 import { RunReport } from '../report/report.ts';
 import { renderSummary } from '../report/summary.ts';
+import { describeForCli } from './describe.ts';
 import type { CliIo } from './main.ts';
 
 /**
@@ -61,7 +62,7 @@ export async function runDemo(ctx: RunContext, io: CliIo): Promise<number> {
     );
     return ExitCode.ok;
   } catch (err) {
-    ctx.log.error(describeError(err));
+    ctx.log.error(describeForCli(err));
     return exitCodeFor(err);
   }
 }

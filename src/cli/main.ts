@@ -1,13 +1,14 @@
 import type { RunContext } from '../engine/context.ts';
-import { ConfigError, ExitCode, describeError, exitCodeFor } from '../engine/errors.ts';
+import { ExitCode, exitCodeFor } from '../engine/errors.ts';
 import { Redactor, redactingLogger, type Logger } from '../engine/log.ts';
 import { runCommand } from '../engine/run.ts';
 import { VERSION } from '../engine/version.ts';
 import { parseOptions } from '../options/parse.ts';
-import { OPTIONS, optionSpec } from '../options/schema.ts';
+import { OPTIONS } from '../options/schema.ts';
 import { RunReport } from '../report/report.ts';
 import { renderBackupTable, renderSummary } from '../report/summary.ts';
-import { cliSyntax, parseArgs } from './args.ts';
+import { parseArgs } from './args.ts';
+import { describeForCli, errorKindOf } from './describe.ts';
 import { runDemo } from './demo.ts';
 import { commandHelp, generalHelp } from './help.ts';
 import { StatusLine } from './status-line.ts';
@@ -108,24 +109,6 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     }
     return code;
   }
-}
-
-/** The error as a person at this terminal reads it: options written as flags. */
-export function describeForCli(err: unknown): string {
-  const text = describeError(err, cliSyntax);
-  if (err instanceof ConfigError && err.option && optionSpec(err.option)) {
-    const prefix = `${err.option}: `;
-    if (text.startsWith(prefix)) return `--${text}`;
-  }
-  return text;
-}
-
-/** The error-kind output, from the exit code (the same mapping as the action's). */
-export function errorKindOf(code: number): 'none' | 'config' | 'operational' | 'integrity' {
-  if (code === ExitCode.ok) return 'none';
-  if (code === ExitCode.config) return 'config';
-  if (code === ExitCode.integrity) return 'integrity';
-  return 'operational';
 }
 
 function printResult(

@@ -1,0 +1,21 @@
+import { ConfigError, ExitCode, describeError } from '../engine/errors.ts';
+import { optionSpec } from '../options/schema.ts';
+import { cliSyntax } from './args.ts';
+
+/** The error as a person at this terminal reads it: options written as flags. */
+export function describeForCli(err: unknown): string {
+  const text = describeError(err, cliSyntax);
+  if (err instanceof ConfigError && err.option && optionSpec(err.option)) {
+    const prefix = `${err.option}: `;
+    if (text.startsWith(prefix)) return `--${text}`;
+  }
+  return text;
+}
+
+/** The error-kind output, from the exit code (the same mapping as the action's). */
+export function errorKindOf(code: number): 'none' | 'config' | 'operational' | 'integrity' {
+  if (code === ExitCode.ok) return 'none';
+  if (code === ExitCode.config) return 'config';
+  if (code === ExitCode.integrity) return 'integrity';
+  return 'operational';
+}
