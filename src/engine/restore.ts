@@ -14,7 +14,7 @@ import {
   registerUrlSecrets,
 } from './destinations.ts';
 import { ConfigError } from './errors.ts';
-import { formatDuration, redactUrl } from './log.ts';
+import { endPhase, formatBytes, formatDuration, redactUrl, startPhase } from './log.ts';
 import { parseNamedLines } from './url.ts';
 import { checkStoredArchive, verifyStoredBackup } from './verify.ts';
 
@@ -52,8 +52,11 @@ export async function restoreBackup(
     for (const url of targets.values()) registerUrlSecrets(url, ctx);
     ctx.log.info(`Restoring ${entry.set}/${entry.id} from ${destination.displayUrl}`);
 
-    ctx.log.info('Checking the archive before touching any target…');
+    startPhase(ctx.log, `Verify ${entry.set}/${entry.id} before touching any target`);
     await checkStoredArchive(destination, manifest, { checkSha256Sidecar: true });
+    report.proofs.push(
+      `the stored object's size (${formatBytes(manifest.archive.size)}) and sha256 match the manifest and the .sha256 sidecar, before any target was touched`,
+    );
 
     const overwrite = bool(options, 'overwrite');
     const t0 = Date.now();
@@ -64,7 +67,7 @@ export async function restoreBackup(
         const source = sm.name;
         const target = targets.get(source)!;
         const driver = await driverForKind(sm.kind);
-        ctx.log.info(`Restoring ${source} (${sm.kind}) into ${redactUrl(target)}…`);
+        startPhase(ctx.log, `Restore ${source} (${sm.kind}) into ${redactUrl(target)}`);
         const result = await driver.restore(
           members,
           {
@@ -105,10 +108,16 @@ export async function restoreBackup(
           name: source,
           kind: sm.kind,
           url: result.location,
-          inventory: result.inventory ?? sm.inventory,
+          target: result.location,
+          expectedInventory: sm.inventory,
+          ...(result.inventory ? { inventory: result.inventory } : {}),
         });
       },
     });
+    endPhase(ctx.log);
+    report.proofs.push(
+      `every chunk's sha256 (${chunkCount(manifest)} chunks), the archive header and the inner manifest match the sidecar manifest, read in the same pass as the restore`,
+    );
     report.outputs['location'] = locations.join('\n');
     ctx.log.info(
       `Restored ${entry.set}/${entry.id} in ${formatDuration(Date.now() - t0)} to ${locations.join(', ')}`,
@@ -117,6 +126,15 @@ export async function restoreBackup(
     await rm(tmpDir, { recursive: true, force: true });
     await closeDestinations(destinations);
   }
+}
+
+function chunkCount(manifest: {
+  sources: Array<{ members: Array<{ chunks?: unknown[] }> }>;
+}): number {
+  return manifest.sources.reduce(
+    (n, s) => n + s.members.reduce((m, r) => m + (r.chunks?.length ?? 0), 0),
+    0,
+  );
 }
 
 /** Maps each archived source to a target URL. A single unnamed target fits a single source. */
