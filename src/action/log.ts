@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './runner.ts';
 import type { Logger } from '../engine/log.ts';
 
 export interface ActionLogger extends Logger {
@@ -17,10 +17,10 @@ export function createActionLogger(): ActionLogger {
     open = false;
   };
   return {
-    info: (m) => core.info(m),
-    warn: (m) => core.warning(m),
-    error: (m) => core.error(m),
-    debug: (m) => core.debug(m),
+    info: core.info,
+    warn: core.warning,
+    error: core.error,
+    debug: core.debug,
     startGroup(title) {
       closeGroup();
       core.startGroup(title);

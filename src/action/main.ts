@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './runner.ts';
 import type { RunContext } from '../engine/context.ts';
 import { describeError } from '../engine/errors.ts';
 import { endPhase, Redactor, redactingLogger, startPhase } from '../engine/log.ts';
@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value);
     try {
       if (process.env['GITHUB_STEP_SUMMARY'])
-        await core.summary.addRaw(redactor.redact(renderSummary(report)), true).write();
+        core.appendSummary(redactor.redact(renderSummary(report)));
     } catch (err) {
       core.warning(`could not write the job summary: ${describeError(err)}`);
     }
