@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as core from '@actions/core';
+import * as runner from '../../src/action/runner.ts';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,62 @@ test('file commands written by @actions/core read back exactly', async () => {
     else process.env['GITHUB_OUTPUT'] = saved;
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("the action's own runner commands write what @actions/core writes, and read back the same", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'lifeboat-harness-'));
+  const saved = { ...process.env };
+  const write = process.stdout.write.bind(process.stdout);
+  let stdout = '';
+  try {
+    for (const [name, impl] of [
+      ['core', core],
+      ['runner', runner],
+    ] as const) {
+      const file = join(dir, name);
+      await writeFile(file, '');
+      process.env['GITHUB_OUTPUT'] = file;
+      impl.setOutput('multi', 'a\nb=c\n\nd');
+      impl.setOutput('empty', '');
+      assert.deepEqual(parseFileCommands(await readFile(file, 'utf8')), {
+        multi: 'a\nb=c\n\nd',
+        empty: '',
+      });
+    }
+    process.env['INPUT_KEEP-LAST'] = '  7 \n';
+    assert.equal(runner.getInput('keep-last'), core.getInput('keep-last'));
+    process.stdout.write = ((chunk: string) => (
+      (stdout += chunk),
+      true
+    )) as typeof process.stdout.write;
+    for (const impl of [core, runner]) {
+      impl.error('100% bad\r\nnext');
+      impl.startGroup('Dump a: b');
+      impl.endGroup();
+      impl.setSecret('s3cr3t');
+    }
+  } finally {
+    process.stdout.write = write;
+    process.exitCode = 0;
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+    await rm(dir, { recursive: true, force: true });
+  }
+  const [fromCore, fromRunner] = [
+    stdout.slice(0, stdout.length / 2),
+    stdout.slice(stdout.length / 2),
+  ];
+  assert.equal(fromRunner, fromCore);
+  const p = parseWorkflowCommands(fromRunner);
+  assert.deepEqual(
+    p.errors.map((e) => e.message),
+    ['100% bad\r\nnext'],
+  );
+  assert.deepEqual(
+    p.groups.map((g) => g.title),
+    ['Dump a: b'],
+  );
+  assert.deepEqual(p.masks, ['s3cr3t']);
 });
 
 test('workflow commands: properties and data unescaped as the runner does', () => {
