@@ -198,6 +198,38 @@ describe(
       }
     });
 
+    test('fan-out with one broken destination: one ::error:: naming it, the other keeps a complete backup', async () => {
+      const dir = await workspace();
+      try {
+        await writeFile(join(dir, 'blocker'), 'not a folder\n');
+        const r = await runAction({
+          workspace: dir,
+          inputs: { source: 'dir:data', destination: 'file:./backups\nfile:./blocker/backups' },
+        });
+        assert.equal(r.code, 1, show(r));
+        assert.equal(r.outputs['error-kind'], 'operational');
+        assert.equal(r.errors.length, 1, show(r));
+        assert.match(
+          r.errors[0]!.message,
+          /^1 of 2 destination\(s\) failed: file:.*blocker\/backups: /,
+        );
+        const upload = r.groups.find((g) => g.title.startsWith('Upload to'));
+        assert.ok(
+          upload?.lines.some((l) => /backups received .*, sha256 [0-9a-f]{64}$/.test(l)),
+          show(r),
+        );
+        assert.equal((await backupIds(dir)).length, 1);
+        const v = await runAction({
+          workspace: dir,
+          inputs: { command: 'verify', destination: 'file:./backups' },
+        });
+        assert.equal(v.code, 0, show(v));
+        assert.equal(await readFile(join(dir, 'blocker'), 'utf8'), 'not a folder\n');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     test('a bad input fails before any work with one message naming the input, error-kind config', async () => {
       const dir = await workspace();
       try {

@@ -241,6 +241,12 @@ export async function createBackup(
 
     startPhase(ctx.log, `Upload to ${destinations.map((d) => d.displayUrl).join(', ')}`);
     const results = await settledPuts;
+    for (const [i, r] of results.entries()) {
+      if (r.status === 'fulfilled')
+        ctx.log.info(
+          `${destinations[i]!.displayUrl} received ${formatBytes(r.value.size)}, sha256 ${r.value.sha256}`,
+        );
+    }
     endPhase(ctx.log);
     // A single destination's failed put leaves no reference: its error is reported below, and
     // no size or sha256 is claimed for an archive that was never stored.
