@@ -270,9 +270,9 @@ export async function statusCheck(
       ['set', name],
       ['schedule', cron.map((c) => `\`${c}\``).join(', ')],
       [
-        'newest confirmed backup',
+        'newest verified backup',
         newest
-          ? `\`${newest.id}\` (${formatDuration(fr.ageMs ?? 0)} ago)${newest.manifest.verifiedAt ? '' : ', confirmed by the store at upload (not read back)'}`
+          ? `\`${newest.id}\` (${formatDuration(fr.ageMs ?? 0)} ago)${newest.manifest.verifiedAt ? '' : ', confirmed by the store at upload, not read back'}`
           : 'none',
       ],
       ['expected interval', formatDuration(fr.expectedIntervalMs)],
