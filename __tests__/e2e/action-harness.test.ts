@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as core from '@actions/core';
 import * as runner from '../../src/action/runner.ts';
+import { createActionLogger } from '../../src/action/log.ts';
+import { endPhase, startPhase } from '../../src/engine/log.ts';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -265,4 +267,37 @@ process.exitCode = 3;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("the action's logger: a new phase ends the open group, and closing twice emits one endgroup", () => {
+  const write = process.stdout.write.bind(process.stdout);
+  let stdout = '';
+  process.stdout.write = ((chunk: string) => (
+    (stdout += chunk),
+    true
+  )) as typeof process.stdout.write;
+  try {
+    const log = createActionLogger();
+    startPhase(log, 'Dump a (dir)');
+    log.info('reading');
+    startPhase(log, 'Set up pg_dump 17');
+    endPhase(log);
+    log.closeGroup();
+    log.error('failed');
+  } finally {
+    process.stdout.write = write;
+  }
+  const p = parseWorkflowCommands(stdout);
+  assert.deepEqual(
+    p.groups.map((g) => [g.title, g.lines]),
+    [
+      ['Dump a (dir)', ['reading']],
+      ['Set up pg_dump 17', []],
+    ],
+  );
+  assert.equal(p.commands.filter((c) => c.command === 'endgroup').length, 2);
+  assert.deepEqual(
+    p.errors.map((e) => e.message),
+    ['failed'],
+  );
 });
