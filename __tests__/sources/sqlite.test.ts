@@ -6,10 +6,11 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { DatabaseSync } from 'node:sqlite';
+import { backup, DatabaseSync } from 'node:sqlite';
 import type { ArchiveEntry } from '../../src/archive/types.ts';
 import { ConfigError, IntegrityError, SourceError } from '../../src/engine/errors.ts';
 import {
+  ALL_PAGES_IN_ONE_STEP,
   SQLITE_MEMBER,
   replaceDatabase,
   sqliteDriver,
@@ -149,6 +150,28 @@ describe('sqlite source', () => {
           tables: result.inventory.tables,
         },
       );
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  // Node 24 rejects SQLite's rate -1 ("all pages"); the largest int32 must still copy in one
+  // step on this Node (backup() reports progress only between steps).
+  test('the online copy takes every page in one backup() step', async () => {
+    const w = await workspace();
+    try {
+      const db = new DatabaseSync(join(w.dir, 'big.db'));
+      db.exec(`CREATE TABLE t (b BLOB);
+        WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 500)
+        INSERT INTO t SELECT randomblob(3000) FROM c;`);
+      let steps = 0;
+      const pages = await backup(db, join(w.dir, 'copy.db'), {
+        rate: ALL_PAGES_IN_ONE_STEP,
+        progress: () => void steps++,
+      });
+      db.close();
+      assert.ok(pages > 400, `${pages} pages`);
+      assert.equal(steps, 0, 'no step boundary, so no restart on a concurrent write');
     } finally {
       await w.cleanup();
     }

@@ -33,7 +33,7 @@ const SIDECARS = ['-wal', '-shm', '-journal'];
  * Pages per backup() step. Node 24 rejects SQLite's "-1 = all pages" and anything beyond an
  * int32, so the largest int32: one step for any database under 2^31 pages (8 TiB at 4 KiB).
  */
-const ALL_PAGES_IN_ONE_STEP = 2 ** 31 - 1;
+export const ALL_PAGES_IN_ONE_STEP = 2 ** 31 - 1;
 
 /** Relative paths are relative to the run's working directory, when the engine passes one. */
 function workingDir(ctx: SourceContext): string {
