@@ -181,6 +181,11 @@ describe('a broken example fails the check', () => {
     assert.match((await bad(fence('- name: no uses or run'))).join(), /neither uses: nor run:/);
   });
 
+  test('action.yml without runs.main fails the action schema', () => {
+    const problems = actionSchemaProblems(action.text.replace(/^\s+main: .*\n/m, ''));
+    assert.match(problems.join('\n'), /^action schema: .*\/runs/m);
+  });
+
   test('action.yml with a broken description fails the action schema', () => {
     const problems = actionSchemaProblems(
       action.text.replace(/^description: .*$/m, 'description: Back up files: checksummed'),
