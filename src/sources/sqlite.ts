@@ -227,8 +227,9 @@ class SqliteSource implements Source {
         ctx.log.info(`Copying SQLite database ${this.path} (${formatBytes(st.size)}) online…`);
         // All pages in one step: SQLite restarts a stepped backup whenever another process
         // writes, which under steady writes may never finish. One step reads one snapshot
-        // (in WAL mode writers carry on meanwhile).
-        await backup(source, copy, { rate: -1 });
+        // (in WAL mode writers carry on meanwhile). Node 24.21 refuses -1: the largest int32
+        // is every page of any database SQLite can hold.
+        await backup(source, copy, { rate: 2 ** 31 - 1 });
       } catch (err) {
         if (isNotADatabase(err)) {
           throw new SourceError(`${this.path} is not a valid SQLite database: ${message(err)}`, {
