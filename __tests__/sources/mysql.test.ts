@@ -1,3 +1,4 @@
+import { restoreNow } from '../../src/sources/types.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -199,7 +200,8 @@ describe('mysql source', () => {
     await mysqlDriver.verify!(buffer.entries(), manifest, makeCtx());
 
     const target = newDb('r');
-    const res = await mysqlDriver.restore(
+    const res = await restoreNow(
+      mysqlDriver,
       buffer.entries(),
       { target: `mysql://root@${HOST}/${target}`, overwrite: false, manifest, backupId: 'b1' },
       makeCtx(),
@@ -226,7 +228,8 @@ describe('mysql source', () => {
     await q(`CREATE DATABASE \`${target}\``);
     await q(`CREATE TABLE \`${target}\`.keep_me (id INT)`);
     await assert.rejects(
-      mysqlDriver.restore(
+      restoreNow(
+        mysqlDriver,
         buffer.entries(),
         { target: `mysql://root@${HOST}/${target}`, overwrite: false, manifest, backupId: 'b2' },
         makeCtx(),
@@ -240,7 +243,8 @@ describe('mysql source', () => {
     assert.deepEqual(Object.keys(await checksums(target)), ['keep_me']);
 
     const seen: string[] = [];
-    const res = await mysqlDriver.restore(
+    const res = await restoreNow(
+      mysqlDriver,
       buffer.entries(),
       {
         target: `mysql://root@${HOST}/${target}`,
@@ -358,7 +362,8 @@ describe('mysql source', () => {
     await assert.rejects(mysqlDriver.verify!(truncated(), manifest, makeCtx()), IntegrityError);
     const target = newDb('trunc');
     await assert.rejects(
-      mysqlDriver.restore(
+      restoreNow(
+        mysqlDriver,
         truncated(),
         { target: `mysql://root@${HOST}/${target}`, overwrite: false, manifest, backupId: 'b5' },
         makeCtx(),
