@@ -465,6 +465,19 @@ describe('redis source', () => {
       ),
       isIntegrity,
     );
+    // A live restore checks every payload's CRC-64 before the first RESTORE: nothing is written.
+    await assert.rejects(
+      restoreNow(
+        redisDriver,
+        damaged(LOGICAL_MEMBER, (b) =>
+          Buffer.concat([b.subarray(0, at), Buffer.from([b[at]! ^ 1]), b.subarray(at + 1)]),
+        ),
+        { target: `${BASE}/${DST_BINARY}`, overwrite: false, manifest, backupId: 'x' },
+        makeCtx(),
+      ),
+      isIntegrity,
+    );
+    assert.equal(await withConn(DST_BINARY, (c) => c.call('DBSIZE')), 0);
     await flush(DST_BINARY);
   });
 

@@ -102,8 +102,11 @@ export async function verifyStoredBackup(
     const gone = new Error('the archive read was abandoned');
     for (const s of [stream, hasher, decompressor]) if (!s.destroyed) s.destroy(gone);
     await items.return(undefined).catch(() => undefined);
-    if (failedRead) throw asIntegrity(failedRead.err, sidecar);
-    if (driverFailure && driverFailure.err === err) throw err;
+    // A driver that failed mid-member destroyed that member's body: the archive cannot be
+    // read further, so the driver's own error is the one to report.
+    const ownAbort = (e: unknown) => driverFailure !== undefined && isAbortError(e);
+    if (failedRead && !ownAbort(failedRead.err)) throw asIntegrity(failedRead.err, sidecar);
+    if (driverFailure && (driverFailure.err === err || ownAbort(err))) throw driverFailure.err;
     throw asIntegrity(err, sidecar);
   }
   const failed = driverFailure as { err: unknown } | undefined;
@@ -252,6 +255,11 @@ function compareManifests(
       },
     );
   }
+}
+
+function isAbortError(err: unknown): boolean {
+  const e = err as { name?: string; code?: string } | null;
+  return e?.name === 'AbortError' || e?.code === 'ABORT_ERR';
 }
 
 /** Typed errors keep their meaning; anything else while reading the archive is an integrity failure. */
