@@ -51,13 +51,15 @@ export async function restoreBackup(
     report.backupId = entry.id;
     report.sha256 = manifest.archive.sha256;
     report.size = manifest.archive.size;
-    report.destinations.push({
+    const readFrom: RunReport['destinations'][number] = {
       url: destination.displayUrl,
       key: manifest.archive.key,
       ok: true,
       size: manifest.archive.size,
       sha256: manifest.archive.sha256,
-    });
+      verified: false,
+    };
+    report.destinations.push(readFrom);
     const targets = resolveTargets(
       lines(options, 'target'),
       manifest.sources.map((s) => s.name),
@@ -121,6 +123,8 @@ export async function restoreBackup(
       },
     });
 
+    readFrom.verified = true;
+    report.outputs['verified'] = 'true';
     ctx.log.info('The archive is proven; moving the restored data into place…');
     const locations: string[] = [];
     for (const { sm, stage } of staged) {
