@@ -163,7 +163,8 @@ function withSafetyHint(err: unknown, safetyBackups: string[]): unknown {
   if (!safetyBackups.length) return err;
   const where = `the previous data is in the safety backup ${safetyBackups.join(', ')}`;
   if (err instanceof ConfigError) {
-    return new ConfigError(err.option, err.message.slice(`${err.option}: `.length), {
+    const message = err.option ? err.message.slice(`${err.option}: `.length) : err.message;
+    return new ConfigError(err.option, message, {
       cause: err.cause,
       hint: err.hint ? `${err.hint}; ${where}` : where,
     });

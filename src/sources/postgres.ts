@@ -1510,7 +1510,8 @@ async function stageInto(
   let pgRestore: string;
   try {
     const state = await targetState(admin, target, request.overwrite, ctx);
-    if (state === 'overwrite') await refuseOtherConnections(admin, name, 'replace');
+    // The commit renames the target, which needs it unused: say so now, not after the restore.
+    if (state !== 'create') await refuseOtherConnections(admin, name, 'replace');
 
     // Owners and grants need their roles; without them restore everything as the connecting user.
     const roles = Array.isArray(manifest.details?.roles)
