@@ -227,6 +227,11 @@ describe('mysql source', () => {
     const target = newDb('busy');
     await q(`CREATE DATABASE \`${target}\``);
     await q(`CREATE TABLE \`${target}\`.keep_me (id INT)`);
+    // Objects that cannot change schema: the commit moves the old content aside around them.
+    await q(`CREATE VIEW \`${target}\`.keep_v AS SELECT id FROM \`${target}\`.keep_me`);
+    await q(
+      `CREATE TRIGGER \`${target}\`.keep_t BEFORE INSERT ON \`${target}\`.keep_me FOR EACH ROW SET NEW.id = NEW.id`,
+    );
     await assert.rejects(
       restoreNow(
         mysqlDriver,
@@ -261,6 +266,12 @@ describe('mysql source', () => {
     assert.deepEqual(seen, [`mysql://root@${HOST}/${target} keep_me`]);
     assert.match(res.notes!.join('\n'), /safety-7/);
     assert.deepEqual(await checksums(target), await checksums(DB));
+    assert.deepEqual(await objects(target), await objects(DB));
+    const [left] = await q<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?',
+      [`${target}_lifeboat_%`],
+    );
+    assert.equal(Number(left!.n), 0, 'no staged or set-aside database is left');
   });
 
   test('wrong password and unknown database fail with the option and the fix, never the password', async (t) => {
