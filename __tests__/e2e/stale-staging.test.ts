@@ -1,8 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import mysql from 'mysql2/promise';
 import { runCli } from '../helpers/cli.ts';
 import { dropDb, localServer, localUrl, query, uniqueDb } from '../sources/postgres-fixture.ts';
@@ -182,4 +185,62 @@ describe('stale staged databases are dropped by the next restore when provably a
       await conn.end();
     }
   });
+});
+
+describe('stale staged files and folders beside a target are removed by the next restore into it', () => {
+  const tag = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+  for (const kind of ['sqlite', 'dir'] as const) {
+    test(kind, async () => {
+      const dir = await mkdtemp(join(tmpdir(), `lifeboat-stale-${kind}-`));
+      try {
+        const source = join(dir, kind === 'sqlite' ? 'app.db' : 'src');
+        if (kind === 'sqlite') {
+          const db = new DatabaseSync(source);
+          db.exec('CREATE TABLE t (a INT); INSERT INTO t VALUES (1)');
+          db.close();
+        } else {
+          await mkdir(source);
+          await writeFile(join(source, 'a.txt'), 'a');
+        }
+        const store = `file:${join(dir, 'store')}`;
+        const b = await runCli(['backup', '--source', `${kind}:${source}`, '--destination', store]);
+        assert.equal(b.code, 0, b.stderr);
+
+        const out = join(dir, 'out');
+        await mkdir(out);
+        const base = kind === 'sqlite' ? 'new.db' : 'new';
+        const k = kind === 'sqlite' ? 'tmp' : 'staging';
+        const dead = `.${base}.lifeboat-${k}-${tag}-${deadPid()}-aaaaaa`;
+        const live = `.${base}.lifeboat-${k}-${tag}-${process.pid}-bbbbbb`;
+        const oldElsewhere = `.${base}.lifeboat-${k}-00000000-1-cccccc`;
+        const freshElsewhere = `.${base}.lifeboat-${k}-00000000-2-dddddd`;
+        const otherTarget = `.other.lifeboat-${k}-${tag}-${deadPid()}-eeeeee`;
+        const all = [dead, live, oldElsewhere, freshElsewhere, otherTarget];
+        for (const name of all) {
+          if (kind === 'dir') {
+            await mkdir(join(out, name));
+            await writeFile(join(out, name, 'half.txt'), 'half');
+          } else await writeFile(join(out, name), 'half');
+        }
+        if (kind === 'sqlite') await writeFile(join(out, `${dead}-wal`), 'wal');
+        const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+        await utimes(join(out, oldElsewhere), twoDaysAgo, twoDaysAgo);
+
+        const r = await runCli([
+          'restore',
+          '--destination',
+          store,
+          '--target',
+          `${kind}:${join(out, base)}`,
+        ]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(existsSync(join(out, base)));
+        const left = (await readdir(out)).filter((n) => n !== base).sort();
+        assert.deepEqual(left, [live, freshElsewhere, otherTarget].sort());
+        assert.match(r.stderr, /left by an interrupted restore/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -15,7 +15,6 @@ import {
   lstat,
   lutimes,
   mkdir,
-  mkdtemp,
   open,
   readdir,
   readlink,
@@ -41,6 +40,7 @@ import type {
   SourceDriver,
   StagedRestore,
 } from './types.ts';
+import { removeAbandonedBeside, stagedPathName } from './staging.ts';
 
 const GLOB_MAGIC = /[*?[\]{}]/;
 
@@ -601,7 +601,9 @@ async function stageDir(
 
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(join(parent, `.${basename(target)}.lifeboat-staging-`));
+  for (const line of await removeAbandonedBeside(parent, basename(target))) ctx.log.info(line);
+  const staging = join(parent, stagedPathName(basename(target), 'staging'));
+  await mkdir(staging, { mode: 0o700 });
   let counts: DirStats;
   try {
     counts = await extractInto(staging, members, ctx);

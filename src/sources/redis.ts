@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import type net from 'node:net';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
@@ -47,6 +47,7 @@ import type {
   SourceDriver,
   StagedRestore,
 } from './types.ts';
+import { removeAbandonedBeside, stagedPathName } from './staging.ts';
 
 export const RDB_MEMBER = 'dump.rdb';
 export const LOGICAL_MEMBER = 'keys.lbr';
@@ -585,7 +586,9 @@ async function stageRdbFile(
       hint: 'choose a new path, or set overwrite: true to replace it',
     });
   }
-  const tmp = `${path}.lifeboat-${process.pid}-${randomBytes(3).toString('hex')}.tmp`;
+  for (const line of await removeAbandonedBeside(dirname(path), basename(path)))
+    ctx.log.info(`redis: ${line}`);
+  const tmp = join(dirname(path), stagedPathName(basename(path), 'tmp'));
   let written = false;
   try {
     for await (const entry of members) {

@@ -25,6 +25,7 @@ import type {
   SourceDriver,
   StagedRestore,
 } from './types.ts';
+import { removeAbandonedBeside, stagedPathName } from './staging.ts';
 
 export const SQLITE_MEMBER = 'database.sqlite';
 
@@ -388,8 +389,9 @@ async function stageSqlite(
 
   const dir = dirname(target);
   await mkdir(dir, { recursive: true });
+  for (const line of await removeAbandonedBeside(dir, basename(target))) ctx.log.info(line);
   // Beside the target, so commit is a rename on the same filesystem.
-  const tmp = join(dir, `.${basename(target)}.lifeboat-${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dir, stagedPathName(basename(target), 'tmp'));
   let checked: CheckedCopy;
   try {
     const mode = await writeMember(members, tmp);
