@@ -158,7 +158,7 @@ async function proveRead(
 }
 
 /**
- * The quick proof (restore's first pass, and the read-back after a backup): the `.sha256`
+ * The quick proof (the read-back after a backup): the `.sha256`
  * sidecar agrees with the manifest (when asked) and the stored object has the manifest's size
  * and sha256, hashed as it streams, without decompressing. The chunk walk is verify's job.
  */
