@@ -1549,10 +1549,12 @@ async function stageInto(
       const c = await connect(withDatabase(target, staged), 'target', ctx);
       let actual: Inventory;
       try {
+        // Counting rows costs a scan of every table: only when the backup has exact counts.
+        const exact = (manifest.inventory.tables ?? []).some((t) => !t.estimated);
         actual = await readInventory(
           c,
           { includeSchemas: [], excludeSchemas: [], includeTables: [], excludeTables: [] },
-          'exact',
+          exact ? 'exact' : 'estimate',
         );
       } finally {
         await c.end().catch(() => {});
