@@ -249,6 +249,12 @@ const kinds: Kind[] = [
   },
 ];
 
+/** Same-length edits that make the restore tool fail on the tampered dump. */
+const toolBreakingEdit: Record<string, [string, string]> = {
+  postgres: ['CREATE TABLE', 'CREATE TABLX'],
+  mysql: ['INSERT INTO', 'INSERX INTO'],
+};
+
 for (const kind of kinds) {
   describe(`${kind.name}: a restore commits only proven data`, () => {
     let c: Case | undefined;
@@ -306,6 +312,27 @@ for (const kind of kinds) {
       assert.deepEqual(await c.leftovers(), []);
       await c.reset();
     });
+
+    const breaking = toolBreakingEdit[kind.name];
+    if (breaking) {
+      test('an edit that makes the restore tool itself fail is still an integrity error, target untouched', async (t) => {
+        if (!c) return t.skip('service not available');
+        await writeFile(join(store, pristine.sidecar.archive.key), pristine.archive);
+        const change = tampers(member, ...breaking).find((x) => x.name.startsWith('edited'))!;
+        await storeRepacked(pristine, change.change);
+        for (const [target, overwrite] of [
+          [c.newTarget, false],
+          [c.usedTarget, true],
+        ] as const) {
+          const before = await c.state(target);
+          const r = await restore(target, overwrite);
+          assert.equal(r.code, 3, `exit ${r.code}:\n${r.stderr}`);
+          assert.match(r.stderr, /differs from its sidecar manifest.*the restore had failed/s);
+          assert.equal(await c.state(target), before, 'the target changed');
+          assert.deepEqual(await c.leftovers(), [], 'something staged was left behind');
+        }
+      });
+    }
 
     for (const tamper of tampers(kind.member || 'dump', ...kind.edit)) {
       for (const overwrite of [false, true]) {
