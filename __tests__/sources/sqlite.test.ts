@@ -1,3 +1,4 @@
+import { restoreNow } from '../../src/sources/types.ts';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -120,7 +121,8 @@ describe('sqlite source', () => {
       await sqliteDriver.verify!(buffer.entries(), manifest, w.ctx);
 
       const target = join(w.dir, 'restored', 'copy.db');
-      const restored = await sqliteDriver.restore(
+      const restored = await restoreNow(
+        sqliteDriver,
         buffer.entries(),
         { target: `sqlite:${target}`, overwrite: false, manifest, backupId: 'b1' },
         w.ctx,
@@ -242,7 +244,8 @@ describe('sqlite source', () => {
 
         const target = join(w.dir, 'restored.db');
         const manifest = manifestOf('sqlite', `sqlite:${src}`, buffer, result.inventory);
-        await sqliteDriver.restore(
+        await restoreNow(
+          sqliteDriver,
           buffer.entries(),
           { target, overwrite: false, manifest, backupId: 'b' },
           w.ctx,
@@ -328,7 +331,8 @@ describe('sqlite source', () => {
       const before = await readFile(target);
 
       await assert.rejects(
-        sqliteDriver.restore(
+        restoreNow(
+          sqliteDriver,
           buffer.entries(),
           { target: `sqlite:${target}`, overwrite: false, manifest, backupId: 'b' },
           w.ctx,
@@ -339,7 +343,8 @@ describe('sqlite source', () => {
       assert.deepEqual(await readFile(target), before);
       assert.deepEqual((await readdir(w.dir)).sort(), ['app.db', 'existing.db']);
 
-      const r = await sqliteDriver.restore(
+      const r = await restoreNow(
+        sqliteDriver,
         buffer.entries(),
         { target: `sqlite:${target}`, overwrite: true, manifest, backupId: 'b' },
         w.ctx,
@@ -368,7 +373,8 @@ describe('sqlite source', () => {
       });
       const garbage = Buffer.alloc(64 * 1024, 0x5a);
       await assert.rejects(
-        sqliteDriver.restore(
+        restoreNow(
+          sqliteDriver,
           single({
             path: SQLITE_MEMBER,
             type: 'file',
@@ -436,7 +442,8 @@ describe('sqlite source', () => {
       await assert.rejects(sqliteDriver.verify!(buffer.entries(), manifest, w.ctx), IntegrityError);
       const target = join(w.dir, 'r.db');
       await assert.rejects(
-        sqliteDriver.restore(
+        restoreNow(
+          sqliteDriver,
           buffer.entries(),
           { target, overwrite: false, manifest, backupId: 'b' },
           w.ctx,
@@ -454,7 +461,8 @@ describe('sqlite source', () => {
     try {
       const manifest = manifestOf('sqlite', 'sqlite:x', new MemberBuffer(), {});
       await assert.rejects(
-        sqliteDriver.restore(
+        restoreNow(
+          sqliteDriver,
           single({
             path: '../evil',
             type: 'file',
