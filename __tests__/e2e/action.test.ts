@@ -74,7 +74,7 @@ describe(
         assert.equal(r.outputs['error-kind'], 'none');
         assert.equal(r.outputs['verified'], 'true');
         assert.deepEqual(titles(r), [
-          `Verify data/${b.outputs['backup-id']} before touching any target`,
+          `Verify data/${b.outputs['backup-id']} while staging every source; no target is touched until it is proven`,
           'Restore dir (dir) into dir:restored',
         ]);
         assert.match(r.summary, /### Restored/);
@@ -85,9 +85,14 @@ describe(
         assert.match(r.summary, /### What was proven/);
         assert.match(
           r.summary,
-          /stored object's size .* and sha256 match the manifest and the \.sha256 sidecar/,
+          /the \.sha256 sidecar agrees with the manifest, and the stored object's size .* and sha256 match it/,
         );
         assert.match(r.summary, /every chunk's sha256 \(2 chunks\)/);
+        assert.match(r.summary, /no target was touched before all of the above/);
+        assert.match(
+          r.summary,
+          /### Read from\n\n.*\n.*\n\| file:.*\/backups \| data\/.*\.tar\.zst \| size, sha256 and every chunk match the manifest \|/,
+        );
         assert.equal(await readFile(join(dir, 'restored', 'a.txt'), 'utf8'), 'alpha\n');
         assert.equal(
           await readFile(join(dir, 'restored', 'sub', 'b.txt'), 'utf8'),

@@ -51,25 +51,7 @@ export function renderSummary(report: RunReport): string {
       '',
     );
   }
-  if (report.destinations.length) {
-    out.push(
-      '### Destinations',
-      '',
-      '| destination | object | result | proof of the stored object |',
-      '|---|---|---|---|',
-    );
-    for (const d of report.destinations) {
-      const proof = !d.ok
-        ? ''
-        : d.verified
-          ? 'read back: size and sha256 match'
-          : 'size and sha256 confirmed at upload (not read back)';
-      out.push(
-        `| ${esc(d.url)} | ${esc(d.key ?? '')} | ${d.ok ? 'stored' : `failed: ${esc(d.error ?? '')}`} | ${proof} |`,
-      );
-    }
-    out.push('');
-  }
+  if (report.destinations.length) out.push(...destinationsSection(report));
   if (report.backups.length || report.command === 'list') {
     out.push('### Backups', '');
     out.push(renderBackupTable(report, 'markdown'), '');
@@ -77,6 +59,38 @@ export function renderSummary(report: RunReport): string {
   for (const s of report.sections) out.push(`### ${s.title}`, '', s.markdown, '');
   if (report.notes.length) out.push('### Notes', '', ...report.notes.map((n) => `- ${n}`), '');
   return out.join('\n');
+}
+
+function destinationsSection(report: RunReport): string[] {
+  // restore and verify read a stored backup; backup writes one.
+  const reading = report.command === 'restore' || report.command === 'verify';
+  const out = [
+    reading ? '### Read from' : '### Destinations',
+    '',
+    reading
+      ? '| storage | object | proof of the stored object |'
+      : '| destination | object | result | proof of the stored object |',
+    reading ? '|---|---|---|' : '|---|---|---|---|',
+  ];
+  for (const d of report.destinations) {
+    if (reading) {
+      const proof = d.verified
+        ? 'size, sha256 and every chunk match the manifest'
+        : 'not proven (the run failed first)';
+      out.push(`| ${esc(d.url)} | ${esc(d.key ?? '')} | ${proof} |`);
+      continue;
+    }
+    const proof = !d.ok
+      ? ''
+      : d.verified
+        ? 'read back: size and sha256 match'
+        : 'size and sha256 confirmed at upload (not read back)';
+    out.push(
+      `| ${esc(d.url)} | ${esc(d.key ?? '')} | ${d.ok ? 'stored' : `failed: ${esc(d.error ?? '')}`} | ${proof} |`,
+    );
+  }
+  out.push('');
+  return out;
 }
 
 function describeInventory(inv: Inventory | undefined): string {
@@ -165,8 +179,8 @@ export function renderBackupTable(report: RunReport, format: 'markdown' | 'text'
     formatBytes(b.size),
     b.sources,
     b.encrypted ? 'yes' : 'no',
-    b.verified ? 'yes' : 'no',
-    b.location,
+    b.damaged ? 'DAMAGED' : b.verified ? 'yes' : 'no',
+    b.damaged ? `${b.location} (${b.damaged})` : b.location,
   ]);
   if (rows.length === 0) return format === 'markdown' ? '_no backups_' : 'no backups';
   if (format === 'markdown') {
