@@ -29,6 +29,11 @@ export const SQLITE_MEMBER = 'database.sqlite';
 
 /** Files SQLite keeps beside a database; they belong to it and move with it. */
 const SIDECARS = ['-wal', '-shm', '-journal'];
+/**
+ * Pages per backup() step. Node 24 rejects SQLite's "-1 = all pages" and anything beyond an
+ * int32, so the largest int32: one step for any database under 2^31 pages (8 TiB at 4 KiB).
+ */
+const ALL_PAGES_IN_ONE_STEP = 2 ** 31 - 1;
 
 /** Relative paths are relative to the run's working directory, when the engine passes one. */
 function workingDir(ctx: SourceContext): string {
@@ -228,7 +233,7 @@ class SqliteSource implements Source {
         // All pages in one step: SQLite restarts a stepped backup whenever another process
         // writes, which under steady writes may never finish. One step reads one snapshot
         // (in WAL mode writers carry on meanwhile).
-        await backup(source, copy, { rate: -1 });
+        await backup(source, copy, { rate: ALL_PAGES_IN_ONE_STEP });
       } catch (err) {
         if (isNotADatabase(err)) {
           throw new SourceError(`${this.path} is not a valid SQLite database: ${message(err)}`, {
