@@ -298,6 +298,40 @@ export function storageConformanceSuite(
     );
 
     test(
+      'createExclusive writes only when the key is free; a second create leaves the first content',
+      withStorage(async (s) => {
+        const first = Buffer.from('{"owner":"first"}\n');
+        assert.equal(await s.createExclusive('set/lifeboat.lock', first), true);
+        assert.equal(
+          await s.createExclusive('set/lifeboat.lock', Buffer.from('{"owner":"second"}\n')),
+          false,
+        );
+        assert.ok((await readAll(await s.get('set/lifeboat.lock'))).equals(first));
+        assert.deepEqual(
+          (await s.list('set/')).map((o) => o.key),
+          ['set/lifeboat.lock'],
+        );
+        await s.delete('set/lifeboat.lock');
+        assert.equal(await s.stat('set/lifeboat.lock'), undefined);
+        assert.equal(await s.createExclusive('set/lifeboat.lock', Buffer.from('again')), true);
+        assert.equal((await readAll(await s.get('set/lifeboat.lock'))).toString(), 'again');
+        await assert.rejects(s.createExclusive('../escape', first), isKeyError);
+      }),
+    );
+
+    test(
+      'get with an offset returns the object from that byte on (resuming a cut-off read)',
+      withStorage(async (s) => {
+        const whole = randomBytes(300_000);
+        await s.put('set/obj.bin', Readable.from([whole]));
+        for (const offset of [1, 65_536, 123_457, whole.length - 1]) {
+          const tail = await readAll(await s.get('set/obj.bin', { offset }));
+          assert.ok(tail.equals(whole.subarray(offset)), `offset ${offset}`);
+        }
+      }),
+    );
+
+    test(
       "keys with '..' segments or a leading '/' are refused and nothing is written",
       withStorage(async (s) => {
         const badKeys = [
