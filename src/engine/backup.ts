@@ -262,6 +262,18 @@ export async function createBackup(
     }
 
     const results = await settledPuts;
+    if (results.every((r) => r.status === 'rejected')) {
+      throw everyDestinationFailed(
+        [
+          ...unwritable,
+          ...results.map((r, i) => ({
+            destination: destinations[i]!,
+            error: (r as PromiseRejectedResult).reason as unknown,
+          })),
+        ],
+        report,
+      );
+    }
     // A single destination's failed put leaves no reference: its error is reported below, and
     // no size or sha256 is claimed for an archive that was never stored.
     const reference = hasher
