@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -344,6 +345,36 @@ if (!server) {
         plan = ['reset', 'reset'];
         assert.ok((await readAll(await storage.get('set/big'))).equals(big));
         assert.ok((await readAll(await storage.get('set/small'))).equals(small));
+        await inner.close();
+      } finally {
+        await proxy.close();
+        await s3.deleteBucket(bucket);
+      }
+    });
+
+    test('a download reset mid-body is resumed with a Range request from the byte it stopped at', async () => {
+      const bucket = await s3.createBucket();
+      let plan: Array<Fault> = [];
+      const proxy = await startFaultProxy(s3.port, () => plan.shift() ?? 'pass');
+      const warnings: string[] = [];
+      const log: Logger = { ...silentLogger, warn: (m) => warnings.push(m) };
+      try {
+        const inner = new S3Storage(
+          s3Settings(`s3://${bucket}/p?endpoint=${proxy.endpoint}`, context(s3.env)),
+          silentLogger,
+        );
+        const storage = withRetry(inner, { log, sleep: async () => undefined });
+        const data = randomBytes(3 * MiB);
+        await storage.put('set/a.tar.zst', Readable.from([data]));
+        // Two GETs cut off part-way (a real TCP reset), then the rest arrives.
+        plan = [{ cutAfter: 1_000_000 }, { cutAfter: 700_000 }];
+        const before = proxy.requests.length;
+        const got = await readAll(await storage.get('set/a.tar.zst'));
+        assert.equal(sha256(got), sha256(data));
+        const gets = proxy.requests.slice(before).filter((r) => r.method === 'GET');
+        assert.equal(gets.length, 3);
+        assert.equal(warnings.length, 2, warnings.join('\n'));
+        assert.match(warnings[0]!, /reading set\/a\.tar\.zst was cut off at byte \d+ .*resuming/);
         await inner.close();
       } finally {
         await proxy.close();
