@@ -438,6 +438,10 @@ const OUTPUTS = [
         name: 'location',
         description: 'Where the archive was stored (backup) or restored to (restore).',
     },
+    {
+        name: 'safety-backup-id',
+        description: '`restore` with overwrite: the safety backup(s) of the replaced data, as `set/id` (one per line).',
+    },
     { name: 'size', description: 'Archive size in bytes.' },
     { name: 'sha256', description: 'sha256 of the archive as stored.' },
     { name: 'duration-ms', description: 'Wall time of the command in milliseconds.' },
@@ -1786,7 +1790,7 @@ const sourceEntries = [
     {
         kind: 'mysql',
         schemes: ['mysql', 'mariadb'],
-        load: () => Promise.all(/* import() */[__webpack_require__.e(588), __webpack_require__.e(434)]).then(__webpack_require__.bind(__webpack_require__, 41434)).then((m) => m.mysqlDriver),
+        load: () => Promise.all(/* import() */[__webpack_require__.e(588), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 91691)).then((m) => m.mysqlDriver),
     },
     {
         kind: 'redis',
@@ -1926,18 +1930,30 @@ var consumers_ = __webpack_require__(38321);
 /** Every storage backend. Adding one is one file in src/storage and one line here. */
 const storageEntries = [
     { schemes: ['file'], load: () => __webpack_require__.e(/* import() */ 321).then(__webpack_require__.bind(__webpack_require__, 84321)).then((m) => m.fileStorage) },
-    { schemes: ['memory'], load: () => __webpack_require__.e(/* import() */ 736).then(__webpack_require__.bind(__webpack_require__, 30736)).then((m) => m.memoryStorage) },
     { schemes: ['s3', 'gs'], load: () => Promise.all(/* import() */[__webpack_require__.e(358), __webpack_require__.e(713)]).then(__webpack_require__.bind(__webpack_require__, 47713)).then((m) => m.s3Storage) },
     { schemes: ['azblob'], load: () => Promise.all(/* import() */[__webpack_require__.e(747), __webpack_require__.e(179)]).then(__webpack_require__.bind(__webpack_require__, 58179)).then((m) => m.azblobStorage) },
     { schemes: ['sftp'], load: () => Promise.all(/* import() */[__webpack_require__.e(472), __webpack_require__.e(410)]).then(__webpack_require__.bind(__webpack_require__, 61410)).then((m) => m.sftpStorage) },
     { schemes: ['artifact'], load: () => __webpack_require__.e(/* import() */ 515).then(__webpack_require__.bind(__webpack_require__, 66515)).then((m) => m.artifactStorage) },
 ];
+/**
+ * `memory:` keeps backups in the process, gone when it exits: for tests only, so a user can
+ * never choose it. Test files turn it on with this environment variable.
+ */
+const TEST_MEMORY_STORAGE_ENV = 'LIFEBOAT_TEST_MEMORY_STORAGE';
+const memoryEntry = {
+    schemes: ['memory'],
+    load: () => __webpack_require__.e(/* import() */ 736).then(__webpack_require__.bind(__webpack_require__, 30736)).then((m) => m.memoryStorage),
+};
 function acceptedStorageSchemes() {
     return storageEntries.flatMap((f) => f.schemes.map((s) => `${s}:`));
 }
 async function openStorage(url, ctx, option = 'destination') {
     const scheme = (0,engine_url/* schemeOf */.dz)(url);
-    const entry = scheme ? storageEntries.find((f) => f.schemes.includes(scheme)) : undefined;
+    const entry = scheme === 'memory' && process.env[TEST_MEMORY_STORAGE_ENV] === '1'
+        ? memoryEntry
+        : scheme
+            ? storageEntries.find((f) => f.schemes.includes(scheme))
+            : undefined;
     if (!entry) {
         throw new engine_errors/* ConfigError */.xL(option, scheme
             ? `unknown scheme '${scheme}:' in '${(0,engine_log/* redactUrl */.BO)(url)}'`
@@ -2084,8 +2100,12 @@ function registerUrlSecrets(url, ctx) {
         // not a URL with an authority (sqlite:, dir:, file:): nothing secret in it
     }
 }
-/** Reads the sidecar manifests under `set/` (or every set). Unreadable ones are warned about and skipped. */
-async function listBackups(destination, set, ctx) {
+/**
+ * Reads the sidecar manifests under `set/` (or every set). Unreadable ones go to `damaged` when
+ * the caller passes it (so `latest` cannot silently become an older backup), else are warned
+ * about and skipped.
+ */
+async function listBackups(destination, set, ctx, damaged) {
     const objects = await destination.storage.list(set ? `${set}/` : '');
     const entries = [];
     for (const obj of objects) {
@@ -2099,11 +2119,28 @@ async function listBackups(destination, set, ctx) {
         catch (err) {
             if ((0,engine_errors/* isNotFound */.c4)(err))
                 continue;
-            ctx.log.warn(`skipping ${obj.key} on ${destination.displayUrl}: ${err.message}`);
+            if (damaged) {
+                damaged.push({
+                    set: m[1],
+                    id: m[2],
+                    key: obj.key,
+                    reason: err.message,
+                    destination,
+                });
+            }
+            else {
+                ctx.log.warn(`skipping ${obj.key} on ${destination.displayUrl}: ${err.message}`);
+            }
         }
     }
     entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    damaged?.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return entries;
+}
+function damagedError(d, asked) {
+    return new engine_errors/* IntegrityError */.cs(`${asked === 'latest' ? 'the newest backup' : 'backup'} ${d.set}/${d.id} on ${d.destination.displayUrl} is damaged: ${d.reason}`, {
+        hint: `its manifest ${d.key} cannot be used; restore an older backup by id (\`lifeboat list\` shows them), or repair the manifest`,
+    });
 }
 async function readSidecarManifest(destination, key) {
     const body = await (0,consumers_.text)(await destination.storage.get(key));
@@ -2137,10 +2174,12 @@ async function findBackup(destinations, set, which, ctx) {
         });
     }
     const errors = [];
+    let brokenCopy;
     for (const destination of destinations) {
         let entries;
+        const damaged = [];
         try {
-            entries = await listBackups(destination, set, ctx);
+            entries = await listBackups(destination, set, ctx, damaged);
         }
         catch (err) {
             errors.push(`${destination.displayUrl}: ${err.message}`);
@@ -2154,9 +2193,20 @@ async function findBackup(destinations, set, which, ctx) {
         }
         const candidates = entries.filter((e) => !e.manifest.tags?.includes('safety') || which !== 'latest');
         const found = which === 'latest' ? candidates.at(-1) : candidates.find((e) => e.id === which);
+        // A damaged newer backup must not silently make `latest` an older one.
+        const broken = which === 'latest'
+            ? damaged.filter((d) => !d.set.endsWith('-safety') && (!found || d.id > found.id)).at(-1)
+            : damaged.find((d) => d.id === which);
+        if (broken && which === 'latest')
+            throw damagedError(broken, which);
         if (found)
             return found;
+        // Asked for by id: another destination may hold a readable copy.
+        if (broken)
+            brokenCopy ??= broken;
     }
+    if (brokenCopy)
+        throw damagedError(brokenCopy, which);
     const where = destinations.map((d) => d.displayUrl).join(', ');
     if (errors.length === destinations.length) {
         throw new engine_errors/* StorageError */.aq(`could not list backups: ${errors.join('; ')}`);
@@ -2705,12 +2755,18 @@ async function verifyStoredBackup(d, sidecar, ctx, sctx, options) {
         const sm = sidecar.sources.find((s) => s.name === source);
         if (!sm)
             throw new engine_errors/* IntegrityError */.cs(`archive holds a source '${source}' its manifest does not list`);
+        // After a driver failed, the rest is only read to learn whether the archive is to blame.
+        if (driverFailure)
+            return;
         try {
             await onSource(sm, watched(members));
         }
         catch (err) {
             driverFailure ??= { err };
-            throw err;
+            // A refused target or a cancelled run needs no proof; a tool that failed on the data
+            // might have been fed a tampered archive, which then is the error to report.
+            if (err instanceof engine_errors/* IntegrityError */.cs || err instanceof engine_errors/* ConfigError */.xL || sctx.signal?.aborted)
+                throw err;
         }
     };
     const items = readArchive(decompressed);
@@ -2727,12 +2783,33 @@ async function verifyStoredBackup(d, sidecar, ctx, sctx, options) {
             if (!s.destroyed)
                 s.destroy(gone);
         await items.return(undefined).catch(() => undefined);
-        if (failedRead)
+        // A driver that failed mid-member destroyed that member's body: the archive cannot be
+        // read further, so the driver's own error is the one to report.
+        const ownAbort = (e) => driverFailure !== undefined && isAbortError(e);
+        if (failedRead && !ownAbort(failedRead.err))
             throw asIntegrity(failedRead.err, sidecar);
-        if (driverFailure && driverFailure.err === err)
-            throw err;
+        if (driverFailure && (driverFailure.err === err || ownAbort(err)))
+            throw driverFailure.err;
         throw asIntegrity(err, sidecar);
     }
+    const failed = driverFailure;
+    if (failed) {
+        try {
+            await proveRead(decompressed, hasher, walk, sidecar);
+        }
+        catch (err) {
+            throw new engine_errors/* IntegrityError */.cs(`${err.message} (the restore had failed: ${failed.err?.message ?? String(failed.err)})`, { cause: err, hint: err instanceof engine_errors/* LifeboatError */.H3 ? err.hint : undefined });
+        }
+        throw failed.err;
+    }
+    await proveRead(decompressed, hasher, walk, sidecar);
+    ctx.log.info(`Verified ${sidecar.archive.key}: ${(0,engine_log/* formatBytes */.z3)(hasher.bytes)}, sha256 ${hasher.digest()}`);
+}
+/**
+ * The checks once every member was read: the stored bytes' size and sha256, the inner manifest
+ * against what was read and against the sidecar, and the header's id.
+ */
+async function proveRead(decompressed, hasher, walk, sidecar) {
     // The reader stops at the end blocks; read whatever padding follows so the hash covers every byte.
     if (!decompressed.readableEnded) {
         decompressed.resume();
@@ -2750,10 +2827,9 @@ async function verifyStoredBackup(d, sidecar, ctx, sctx, options) {
     if (walk.header.id !== sidecar.id) {
         throw new engine_errors/* IntegrityError */.cs(`archive header says backup ${walk.header.id}, the manifest says ${sidecar.id}`);
     }
-    ctx.log.info(`Verified ${sidecar.archive.key}: ${(0,engine_log/* formatBytes */.z3)(hasher.bytes)}, sha256 ${hasher.digest()}`);
 }
 /**
- * The quick proof (restore's first pass, and the read-back after a backup): the `.sha256`
+ * The quick proof (the read-back after a backup): the `.sha256`
  * sidecar agrees with the manifest (when asked) and the stored object has the manifest's size
  * and sha256, hashed as it streams, without decompressing. The chunk walk is verify's job.
  */
@@ -2825,6 +2901,10 @@ function compareManifests(inner, sidecar) {
             hint: 'the sidecar was altered or belongs to another archive: do not trust this backup',
         });
     }
+}
+function isAbortError(err) {
+    const e = err;
+    return e?.name === 'AbortError' || e?.code === 'ABORT_ERR';
 }
 /** Typed errors keep their meaning; anything else while reading the archive is an integrity failure. */
 function asIntegrity(err, sidecar) {
@@ -3760,12 +3840,30 @@ function toRow(e) {
         location: `${e.destination.displayUrl} ${e.manifest.archive.key}`,
     };
 }
+function damagedRow(d) {
+    return {
+        set: d.set,
+        id: d.id,
+        time: backupTime(d.id).toISOString(),
+        size: 0,
+        sources: '',
+        encrypted: false,
+        verified: false,
+        tags: [],
+        location: `${d.destination.displayUrl} ${d.key}`,
+        damaged: d.reason,
+    };
+}
 async function listCommand(options, ctx, report) {
     await withDestinations(options, ctx, async (destinations) => {
         for (const d of destinations) {
-            const entries = await listBackups(d, str(options, 'name'), ctx);
-            report.backups.push(...entries.map(toRow));
+            const damaged = [];
+            const entries = await listBackups(d, str(options, 'name'), ctx, damaged);
+            report.backups.push(...entries.map(toRow), ...damaged.map(damagedRow));
+            for (const x of damaged)
+                ctx.log.warn(`${x.set}/${x.id} on ${d.displayUrl} is damaged: ${x.reason}`);
         }
+        report.backups.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     });
     report.outputs['count'] = String(report.backups.length);
     report.outputs['backups'] = JSON.stringify(report.backups);
@@ -3926,6 +4024,31 @@ async function statusCommand(options, ctx, report) {
     }
 }
 
+;// CONCATENATED MODULE: ./build/src/report/report.js
+class RunReport {
+    startedAt = Date.now();
+    command;
+    name;
+    backupId;
+    sha256;
+    size;
+    finishedMs;
+    sources = [];
+    destinations = [];
+    backups = [];
+    /** Free-form sections (retention plan, freshness) as markdown. */
+    sections = [];
+    notes = [];
+    outputs = {};
+    error;
+    constructor(command) {
+        this.command = command;
+    }
+    get durationMs() {
+        return (this.finishedMs ?? Date.now()) - this.startedAt;
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/src/engine/restore.js
 
 
@@ -3938,17 +4061,22 @@ async function statusCommand(options, ctx, report) {
 
 
 
+
 /**
- * Restore: the stored archive is proven first (its `.sha256` sidecar agrees with the manifest,
- * and the stored bytes have the manifest's size and sha256), and only then read into the
- * target, every chunk checked on the way and the inner manifest compared at the end. Sources
- * write into a new place and swap it in, so the target is untouched until the data is proven.
+ * Restore, in two phases and one read of the stored object. Phase one: the archive streams once
+ * (its `.sha256` sidecar checked first), every chunk checked as it passes, and each source's
+ * driver stages its members in a new temporary database, file or folder and checks them there.
+ * Only when the whole archive is proven (stored size and sha256, the inner manifest against the
+ * sidecar and against what was read, the header id) does phase two commit each staged source
+ * into its target. Any failure before that aborts every stage: the targets are untouched.
  */
 async function restoreBackup(options, ctx, report) {
     rejectEncryption(options);
     const destinations = await openDestinations(options, ctx);
     const tmpDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'lifeboat-'));
     const sctx = sourceContext(ctx, options, tmpDir);
+    const staged = [];
+    const safetyBackups = [];
     try {
         const entry = await findBackup(destinations, str(options, 'name'), str(options, 'backup') ?? 'latest', ctx);
         const { manifest, destination } = entry;
@@ -3956,66 +4084,124 @@ async function restoreBackup(options, ctx, report) {
         report.backupId = entry.id;
         report.sha256 = manifest.archive.sha256;
         report.size = manifest.archive.size;
+        const readFrom = {
+            url: destination.displayUrl,
+            key: manifest.archive.key,
+            ok: true,
+            size: manifest.archive.size,
+            sha256: manifest.archive.sha256,
+            verified: false,
+        };
+        report.destinations.push(readFrom);
         const targets = resolveTargets(lines(options, 'target'), manifest.sources.map((s) => s.name));
         for (const url of targets.values())
             registerUrlSecrets(url, ctx);
         ctx.log.info(`Restoring ${entry.set}/${entry.id} from ${destination.displayUrl}`);
-        ctx.log.info('Checking the archive before touching any target…');
-        await checkStoredArchive(destination, manifest, { checkSha256Sidecar: true });
         const overwrite = bool(options, 'overwrite');
         const t0 = Date.now();
-        const locations = [];
+        const safetyBackup = (source) => async (sourceUrl) => {
+            ctx.log.info(`Taking a safety backup of ${(0,engine_log/* redactUrl */.BO)(sourceUrl)} before overwriting it…`);
+            const safetyOptions = {
+                command: 'backup',
+                values: { ...options.values, source: [`${source}=${sourceUrl}`], command: 'backup' },
+            };
+            // Its own report: the restore's sha256, size and destinations stay the restored backup's.
+            const safetyReport = new RunReport('backup');
+            const outcome = await createBackup(safetyOptions, ctx, safetyReport, {
+                tags: ['safety'],
+                set: `${entry.set}-safety`,
+                destinations: [destination],
+            });
+            const ref = `${outcome.set}/${outcome.id}`;
+            safetyBackups.push(ref);
+            report.outputs['safety-backup-id'] = safetyBackups.join('\n');
+            report.sections.push({
+                title: `Safety backup of ${source}`,
+                markdown: [
+                    '| | |',
+                    '|---|---|',
+                    `| backup | \`${ref}\` |`,
+                    `| taken of | ${(0,engine_log/* redactUrl */.BO)(sourceUrl)} |`,
+                    `| size | ${(0,engine_log/* formatBytes */.z3)(outcome.manifest.archive.size)} |`,
+                    `| sha256 | \`${outcome.manifest.archive.sha256}\` |`,
+                    `| stored at | ${outcome.stored.map((d) => d.displayUrl).join(', ')} |`,
+                ].join('\n'),
+            });
+            return outcome.id;
+        };
+        ctx.log.info('Reading the archive into staging; no target is touched until it is proven…');
         await verifyStoredBackup(destination, manifest, ctx, sctx, {
             structural: false,
+            checkSha256Sidecar: true,
             onSource: async (sm, members) => {
-                const source = sm.name;
-                const target = targets.get(source);
+                const target = targets.get(sm.name);
                 const driver = await driverForKind(sm.kind);
-                ctx.log.info(`Restoring ${source} (${sm.kind}) into ${(0,engine_log/* redactUrl */.BO)(target)}…`);
-                const result = await driver.restore(members, {
+                ctx.log.info(`Staging ${sm.name} (${sm.kind}) for ${(0,engine_log/* redactUrl */.BO)(target)}…`);
+                const stage = await driver.stage(members, {
                     target,
                     overwrite,
                     manifest: sm,
                     backupId: entry.id,
-                    safetyBackup: async (sourceUrl) => {
-                        ctx.log.info(`Taking a safety backup of ${(0,engine_log/* redactUrl */.BO)(sourceUrl)} before overwriting it…`);
-                        const safetyOptions = {
-                            command: 'backup',
-                            values: {
-                                ...options.values,
-                                source: [`${source}=${sourceUrl}`],
-                                command: 'backup',
-                            },
-                        };
-                        const outcome = await createBackup(safetyOptions, ctx, report, {
-                            tags: ['safety'],
-                            set: `${entry.set}-safety`,
-                            destinations: [destination],
-                        });
-                        report.notes.push(`Safety backup of the previous ${source}: ${outcome.set}/${outcome.id}`);
-                        report.name = entry.set;
-                        report.backupId = entry.id;
-                        return outcome.id;
-                    },
+                    safetyBackup: safetyBackup(sm.name),
                 }, sctx);
-                locations.push(result.location);
-                for (const note of result.notes ?? [])
-                    report.notes.push(note);
-                report.sources.push({
-                    name: source,
-                    kind: sm.kind,
-                    url: result.location,
-                    inventory: result.inventory ?? sm.inventory,
-                });
+                staged.push({ sm, stage });
             },
         });
+        readFrom.verified = true;
+        report.outputs['verified'] = 'true';
+        ctx.log.info('The archive is proven; moving the restored data into place…');
+        const locations = [];
+        for (const { sm, stage } of staged) {
+            let result;
+            try {
+                result = await stage.commit();
+            }
+            catch (err) {
+                throw withSafetyHint(err, safetyBackups);
+            }
+            locations.push(result.location);
+            for (const note of result.notes ?? [])
+                report.notes.push(note);
+            report.sources.push({
+                name: sm.name,
+                kind: sm.kind,
+                url: result.location,
+                inventory: result.inventory ?? sm.inventory,
+            });
+        }
         report.outputs['location'] = locations.join('\n');
         ctx.log.info(`Restored ${entry.set}/${entry.id} in ${(0,engine_log/* formatDuration */.a3)(Date.now() - t0)} to ${locations.join(', ')}`);
     }
     finally {
+        for (const { sm, stage } of staged) {
+            await stage.abort().catch((err) => {
+                ctx.log.warn(`could not remove what was staged for ${sm.name}: ${err.message}`);
+            });
+        }
         await (0,promises_.rm)(tmpDir, { recursive: true, force: true });
         await closeDestinations(destinations);
     }
+}
+/** A failed overwrite says where the previous data is kept. */
+function withSafetyHint(err, safetyBackups) {
+    if (!safetyBackups.length)
+        return err;
+    const where = `the previous data is in the safety backup ${safetyBackups.join(', ')}`;
+    if (err instanceof engine_errors/* ConfigError */.xL) {
+        const message = err.option ? err.message.slice(`${err.option}: `.length) : err.message;
+        return new engine_errors/* ConfigError */.xL(err.option, message, {
+            cause: err.cause,
+            hint: err.hint ? `${err.hint}; ${where}` : where,
+        });
+    }
+    const Kind = err instanceof engine_errors/* IntegrityError */.cs
+        ? engine_errors/* IntegrityError */.cs
+        : err instanceof engine_errors/* StorageError */.aq
+            ? engine_errors/* StorageError */.aq
+            : engine_errors/* SourceError */.c8;
+    const message = err instanceof Error ? err.message : String(err);
+    const hint = err instanceof engine_errors/* LifeboatError */.H3 && err.hint ? `${err.hint}; ${where}` : where;
+    return new Kind(message, { cause: err, hint });
 }
 /** Maps each archived source to a target URL. A single unnamed target fits a single source. */
 function resolveTargets(targetLines, sourceNames) {
@@ -4131,31 +4317,6 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 const VERSION = package_namespaceObject.rE;
 
-;// CONCATENATED MODULE: ./build/src/report/report.js
-class RunReport {
-    startedAt = Date.now();
-    command;
-    name;
-    backupId;
-    sha256;
-    size;
-    finishedMs;
-    sources = [];
-    destinations = [];
-    backups = [];
-    /** Free-form sections (retention plan, freshness) as markdown. */
-    sections = [];
-    notes = [];
-    outputs = {};
-    error;
-    constructor(command) {
-        this.command = command;
-    }
-    get durationMs() {
-        return (this.finishedMs ?? Date.now()) - this.startedAt;
-    }
-}
-
 ;// CONCATENATED MODULE: ./build/src/report/summary.js
 
 const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -4226,8 +4387,8 @@ function renderBackupTable(report, format) {
         (0,engine_log/* formatBytes */.z3)(b.size),
         b.sources,
         b.encrypted ? 'yes' : 'no',
-        b.verified ? 'yes' : 'no',
-        b.location,
+        b.damaged ? 'DAMAGED' : b.verified ? 'yes' : 'no',
+        b.damaged ? `${b.location} (${b.damaged})` : b.location,
     ]);
     if (rows.length === 0)
         return format === 'markdown' ? '_no backups_' : 'no backups';

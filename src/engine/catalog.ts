@@ -21,11 +21,12 @@ import {
   openDestinations,
   withDestinations,
   type CatalogEntry,
+  type DamagedEntry,
   type OpenDestination,
 } from './destinations.ts';
 import { ConfigError, FreshnessError } from './errors.ts';
 import { formatDuration } from './log.ts';
-import { backupKeys } from './naming.ts';
+import { backupKeys, backupTime } from './naming.ts';
 import { lockSet, lockSettings, type LockSettings } from './lock.ts';
 import { verifyStoredBackup } from './verify.ts';
 
@@ -43,6 +44,21 @@ export function toRow(e: CatalogEntry): BackupRow {
   };
 }
 
+function damagedRow(d: DamagedEntry): BackupRow {
+  return {
+    set: d.set,
+    id: d.id,
+    time: backupTime(d.id).toISOString(),
+    size: 0,
+    sources: '',
+    encrypted: false,
+    verified: false,
+    tags: [],
+    location: `${d.destination.displayUrl} ${d.key}`,
+    damaged: d.reason,
+  };
+}
+
 export async function listCommand(
   options: Options,
   ctx: RunContext,
@@ -50,9 +66,13 @@ export async function listCommand(
 ): Promise<void> {
   await withDestinations(options, ctx, async (destinations) => {
     for (const d of destinations) {
-      const entries = await listBackups(d, str(options, 'name'), ctx);
-      report.backups.push(...entries.map(toRow));
+      const damaged: DamagedEntry[] = [];
+      const entries = await listBackups(d, str(options, 'name'), ctx, damaged);
+      report.backups.push(...entries.map(toRow), ...damaged.map(damagedRow));
+      for (const x of damaged)
+        ctx.log.warn(`${x.set}/${x.id} on ${d.displayUrl} is damaged: ${x.reason}`);
     }
+    report.backups.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   });
   report.outputs['count'] = String(report.backups.length);
   report.outputs['backups'] = JSON.stringify(report.backups);

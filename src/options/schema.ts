@@ -487,6 +487,11 @@ export const OUTPUTS: ReadonlyArray<{ name: string; description: string }> = [
     name: 'location',
     description: 'Where the archive was stored (backup) or restored to (restore).',
   },
+  {
+    name: 'safety-backup-id',
+    description:
+      '`restore` with overwrite: the safety backup(s) of the replaced data, as `set/id` (one per line).',
+  },
   { name: 'size', description: 'Archive size in bytes.' },
   { name: 'sha256', description: 'sha256 of the archive as stored.' },
   { name: 'duration-ms', description: 'Wall time of the command in milliseconds.' },

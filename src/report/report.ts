@@ -34,6 +34,8 @@ export interface BackupRow {
   verified: boolean;
   tags: string[];
   location: string;
+  /** Set when the backup's sidecar manifest cannot be read or parsed: why. */
+  damaged?: string;
 }
 
 export class RunReport {

@@ -82,8 +82,8 @@ export function renderBackupTable(report: RunReport, format: 'markdown' | 'text'
     formatBytes(b.size),
     b.sources,
     b.encrypted ? 'yes' : 'no',
-    b.verified ? 'yes' : 'no',
-    b.location,
+    b.damaged ? 'DAMAGED' : b.verified ? 'yes' : 'no',
+    b.damaged ? `${b.location} (${b.damaged})` : b.location,
   ]);
   if (rows.length === 0) return format === 'markdown' ? '_no backups_' : 'no backups';
   if (format === 'markdown') {
