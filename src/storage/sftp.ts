@@ -850,10 +850,35 @@ class SftpStorage implements Storage {
     try {
       const session = await this.open();
       const { sftp, root } = session;
-      await session.run<void>((cb) => sftp.unlink(this.remotePath(root, key), cb));
+      const path = this.remotePath(root, key);
+      try {
+        await session.run<void>((cb) => sftp.unlink(path, cb));
+      } finally {
+        await this.removeEmptyDirs(session, posix.dirname(path));
+      }
     } catch (err) {
       const mapped = this.mapError(err, `delete of ${key}`);
       if (!mapped.notFound) throw mapped;
+    }
+  }
+
+  /** A set folder emptied by a delete goes too, so a failed first backup leaves nothing. */
+  private async removeEmptyDirs(session: Session, dir: string): Promise<void> {
+    const root = session.root.replace(/\/+$/, '');
+    // Below the storage root only: a relative root is the login folder ('' → paths like 'set').
+    const inside = (d: string) =>
+      session.root === ''
+        ? d !== '.' && d !== '' && !d.startsWith('/')
+        : d.startsWith(`${root}/`) && d !== root;
+    for (let d = dir; inside(d); d = posix.dirname(d)) {
+      const removed = await session
+        .run<void>((cb) => session.sftp.rmdir(d, cb))
+        .then(
+          () => true,
+          () => false, // not empty, or gone: stop
+        );
+      if (!removed) return;
+      this.madeDirs.delete(d);
     }
   }
 
