@@ -113,7 +113,7 @@ export type Fault =
 export interface FaultProxy {
   endpoint: string;
   /** Every request seen, in order: method and URL (path + query). */
-  requests: Array<{ method: string; url: string; fault: Fault }>;
+  requests: Array<{ method: string; url: string; fault: Fault; headers: http.IncomingHttpHeaders }>;
   close(): Promise<void>;
 }
 
@@ -131,7 +131,7 @@ export async function startFaultProxy(
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const fault = decide({ method, url, index: requests.length });
-    requests.push({ method, url, fault });
+    requests.push({ method, url, fault, headers: req.headers });
     if (fault === 'reset') {
       req.socket.destroy();
       return;

@@ -20,9 +20,14 @@ const MiB = 1024 * 1024;
 export function storageConformanceSuite(
   name: string,
   open: () => Promise<ConformanceTarget>,
-  options?: { largeObjectBytes?: number },
+  options?: {
+    largeObjectBytes?: number;
+    /** false where the store has no conditional create (docs/storage.md says which). */
+    atomicCreate?: boolean;
+  },
 ): void {
   const largeObjectBytes = options?.largeObjectBytes ?? 20 * MiB;
+  const atomicCreate = options?.atomicCreate ?? true;
 
   const withStorage = (body: (storage: Storage) => Promise<void>) => async () => {
     const target = await open();
@@ -316,6 +321,18 @@ export function storageConformanceSuite(
         assert.equal(await s.createExclusive('set/lifeboat.lock', Buffer.from('again')), true);
         assert.equal((await readAll(await s.get('set/lifeboat.lock'))).toString(), 'again');
         await assert.rejects(s.createExclusive('../escape', first), isKeyError);
+      }),
+    );
+
+    test(
+      'createExclusive racing with itself: exactly one caller wins and its content stays',
+      { skip: atomicCreate ? false : 'no conditional create on this store' },
+      withStorage(async (s) => {
+        const bodies = Array.from({ length: 8 }, (_, i) => Buffer.from(`{"owner":"run-${i}"}`));
+        const won = await Promise.all(bodies.map((b) => s.createExclusive('set/lifeboat.lock', b)));
+        assert.equal(won.filter(Boolean).length, 1, `winners: ${won}`);
+        const winner = bodies[won.indexOf(true)]!;
+        assert.ok((await readAll(await s.get('set/lifeboat.lock'))).equals(winner));
       }),
     );
 

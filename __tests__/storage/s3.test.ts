@@ -189,13 +189,18 @@ if (!server) {
     return { bucket, storage, cleanup: () => s3.deleteBucket(bucket) };
   };
 
-  storageConformanceSuite('s3:// on s3rver (default part size)', () =>
-    open((b) => `s3://${b}/backups/prod?endpoint=${s3.endpoint}&path-style=true`),
+  // s3rver ignores If-None-Match on PUT, so its creates are check-then-write (docs/storage.md).
+  storageConformanceSuite(
+    's3:// on s3rver (default part size)',
+    () => open((b) => `s3://${b}/backups/prod?endpoint=${s3.endpoint}&path-style=true`),
+    { atomicCreate: false },
   );
 
   // 5 MiB parts (S3's minimum) so the large object goes through a real multipart upload.
-  storageConformanceSuite('s3:// on s3rver (multipart, 5 MiB parts)', () =>
-    open((b) => `s3://${b}?endpoint=${s3.endpoint}`, 5 * MiB),
+  storageConformanceSuite(
+    's3:// on s3rver (multipart, 5 MiB parts)',
+    () => open((b) => `s3://${b}?endpoint=${s3.endpoint}`, 5 * MiB),
+    { atomicCreate: false },
   );
 
   describe('s3:// specifics on s3rver', () => {
@@ -376,6 +381,37 @@ if (!server) {
         assert.equal(warnings.length, 2, warnings.join('\n'));
         assert.match(warnings[0]!, /reading set\/a\.tar\.zst was cut off at byte \d+ .*resuming/);
         await inner.close();
+      } finally {
+        await proxy.close();
+        await s3.deleteBucket(bucket);
+      }
+    });
+
+    test('createExclusive sends If-None-Match: * and reads a 412 from the store as "exists"', async () => {
+      const bucket = await s3.createBucket();
+      // Stand in for a store that enforces the condition (AWS, R2, GCS, MinIO): the HEAD finds
+      // nothing, then the conditional PUT is refused as another writer's create won the race.
+      const proxy = await startFaultProxy(s3.port, ({ method }) =>
+        method === 'PUT'
+          ? {
+              status: 412,
+              code: 'PreconditionFailed',
+              message: 'At least one of the pre-conditions you specified did not hold',
+            }
+          : 'pass',
+      );
+      try {
+        const storage = new S3Storage(
+          s3Settings(`s3://${bucket}/p?endpoint=${proxy.endpoint}`, context(s3.env)),
+          silentLogger,
+        );
+        assert.equal(await storage.createExclusive('set/lifeboat.lock', Buffer.from('{}')), false);
+        assert.deepEqual(
+          proxy.requests.map((r) => r.method),
+          ['HEAD', 'PUT'],
+        );
+        assert.equal(proxy.requests[1]!.headers['if-none-match'], '*');
+        await storage.close();
       } finally {
         await proxy.close();
         await s3.deleteBucket(bucket);
