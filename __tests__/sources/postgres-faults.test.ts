@@ -229,6 +229,37 @@ describe('postgres dump faults', () => {
     void t;
   });
 
+  test('a server that accepts the connection but never answers times out as operational (exit 1)', async () => {
+    // A listener that takes the TCP connection and says nothing, like a hung server.
+    const sockets = new Set<import('node:net').Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const ctx = await makeCtx();
+    try {
+      const sink = new RecordingSink();
+      await assert.rejects(
+        pgDriver
+          .open(`postgres://postgres@127.0.0.1:${port}/x?connect_timeout=1`, ctx)
+          .dump(sink, ctx),
+        (err: unknown) => {
+          assert.ok(err instanceof SourceError, String(err));
+          assert.match(
+            err.message,
+            new RegExp(`^source: PostgreSQL at 127\\.0\\.0\\.1:${port}, database "x": .*timed out`),
+          );
+          assert.match(err.hint ?? '', /connect_timeout/);
+          return true;
+        },
+      );
+      assert.deepEqual(sink.outcomes, []);
+    } finally {
+      await ctx.cleanup();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
   test('a database that does not exist is operational (found only by connecting); nothing is dumped', async (t) => {
     if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
     const ctx = await makeCtx();
