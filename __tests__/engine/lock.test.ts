@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { ConfigError, StorageError } from '../../src/engine/errors.ts';
@@ -127,6 +128,24 @@ describe('per-set lock', () => {
     );
     assert.equal((await backupsIn(store)).length, 1);
     assert.ok(!(await readdir(join(store, 'app'))).includes(LOCK_NAME));
+  });
+
+  test('a live lock of a process on this host that no longer runs is taken over at once', async () => {
+    const store = await mkdtemp(join(dir, 'dead-'));
+    const child = spawnSync(process.execPath, ['-e', '0']);
+    const record = await holdLock(store, minutes(10));
+    await writeFile(
+      join(store, 'app', LOCK_NAME),
+      JSON.stringify({ ...record, host: hostname(), pid: child.pid }),
+    );
+    const run = await runEngine(backup(store), T0);
+    assert.equal(run.error, undefined, String(run.error));
+    assert.ok(
+      run.logs.some((l) =>
+        /warning: .*belongs to a process of this host that no longer runs; taking it over/.test(l),
+      ),
+    );
+    assert.equal((await backupsIn(store)).length, 1);
   });
 
   test('break-lock removes a live lock, saying whose', async () => {

@@ -180,9 +180,11 @@ export async function lockSet(
         broke = true;
         continue;
       }
-      if (current.expiresAt <= ctx.now().getTime()) {
+      const gone = current.record !== undefined && isDeadHere(current.record);
+      if (gone || current.expiresAt <= ctx.now().getTime()) {
         ctx.log.warn(
-          `${d.displayUrl}: the lock of ${set} held by ${holder} has expired; taking it over`,
+          `${d.displayUrl}: the lock of ${set} held by ${holder} ` +
+            `${gone ? 'belongs to a process of this host that no longer runs' : 'has expired'}; taking it over`,
         );
         // Delete only what we judged stale: a fresh lock written meanwhile is left alone.
         const again = await readLock(d, key);
@@ -250,6 +252,18 @@ async function readLock(d: OpenDestination, key: string): Promise<ReadLock> {
   const info = await d.storage.stat(key);
   if (!info) return { missing: true, record: undefined, expiresAt: 0 };
   return { missing: false, record: undefined, expiresAt: info.modified.getTime() + DEFAULT_TTL_MS };
+}
+
+/** A holder on this very host whose process is gone (a kill -9, a crash) can be replaced now. */
+function isDeadHere(r: LockRecord): boolean {
+  if (r.host !== hostname() || !Number.isInteger(r.pid) || r.pid <= 0) return false;
+  if (r.pid === process.pid) return false;
+  try {
+    process.kill(r.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as { code?: string }).code === 'ESRCH';
+  }
 }
 
 function ownerName(): string {
