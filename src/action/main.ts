@@ -1,13 +1,14 @@
-import * as core from '@actions/core';
+import * as core from './runner.ts';
 import type { RunContext } from '../engine/context.ts';
 import { describeError } from '../engine/errors.ts';
-import { Redactor, redactingLogger } from '../engine/log.ts';
-import { runCommand } from '../engine/run.ts';
+import { endPhase, Redactor, redactingLogger, startPhase } from '../engine/log.ts';
+import { errorKindOf, runCommand } from '../engine/run.ts';
 import { VERSION } from '../engine/version.ts';
 import { parseOptions, type RawOptions } from '../options/parse.ts';
 import { OPTIONS } from '../options/schema.ts';
 import { RunReport } from '../report/report.ts';
 import { renderSummary } from '../report/summary.ts';
+import { createActionLogger } from './log.ts';
 import { provideTool } from './tools.ts';
 
 /** Reads every input through the option schema; secrets are masked before anything else runs. */
@@ -24,10 +25,8 @@ export function readInputs(redactor: Redactor): RawOptions {
 export async function run(): Promise<void> {
   const redactor = new Redactor();
   redactor.onSecret((s) => core.setSecret(s));
-  const log = redactingLogger(
-    { info: core.info, warn: core.warning, error: core.error, debug: core.debug },
-    redactor,
-  );
+  const actionLog = createActionLogger();
+  const log = redactingLogger(actionLog, redactor);
   log.info(`Lifeboat ${VERSION}`);
   let report = new RunReport(core.getInput('command') || 'backup');
   try {
@@ -40,7 +39,14 @@ export async function run(): Promise<void> {
       cwd: process.cwd(),
       now: () => new Date(),
       version: VERSION,
-      provideTool: (tool, major) => provideTool(tool, major, log),
+      provideTool: async (tool, major) => {
+        startPhase(log, `Set up ${tool} ${major}`);
+        try {
+          return await provideTool(tool, major, log);
+        } finally {
+          endPhase(log);
+        }
+      },
     };
     const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
     if (GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID)
@@ -48,12 +54,15 @@ export async function run(): Promise<void> {
     await runCommand(options, ctx, report);
   } catch (err) {
     report.error ??= describeError(err);
+    report.outputs['error-kind'] = errorKindOf(err);
+    actionLog.closeGroup();
     core.setFailed(redactor.redact(describeError(err)));
   } finally {
+    actionLog.closeGroup();
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value);
     try {
       if (process.env['GITHUB_STEP_SUMMARY'])
-        await core.summary.addRaw(redactor.redact(renderSummary(report)), true).write();
+        core.appendSummary(redactor.redact(renderSummary(report)));
     } catch (err) {
       core.warning(`could not write the job summary: ${describeError(err)}`);
     }

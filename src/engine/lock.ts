@@ -150,7 +150,8 @@ export async function lockSet(
         await probe(d, set);
       } catch (err) {
         if (err instanceof LockHeldError) throw err;
-        ctx.log.error(`Destination ${d.displayUrl} cannot be written: ${describeError(err)}`);
+        // A plain line: the run's one failure, naming every destination, is the error.
+        ctx.log.info(`Destination ${d.displayUrl} cannot be written: ${describeError(err)}`);
         failed.push({ destination: d, error: err });
       }
     }

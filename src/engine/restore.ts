@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Options } from '../options/parse.ts';
 import { bool, lines, str } from '../options/parse.ts';
 import { RunReport } from '../report/report.ts';
+import { keyValueTable } from '../report/summary.ts';
 import type { SourceManifest } from '../archive/types.ts';
 import type { StagedRestore } from '../sources/types.ts';
 import { driverForKind } from '../sources/registry.ts';
@@ -16,7 +17,7 @@ import {
   registerUrlSecrets,
 } from './destinations.ts';
 import { ConfigError, IntegrityError, LifeboatError, SourceError, StorageError } from './errors.ts';
-import { formatBytes, formatDuration, redactUrl } from './log.ts';
+import { endPhase, formatBytes, formatDuration, redactUrl, startPhase } from './log.ts';
 import { parseNamedLines } from './url.ts';
 import { verifyStoredBackup } from './verify.ts';
 
@@ -87,20 +88,21 @@ export async function restoreBackup(
       report.outputs['safety-backup-id'] = safetyBackups.join('\n');
       report.sections.push({
         title: `Safety backup of ${source}`,
-        markdown: [
-          '| | |',
-          '|---|---|',
-          `| backup | \`${ref}\` |`,
-          `| taken of | ${redactUrl(sourceUrl)} |`,
-          `| size | ${formatBytes(outcome.manifest.archive.size)} |`,
-          `| sha256 | \`${outcome.manifest.archive.sha256}\` |`,
-          `| stored at | ${outcome.stored.map((d) => d.displayUrl).join(', ')} |`,
-        ].join('\n'),
+        markdown: keyValueTable([
+          ['backup', `\`${ref}\``],
+          ['taken of', redactUrl(sourceUrl)],
+          ['size', formatBytes(outcome.manifest.archive.size)],
+          ['sha256', `\`${outcome.manifest.archive.sha256}\``],
+          ['stored at', outcome.stored.map((d) => d.displayUrl).join(', ')],
+        ]),
       });
       return outcome.id;
     };
 
-    ctx.log.info('Reading the archive into staging; no target is touched until it is proven…');
+    startPhase(
+      ctx.log,
+      `Verify ${entry.set}/${entry.id} while staging every source; no target is touched until it is proven`,
+    );
     await verifyStoredBackup(destination, manifest, ctx, sctx, {
       structural: false,
       checkSha256Sidecar: true,
@@ -122,12 +124,21 @@ export async function restoreBackup(
         staged.push({ sm, stage });
       },
     });
+    endPhase(ctx.log);
 
     readFrom.verified = true;
     report.outputs['verified'] = 'true';
-    ctx.log.info('The archive is proven; moving the restored data into place…');
+    report.proofs.push(
+      `the .sha256 sidecar agrees with the manifest, and the stored object's size (${formatBytes(manifest.archive.size)}) and sha256 match it`,
+      `every chunk's sha256 (${chunkCount(manifest)} chunks), the archive header and the inner manifest match the sidecar manifest`,
+      'every source was staged apart from its target; no target was touched before all of the above',
+    );
     const locations: string[] = [];
     for (const { sm, stage } of staged) {
+      startPhase(
+        ctx.log,
+        `Restore ${sm.name} (${sm.kind}) into ${redactUrl(targets.get(sm.name)!)}`,
+      );
       let result;
       try {
         result = await stage.commit();
@@ -140,8 +151,11 @@ export async function restoreBackup(
         name: sm.name,
         kind: sm.kind,
         url: result.location,
-        inventory: result.inventory ?? sm.inventory,
+        target: result.location,
+        expectedInventory: sm.inventory,
+        ...(result.inventory ? { inventory: result.inventory } : {}),
       });
+      endPhase(ctx.log);
     }
     report.outputs['location'] = locations.join('\n');
     ctx.log.info(
@@ -156,6 +170,15 @@ export async function restoreBackup(
     await rm(tmpDir, { recursive: true, force: true });
     await closeDestinations(destinations);
   }
+}
+
+function chunkCount(manifest: {
+  sources: Array<{ members: Array<{ chunks?: unknown[] }> }>;
+}): number {
+  return manifest.sources.reduce(
+    (n, s) => n + s.members.reduce((m, r) => m + (r.chunks?.length ?? 0), 0),
+    0,
+  );
 }
 
 /** A failed overwrite says where the previous data is kept. */

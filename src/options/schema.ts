@@ -496,6 +496,11 @@ export const OUTPUTS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'sha256', description: 'sha256 of the archive as stored.' },
   { name: 'duration-ms', description: 'Wall time of the command in milliseconds.' },
   {
+    name: 'error-kind',
+    description:
+      "How the run ended, set on every run: `none`, `config` (bad input; the CLI's exit code 2), `operational` (a source, storage or freshness failure; exit 1) or `integrity` (a checksum, size or structure mismatch: the backup cannot be trusted; exit 3). Branch on it with `if: failure() && steps.<id>.outputs.error-kind == 'integrity'`.",
+  },
+  {
     name: 'verified',
     description:
       '`true` when the stored archive was read back and its size and sha256 matched (backup), or proven before and while restoring (restore, verify).',
