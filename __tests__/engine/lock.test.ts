@@ -67,7 +67,7 @@ describe('per-set lock', () => {
       /backup set 'app' is locked by other-runner on runner-7 \(pid 4242, backup, run https:\/\/github\.com\/acme\/app\/actions\/runs\/99\)/,
     );
     assert.match((run.error as StorageError).hint ?? '', /lock-wait.*break-lock/);
-    assert.ok(!run.logs.some((l) => /Dumping/.test(l)), 'nothing was dumped');
+    assert.ok(!run.logs.some((l) => /Dump/.test(l)), 'nothing was dumped');
     assert.deepEqual(await readdir(join(store, 'app')), [LOCK_NAME]);
     assert.deepEqual(JSON.parse(await readFile(join(store, 'app', LOCK_NAME), 'utf8')), held);
   });
@@ -90,6 +90,10 @@ describe('per-set lock', () => {
     );
     assert.equal(run.error, undefined, String(run.error));
     assert.equal(sleeps.length, 1);
+    assert.ok(
+      run.logs.some((l) => /Dump/.test(l)),
+      'a dump leaves this line (checked elsewhere by its absence)',
+    );
     assert.ok(
       run.logs.some((l) => /set 'app' is locked by other-runner .*waiting up to 10 min/.test(l)),
     );
@@ -185,7 +189,7 @@ describe('per-set lock', () => {
     ] as const) {
       const run = await runEngine(backup(store, { [name]: value }), T0);
       assert.ok(run.error instanceof ConfigError && run.error.option === name, String(run.error));
-      assert.ok(!run.logs.some((l) => /Dumping/.test(l)));
+      assert.ok(!run.logs.some((l) => /Dump/.test(l)));
     }
     assert.deepEqual(await readdir(store), []);
   });
@@ -219,7 +223,7 @@ describe('options are checked before any work', () => {
       const run = await runEngine(backup(store, { [name]: value }), T0);
       assert.ok(run.error instanceof ConfigError, String(run.error));
       assert.equal(run.error.option, name);
-      assert.ok(!run.logs.some((l) => /Dumping/.test(l)), 'nothing was dumped');
+      assert.ok(!run.logs.some((l) => /Dump/.test(l)), 'nothing was dumped');
       assert.deepEqual(await readdir(store), [], 'nothing was written');
     });
   }
