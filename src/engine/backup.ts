@@ -137,13 +137,14 @@ export async function createBackup(
     const planned = await planSources(options, ctx, sctx);
     const set = backupSetName(options, request);
     const unwritable = request.unwritable ?? [];
-    if (destinations.length === 0) throw everyDestinationFailed(unwritable, report);
     const compression = (str(options, 'compression') ?? 'zstd') as Compression;
     const started = ctx.now();
     const id = newBackupId(started);
     const keys = backupKeys(set, id, compression);
     report.name = set;
     report.backupId = id;
+    // None could take even the lock and probe: nothing is dumped.
+    if (destinations.length === 0) throw everyDestinationFailed(unwritable, report);
     ctx.log.info(
       `Backing up ${planned.map((p) => `${p.name} (${redactUrl(p.url)})`).join(', ')} as ${set}/${id} ` +
         `[${compression}${compression === 'zstd' ? ` via ${zstdImplementation()}` : ''}] to ${destinations.map((d) => d.displayUrl).join(', ')}`,
@@ -400,7 +401,7 @@ function everyDestinationFailed(
     } as RunReport['destinations'][number]);
   }
   const message =
-    `every destination failed (${failed.length}): ` +
+    `${failed.length} of ${failed.length} destination(s) failed: ` +
     failed
       .map(({ destination, error }) => `${destination.displayUrl}: ${describeError(error)}`)
       .join('; ');

@@ -119,7 +119,7 @@ export class FileStorage implements Storage {
     } catch (err) {
       throw toStorageError(
         err,
-        `could not create ${key} on ${this.displayUrl}`,
+        `could not write ${key} to ${this.displayUrl}`,
         hintFor(err, this.root),
       );
     } finally {
