@@ -48,6 +48,9 @@ export async function run(): Promise<void> {
         }
       },
     };
+    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
+    if (GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID)
+      ctx.runUrl = `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`;
     await runCommand(options, ctx, report);
   } catch (err) {
     report.error ??= describeError(err);

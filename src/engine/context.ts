@@ -12,6 +12,10 @@ export interface RunContext {
   version: string;
   /** How the face shows long phases; plain log lines every 30 s when unset. */
   progress?: ProgressReporter;
+  /** Waits between lock polls; tests inject one so no real time passes. */
+  sleep?: (ms: number) => Promise<void>;
+  /** This run's page (the action's run URL), recorded in set locks so a waiting run can name it. */
+  runUrl?: string;
   /** See SourceContext.provideTool. */
   provideTool?: (tool: string, majorVersion: string) => Promise<string | undefined>;
 }
