@@ -2,10 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { RunContext } from '../../src/engine/context.ts';
 import { Redactor, silentLogger } from '../../src/engine/log.ts';
+import { withProgress } from '../../src/engine/metered-storage.ts';
 import type { ProgressReporter, ProgressStart } from '../../src/engine/progress.ts';
 import { runCommand } from '../../src/engine/run.ts';
 import { parseOptions, type RawOptions } from '../../src/options/parse.ts';
@@ -103,26 +105,27 @@ test('upload, read-back, verify and restore each report every byte of the archiv
   }
 });
 
-test('a failed upload ends its progress, and the failure is what the run reports', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'lifeboat-phases-'));
-  try {
-    const db = join(dir, 'app.sqlite');
-    const d = new DatabaseSync(db);
-    d.exec('CREATE TABLE t (v TEXT)');
-    d.close();
-    const rec = recorder();
-    // A file where the destination folder should be: the put fails.
-    const blocker = join(dir, 'blocked');
-    await (await import('node:fs/promises')).writeFile(blocker, 'x');
-    await assert.rejects(
-      run(
-        { command: 'backup', source: `sqlite:${db}`, destination: `file:${blocker}` },
-        rec.reporter,
-      ),
-    );
-    assert.ok(rec.tasks.length > 0);
-    for (const t of rec.tasks) assert.equal(t.ended, true, `${t.label} ended`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+test('a put that fails without reading its body still ends its meter, and fails as it did', async () => {
+  const rec = recorder();
+  const refused = new Error('503 Slow Down');
+  const store = withProgress(
+    {
+      displayUrl: 's3://b',
+      put: () => Promise.reject(refused),
+      get: () => Promise.reject(new Error('unused')),
+      stat: () => Promise.resolve(undefined),
+      list: () => Promise.resolve([]),
+      delete: () => Promise.resolve(),
+      createExclusive: () => Promise.resolve(true),
+    },
+    rec.reporter,
+  );
+  await assert.rejects(store.put('app/x.tar.zst', Readable.from([Buffer.alloc(10)])), refused);
+  assert.deepEqual(
+    rec.tasks.map((t) => [t.label, t.ended]),
+    [['Uploading to s3://b', true]],
+  );
+  // Sidecars are small: no meter for them.
+  await assert.rejects(store.put('app/x.manifest.json', Readable.from(['{}'])), refused);
+  assert.equal(rec.tasks.length, 1);
 });

@@ -199,8 +199,8 @@ export async function lockSet(
             (settings.waitMs > 0 ? `; waited ${formatDuration(settings.waitMs)}` : ''),
           {
             hint:
-              'another backup or prune of this set is running: wait for it (raise lock-wait), ' +
-              'or, if it is known to be dead, set break-lock: true once; a stale lock also expires by itself',
+              'another backup or prune of this set is running: wait for it (raise {{option:lock-wait}}), ' +
+              'or, if it is known to be dead, set {{option:break-lock=true}} once; a stale lock also expires by itself',
           },
         );
       }
