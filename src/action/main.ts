@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 import type { RunContext } from '../engine/context.ts';
-import { describeError } from '../engine/errors.ts';
+import { cancelOnSignals } from '../core/cancel.ts';
+import { tempRootFor } from '../core/temp.ts';
+import { CancelledError, describeError } from '../engine/errors.ts';
 import { Redactor, redactingLogger } from '../engine/log.ts';
 import { runCommand } from '../engine/run.ts';
 import { VERSION } from '../engine/version.ts';
@@ -29,6 +31,7 @@ export async function run(): Promise<void> {
     redactor,
   );
   log.info(`Lifeboat ${VERSION}`);
+  const cancellation = cancelOnSignals((line) => log.warn(line));
   let report = new RunReport(core.getInput('command') || 'backup');
   try {
     const options = parseOptions(readInputs(redactor));
@@ -41,11 +44,15 @@ export async function run(): Promise<void> {
       now: () => new Date(),
       version: VERSION,
       provideTool: (tool, major) => provideTool(tool, major, log),
+      signal: cancellation.signal,
+      tmpRoot: tempRootFor(process.env),
     };
     await runCommand(options, ctx, report);
   } catch (err) {
     report.error ??= describeError(err);
     core.setFailed(redactor.redact(describeError(err)));
+    // 130/143 as a shell reports SIGINT/SIGTERM, so a cancelled step is not mistaken for a failed one.
+    if (err instanceof CancelledError) process.exitCode = err.exitCode;
   } finally {
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value);
     try {
@@ -54,5 +61,6 @@ export async function run(): Promise<void> {
     } catch (err) {
       core.warning(`could not write the job summary: ${describeError(err)}`);
     }
+    cancellation.dispose();
   }
 }

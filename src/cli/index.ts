@@ -3,6 +3,8 @@ import { quietExperimentalSqliteWarning } from '../engine/warnings.ts';
 
 quietExperimentalSqliteWarning();
 const { main } = await import('./main.ts');
+const { cancelOnSignals } = await import('../core/cancel.ts');
+const cancellation = cancelOnSignals((line) => process.stderr.write(`${line}\n`));
 const stdout = process.stdout.write.bind(process.stdout);
 if (process.argv.includes('--json')) {
   // Libraries (the artifact client) print progress to stdout; with --json it must hold only JSON.
@@ -13,4 +15,6 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: (t) => process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
+  signal: cancellation.signal,
 });
+cancellation.dispose();

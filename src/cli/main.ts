@@ -1,3 +1,4 @@
+import { tempRootFor } from '../core/temp.ts';
 import type { RunContext } from '../engine/context.ts';
 import { ExitCode, describeError, exitCodeFor } from '../engine/errors.ts';
 import { Redactor, redactingLogger, type Logger } from '../engine/log.ts';
@@ -15,6 +16,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Aborted on SIGINT/SIGTERM (index.ts installs the handlers). */
+  signal?: AbortSignal;
 }
 
 const defaultIo: CliIo = {
@@ -65,6 +68,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       cwd: io.cwd,
       now: () => new Date(),
       version: VERSION,
+      signal: io.signal,
+      tmpRoot: tempRootFor(io.env),
     };
     if (args.extraCommand === 'demo') return await runDemo(ctx, io);
     const options = parseOptions(args.raw);

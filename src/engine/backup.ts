@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { compressStream, zstdImplementation } from '../archive/compression.ts';
@@ -13,6 +11,7 @@ import { bool, lines, str } from '../options/parse.ts';
 import type { RunReport } from '../report/report.ts';
 import { driverForUrl } from '../sources/registry.ts';
 import type { Source, SourceContext } from '../sources/types.ts';
+import { createRunTemp, runTempRoot } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import { createBranches, pumpToBranches } from './fanout.ts';
 import {
@@ -49,6 +48,7 @@ export function sourceContext(ctx: RunContext, options: Options, tmpDir: string)
     options: options.values,
   };
   if (ctx.provideTool) sctx.provideTool = ctx.provideTool;
+  if (ctx.signal) sctx.signal = ctx.signal;
   return sctx;
 }
 
@@ -116,7 +116,7 @@ export async function createBackup(
   request: BackupRequest = {},
 ): Promise<BackupOutcome> {
   rejectEncryption(options);
-  const tmpDir = await mkdtemp(join(tmpdir(), 'lifeboat-'));
+  const tmpDir = await createRunTemp(runTempRoot(ctx));
   const sctx = sourceContext(ctx, options, tmpDir);
   const destinations = request.destinations ?? (await openDestinations(options, ctx));
   try {
@@ -151,6 +151,7 @@ export async function createBackup(
     const puts = destinations.map((d, i) => {
       const put = d.storage.put(keys.archive, branches[i]!.stream as Readable, {
         contentType: 'application/octet-stream',
+        signal: ctx.signal,
       });
       branches[i]!.settle(put);
       return put;
@@ -162,6 +163,10 @@ export async function createBackup(
       () => undefined,
       (err: unknown) => err,
     );
+    // A cancel stops the archive itself, so a source that does not watch the signal still
+    // fails its next write instead of dumping on.
+    const onAbort = (): void => writer.abort(abortReason(ctx.signal!));
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
 
     const sourceManifests: SourceManifest[] = [];
     let manifest: Manifest | undefined;
@@ -236,6 +241,8 @@ export async function createBackup(
       writer.abort(err instanceof Error ? err : new Error(String(err)));
       await settledPuts;
       throw err;
+    } finally {
+      ctx.signal?.removeEventListener('abort', onAbort);
     }
 
     const results = await settledPuts;
@@ -281,12 +288,14 @@ export async function createBackup(
           ctx.log.info(
             `Reading ${keys.archive} back from ${d.displayUrl} to check its size and sha256…`,
           );
-          await checkStoredArchive(d, sidecar);
+          await checkStoredArchive(d, sidecar, { signal: ctx.signal });
           sidecar.verifiedAt = ctx.now().toISOString();
           dr.verified = true;
         } else {
           dr.verified = false;
         }
+        // A cancelled run must not make a backup visible: the sidecars come last.
+        ctx.signal?.throwIfAborted();
         await d.storage.put(
           keys.sha256,
           Readable.from([sha256sumLine(sha256, keys.archive.split('/').pop()!)]),
@@ -312,6 +321,7 @@ export async function createBackup(
         if (err instanceof IntegrityError && destinations.length === 1) throw err;
       }
     }
+    ctx.signal?.throwIfAborted();
     if (failures.length > 0) {
       throw new StorageError(
         `${failures.length} of ${destinations.length} destination(s) failed: ${failures.join('; ')}`,
@@ -337,6 +347,10 @@ async function cleanupPartial(
       ctx.log.warn(`could not remove ${key} from ${d.displayUrl}: ${(err as Error).message}`);
     }
   }
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
 function throughput(bytes: number, ms: number): string {

@@ -1,11 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Options } from '../options/parse.ts';
 import { bool, lines, str } from '../options/parse.ts';
 import type { RunReport } from '../report/report.ts';
 import { driverForKind } from '../sources/registry.ts';
 import { createBackup, rejectEncryption, sourceContext } from './backup.ts';
+import { createRunTemp, runTempRoot } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import {
   closeDestinations,
@@ -31,7 +30,7 @@ export async function restoreBackup(
 ): Promise<void> {
   rejectEncryption(options);
   const destinations = await openDestinations(options, ctx);
-  const tmpDir = await mkdtemp(join(tmpdir(), 'lifeboat-'));
+  const tmpDir = await createRunTemp(runTempRoot(ctx));
   const sctx = sourceContext(ctx, options, tmpDir);
   try {
     const entry = await findBackup(
@@ -53,7 +52,10 @@ export async function restoreBackup(
     ctx.log.info(`Restoring ${entry.set}/${entry.id} from ${destination.displayUrl}`);
 
     ctx.log.info('Checking the archive before touching any target…');
-    await checkStoredArchive(destination, manifest, { checkSha256Sidecar: true });
+    await checkStoredArchive(destination, manifest, {
+      checkSha256Sidecar: true,
+      signal: ctx.signal,
+    });
 
     const overwrite = bool(options, 'overwrite');
     const t0 = Date.now();

@@ -10,6 +10,7 @@ import {
   statusCommand,
   verifyCommand,
 } from './catalog.ts';
+import { runTempRoot, sweepStaleTemp } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import { withDestinations } from './destinations.ts';
 import { ConfigError, LifeboatError, describeError } from './errors.ts';
@@ -21,6 +22,7 @@ export async function runCommand(
   ctx: RunContext,
   report: RunReport,
 ): Promise<void> {
+  await sweepStaleTemp(runTempRoot(ctx), ctx.log).catch(() => undefined);
   try {
     switch (options.command) {
       case 'backup':
@@ -43,8 +45,11 @@ export async function runCommand(
         });
     }
   } catch (err) {
-    report.error = describeError(err);
-    throw err;
+    // Whatever a cancelled step made of the abort (a killed tool, a broken stream), the run
+    // was cancelled, and says so.
+    const cause = cancelledReason(ctx) ?? err;
+    report.error = describeError(cause);
+    throw cause;
   } finally {
     report.finishedMs = Date.now();
     if (report.backupId) report.outputs['backup-id'] = report.backupId;
@@ -52,6 +57,11 @@ export async function runCommand(
     if (report.size !== undefined) report.outputs['size'] = String(report.size);
     report.outputs['duration-ms'] = String(report.durationMs);
   }
+}
+
+function cancelledReason(ctx: RunContext): LifeboatError | undefined {
+  const reason: unknown = ctx.signal?.aborted ? ctx.signal.reason : undefined;
+  return reason instanceof LifeboatError ? reason : undefined;
 }
 
 async function backupCommand(options: Options, ctx: RunContext, report: RunReport): Promise<void> {
