@@ -126,13 +126,10 @@ export class ProcessRun {
     if (this.aborted && reason instanceof LifeboatError) return reason;
     const tail = this.stderrTail();
     const make = this.#options.failure ?? ((m, o) => new SourceError(m, o));
-    return make(
-      `${what} failed (${describeExit(status, this.tool)})${tail ? `:\n${tail}` : ''}`,
-      {
-        ...(status.spawnError ? { cause: status.spawnError } : {}),
-        ...(hint ? { hint } : {}),
-      },
-    );
+    return make(`${what} failed (${describeExit(status, this.tool)})${tail ? `:\n${tail}` : ''}`, {
+      ...(status.spawnError ? { cause: status.spawnError } : {}),
+      ...(hint ? { hint } : {}),
+    });
   }
 
   /** Waits for the exit; throws `failure()` unless it exited 0. */

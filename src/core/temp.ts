@@ -27,7 +27,11 @@ export function tempRootFor(env: NodeJS.ProcessEnv): string {
 
 export async function createRunTemp(root: string): Promise<string> {
   const dir = await mkdtemp(join(root, TEMP_PREFIX));
-  const marker: Marker = { pid: process.pid, host: hostname(), createdAt: new Date().toISOString() };
+  const marker: Marker = {
+    pid: process.pid,
+    host: hostname(),
+    createdAt: new Date().toISOString(),
+  };
   const ticks = startTicksOf(process.pid);
   if (ticks) marker.startTicks = ticks;
   await writeFile(join(dir, TEMP_MARKER), JSON.stringify(marker) + '\n', { mode: 0o600 });
