@@ -10,6 +10,9 @@
  *   BENCH_KEEP_DB  keep the generated database for the next run (it is reused when its row
  *                  count matches)
  *   BENCH_OUT      report path (default BENCHMARKS.md)
+ *
+ * `npm run bench -- startup` measures only the action's start-up (bench/startup.ts) and
+ * replaces that section of the existing report.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -20,6 +23,7 @@ import pg from 'pg';
 import { Redactor, silentLogger } from '../src/engine/log.ts';
 import { pgDriver } from '../src/sources/postgres.ts';
 import type { MemberSink } from '../src/archive/types.ts';
+import { measureStartup, startupSection, withStartupSection } from './startup.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 3_000_000);
 const BASE_URL = (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(
@@ -397,7 +401,12 @@ database, not the absolute times.
   into \`pg_restore\`) and buffers the garbage collector has not yet returned. Backups stay well
   under the budget.
 `;
-    await writeFile(OUT, report);
+    console.log('start-up:');
+    const startup = await measureStartup();
+    console.log(
+      `  action list ${startup.actionMs.toFixed(0)} ms vs node -e 0 ${startup.baselineMs.toFixed(0)} ms`,
+    );
+    await writeFile(OUT, withStartupSection(report, startupSection(startup)));
     console.log(`\nwrote ${OUT}`);
   } finally {
     await dropRestores().catch(() => {});
@@ -407,4 +416,15 @@ database, not the absolute times.
   }
 }
 
-await main();
+async function startupOnly(): Promise<void> {
+  const startup = await measureStartup();
+  console.log(
+    `action list ${startup.actionMs.toFixed(0)} ms vs node -e 0 ${startup.baselineMs.toFixed(0)} ms: ${startup.ratio.toFixed(2)} ×`,
+  );
+  const existing = await readFile(OUT, 'utf8').catch(() => '# Benchmarks\n');
+  await writeFile(OUT, withStartupSection(existing, startupSection(startup)));
+  console.log(`wrote the start-up section of ${OUT}`);
+}
+
+if (process.argv.slice(2).includes('startup')) await startupOnly();
+else await main();

@@ -20,6 +20,10 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_child_process_ = __webpack_require__(31421);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __webpack_require__(78474);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
@@ -491,6 +495,8 @@ function parseInfo(text) {
     return out;
 }
 
+// EXTERNAL MODULE: ./build/src/sources/staging.js
+var staging = __webpack_require__(80269);
 ;// CONCATENATED MODULE: ./build/src/sources/redis.js
 /**
  * Redis source (`redis://[user:password@]host[:port][/db]`, `rediss://` for TLS).
@@ -508,6 +514,9 @@ function parseInfo(text) {
  * (managed services often do not; a warning says so). `rdb` takes only the snapshot and fails
  * when refused; `logical` takes only the key stream.
  */
+
+
+
 
 
 
@@ -968,7 +977,7 @@ function filePathOf(target) {
         return (0,external_node_path_.resolve)(target.slice(5));
     return (0,external_node_path_.resolve)(target);
 }
-async function restoreRdbFile(members, request, ctx) {
+async function stageRdbFile(members, request, ctx) {
     let path = filePathOf(request.target);
     const existing = await (0,promises_.stat)(path).catch(() => undefined);
     if (existing?.isDirectory())
@@ -981,29 +990,33 @@ async function restoreRdbFile(members, request, ctx) {
             hint: 'choose a new path, or set overwrite: true to replace it',
         });
     }
+    for (const line of await (0,staging/* removeAbandonedBeside */.lg)((0,external_node_path_.dirname)(path), (0,external_node_path_.basename)(path)))
+        ctx.log.info(`redis: ${line}`);
+    const tmp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), (0,staging/* stagedPathName */.lh)((0,external_node_path_.basename)(path), 'tmp'));
     let written = false;
-    for await (const entry of members) {
-        if (entry.path !== RDB_MEMBER || !entry.body) {
-            entry.body?.resume();
-            continue;
+    try {
+        for await (const entry of members) {
+            if (entry.path !== RDB_MEMBER || !entry.body || written) {
+                entry.body?.resume();
+                continue;
+            }
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+            const fh = await (0,promises_.open)(tmp, 'wx', 0o600);
+            try {
+                const check = checkedRdb(entry.body, ctx, () => { }, (msg) => new errors/* IntegrityError */.cs(`redis: ${msg}`));
+                for await (const chunk of check)
+                    await fh.write(chunk);
+                await fh.sync();
+            }
+            finally {
+                await fh.close();
+            }
+            written = true;
         }
-        await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-        const tmp = `${path}.lifeboat-${process.pid}.tmp`;
-        const fh = await (0,promises_.open)(tmp, 'w', 0o600);
-        try {
-            const check = checkedRdb(entry.body, ctx, () => { }, (msg) => new errors/* IntegrityError */.cs(`redis: ${msg}`));
-            for await (const chunk of check)
-                await fh.write(chunk);
-            await fh.sync();
-        }
-        catch (err) {
-            await fh.close();
-            await (0,promises_.rm)(tmp, { force: true });
-            throw err;
-        }
-        await fh.close();
-        await (0,promises_.rename)(tmp, path);
-        written = true;
+    }
+    catch (err) {
+        await (0,promises_.rm)(tmp, { force: true });
+        throw err;
     }
     if (!written) {
         throw new errors/* ConfigError */.xL('target', 'this backup holds no RDB snapshot (it was taken in logical mode or the server refused SYNC)', {
@@ -1012,13 +1025,40 @@ async function restoreRdbFile(members, request, ctx) {
     }
     return {
         location: path,
-        notes: [
-            `RDB snapshot written to ${path}; a running server cannot load it. To use it: stop Redis, copy it to the`,
-            "server's `dir`/`dbfilename` (CONFIG GET dir / dbfilename), disable appendonly or remove the AOF, start Redis.",
-        ],
+        async commit() {
+            if (!request.overwrite && (await (0,promises_.stat)(path).catch(() => undefined))) {
+                throw new errors/* ConfigError */.xL('target', `${path} appeared during the restore; nothing was changed`, {
+                    hint: 'choose a new path, or set overwrite: true to replace it',
+                });
+            }
+            await (0,promises_.rename)(tmp, path);
+            return {
+                location: path,
+                notes: [
+                    `RDB snapshot written to ${path}; a running server cannot load it. To use it: stop Redis, copy it to the`,
+                    "server's `dir`/`dbfilename` (CONFIG GET dir / dbfilename), disable appendonly or remove the AOF, start Redis.",
+                ],
+            };
+        },
+        abort: () => (0,promises_.rm)(tmp, { force: true }),
     };
 }
-async function restoreLogical(members, request, ctx) {
+/** Keys the target already holds in the databases the backup writes to. */
+async function busyDatabases(conn, dbs, mapDb) {
+    const busy = [];
+    for (const db of dbs) {
+        const n = await dbSize(conn, mapDb(db));
+        if (n > 0)
+            busy.push(`db ${mapDb(db)} holds ${n} keys`);
+    }
+    return busy;
+}
+/**
+ * The logical restore's staging applies nothing: it spools the key stream to the run's private
+ * temporary folder while checking every DUMP payload's CRC-64 and the key counts against the
+ * manifest. Commit replays the spool with RESTORE.
+ */
+async function stageLogical(members, request, ctx) {
     const target = parseRedisUrl(request.target, 'target', ctx.env);
     const logical = request.manifest.details?.logical;
     if (!logical) {
@@ -1034,17 +1074,60 @@ async function restoreLogical(members, request, ctx) {
     }
     const mapDb = (db) => target.db ?? db;
     const conn = await connect(target, 'target', ctx);
-    const notes = [];
     try {
-        const busy = [];
-        for (const db of sourceDbs) {
-            const n = await dbSize(conn, mapDb(db));
-            if (n > 0)
-                busy.push(`db ${mapDb(db)} holds ${n} keys`);
-        }
+        const busy = await busyDatabases(conn, sourceDbs, mapDb);
         if (busy.length && !request.overwrite) {
             throw new errors/* ConfigError */.xL('target', `${target.displayUrl} is not empty (${busy.join(', ')})`, {
                 hint: 'restore into an empty database (e.g. another /db number), or set overwrite: true to replace the keys the backup holds',
+            });
+        }
+    }
+    finally {
+        conn.close();
+    }
+    const spool = (0,external_node_path_.join)(ctx.tmpDir, `redis-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.keys`);
+    let keys = 0;
+    try {
+        let sawLogical = false;
+        for await (const entry of members) {
+            if (entry.path !== LOGICAL_MEMBER || !entry.body || sawLogical) {
+                entry.body?.resume();
+                continue;
+            }
+            sawLogical = true;
+            const fh = await (0,promises_.open)(spool, 'wx', 0o600);
+            try {
+                for await (const chunk of entry.body)
+                    await fh.write(chunk);
+                await fh.sync();
+            }
+            finally {
+                await fh.close();
+            }
+            keys = await checkLogical((0,external_node_fs_.createReadStream)(spool), request.manifest);
+        }
+        if (!sawLogical)
+            throw new errors/* IntegrityError */.cs(`redis: the backup lacks its ${LOGICAL_MEMBER} member`);
+    }
+    catch (err) {
+        await (0,promises_.rm)(spool, { force: true });
+        throw err;
+    }
+    ctx.log.info(`redis: ${keys} keys checked (DUMP payload CRC-64 and counts); none applied yet`);
+    return {
+        location: target.displayUrl,
+        commit: () => applyLogical(spool, target, sourceDbs, mapDb, request, ctx),
+        abort: () => (0,promises_.rm)(spool, { force: true }),
+    };
+}
+async function applyLogical(spool, target, sourceDbs, mapDb, request, ctx) {
+    const conn = await connect(target, 'target', ctx);
+    const notes = [];
+    try {
+        const busy = await busyDatabases(conn, sourceDbs, mapDb);
+        if (busy.length && !request.overwrite) {
+            throw new errors/* ConfigError */.xL('target', `${target.displayUrl} was written to during the restore (${busy.join(', ')}); nothing was changed`, {
+                hint: 'make sure nothing writes to the target database, or set overwrite: true',
             });
         }
         if (busy.length && request.safetyBackup) {
@@ -1081,42 +1164,23 @@ async function restoreLogical(members, request, ctx) {
                 });
             });
         };
-        let sawLogical = false;
-        for await (const entry of members) {
-            if (entry.path !== LOGICAL_MEMBER || !entry.body) {
-                entry.body?.resume();
-                continue;
+        for await (const rec of readLogical((0,external_node_fs_.createReadStream)(spool))) {
+            if (rec.tag === 'select') {
+                batch.push(['SELECT', mapDb(rec.db)]);
             }
-            sawLogical = true;
-            try {
-                for await (const rec of readLogical(entry.body)) {
-                    if (rec.tag === 'select') {
-                        batch.push(['SELECT', mapDb(rec.db)]);
-                    }
-                    else if (rec.tag === 'key') {
-                        const ttl = rec.pttl > 0 ? rec.pttl : 0;
-                        const cmd = ['RESTORE', rec.key, ttl, rec.payload];
-                        if (replace)
-                            cmd.push('REPLACE');
-                        batch.push(cmd);
-                        batchBytes += rec.payload.length + rec.key.length;
-                        restored++;
-                        if (batch.length >= 500 || batchBytes >= 8 * 1024 * 1024)
-                            await flush();
-                    }
-                }
+            else if (rec.tag === 'key') {
+                const ttl = rec.pttl > 0 ? rec.pttl : 0;
+                const cmd = ['RESTORE', rec.key, ttl, rec.payload];
+                if (replace)
+                    cmd.push('REPLACE');
+                batch.push(cmd);
+                batchBytes += rec.payload.length + rec.key.length;
+                restored++;
+                if (batch.length >= 500 || batchBytes >= 8 * 1024 * 1024)
+                    await flush();
             }
-            catch (err) {
-                if (err instanceof errors/* SourceError */.c8 || err instanceof errors/* ConfigError */.xL)
-                    throw err;
-                throw new errors/* IntegrityError */.cs(`redis: the key stream is damaged: ${err.message}`, {
-                    cause: err,
-                });
-            }
-            await flush();
         }
-        if (!sawLogical)
-            throw new errors/* IntegrityError */.cs(`redis: the backup lacks its ${LOGICAL_MEMBER} member`);
+        await flush();
         const byDb = new Map();
         for (const db of sourceDbs)
             byDb.set(mapDb(db), await scanTypes(conn, mapDb(db)));
@@ -1125,7 +1189,43 @@ async function restoreLogical(members, request, ctx) {
     }
     finally {
         conn.close();
+        await (0,promises_.rm)(spool, { force: true });
     }
+}
+/**
+ * Reads a logical key stream to the end: every DUMP payload's CRC-64 checked and the keys
+ * counted by type against the manifest. Returns the number of keys.
+ */
+async function checkLogical(body, manifest) {
+    const byDb = new Map();
+    let types;
+    let keys = 0;
+    try {
+        for await (const rec of readLogical(body)) {
+            if (rec.tag === 'select')
+                byDb.set(rec.db, (types = {}));
+            else if (rec.tag === 'key') {
+                if (!types)
+                    throw new Error('a key record comes before any select record');
+                const problem = dumpPayloadProblem(rec.payload);
+                if (problem)
+                    throw new Error(`key ${JSON.stringify(rec.key.toString('utf8'))}: ${problem}`);
+                types[rec.type] = (types[rec.type] ?? 0) + 1;
+                keys++;
+            }
+        }
+    }
+    catch (err) {
+        throw new errors/* IntegrityError */.cs(`redis: ${LOGICAL_MEMBER} is damaged: ${err.message}`, {
+            cause: err,
+        });
+    }
+    const found = inventoryFrom(byDb).extra.keysByType;
+    const listed = manifest.inventory.extra?.keysByType;
+    if (manifest.details?.mode !== 'rdb' && JSON.stringify(found) !== JSON.stringify(listed)) {
+        throw new errors/* IntegrityError */.cs(`redis: ${LOGICAL_MEMBER} holds ${JSON.stringify(found)} but the manifest lists ${JSON.stringify(listed)}`);
+    }
+    return keys;
 }
 async function verifyMembers(members, manifest, ctx) {
     const expectRdb = Boolean(manifest.details?.rdb?.member);
@@ -1141,32 +1241,7 @@ async function verifyMembers(members, manifest, ctx) {
         }
         else if (entry.path === LOGICAL_MEMBER && entry.body) {
             sawLogical = true;
-            const byDb = new Map();
-            let types;
-            try {
-                for await (const rec of readLogical(entry.body)) {
-                    if (rec.tag === 'select')
-                        byDb.set(rec.db, (types = {}));
-                    else if (rec.tag === 'key') {
-                        if (!types)
-                            throw new Error('a key record comes before any select record');
-                        const problem = dumpPayloadProblem(rec.payload);
-                        if (problem)
-                            throw new Error(`key ${JSON.stringify(rec.key.toString('utf8'))}: ${problem}`);
-                        types[rec.type] = (types[rec.type] ?? 0) + 1;
-                    }
-                }
-            }
-            catch (err) {
-                throw new errors/* IntegrityError */.cs(`redis: ${LOGICAL_MEMBER} is damaged: ${err.message}`, {
-                    cause: err,
-                });
-            }
-            const found = inventoryFrom(byDb).extra.keysByType;
-            const listed = manifest.inventory.extra?.keysByType;
-            if (manifest.details?.mode !== 'rdb' && JSON.stringify(found) !== JSON.stringify(listed)) {
-                throw new errors/* IntegrityError */.cs(`redis: ${LOGICAL_MEMBER} holds ${JSON.stringify(found)} but the manifest lists ${JSON.stringify(listed)}`);
-            }
+            await checkLogical(entry.body, manifest);
         }
         else
             entry.body?.resume();
@@ -1185,12 +1260,12 @@ const redisDriver = {
         mode(ctx);
         return new RedisSource(target);
     },
-    async restore(members, request, ctx) {
+    async stage(members, request, ctx) {
         const scheme = (0,engine_url/* schemeOf */.dz)(request.target);
         if (scheme === 'redis' || scheme === 'rediss')
-            return restoreLogical(members, request, ctx);
+            return stageLogical(members, request, ctx);
         if (scheme === undefined || scheme === 'file' || /^[a-zA-Z]:[\\/]/.test(request.target)) {
-            return restoreRdbFile(members, request, ctx);
+            return stageRdbFile(members, request, ctx);
         }
         throw new errors/* ConfigError */.xL('target', `a Redis backup restores into redis:// (or rediss://) or a file path, not '${scheme}:'`, {
             hint: 'use redis://host:6379/<db> for a live server, or a path such as /var/lib/redis/dump.rdb for the snapshot',
@@ -1214,6 +1289,144 @@ const redisDriver = {
         }
     },
 };
+
+
+/***/ }),
+
+/***/ 80269:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Sn: () => (/* binding */ STAGED_INFIX),
+/* harmony export */   W2: () => (/* binding */ stagingMarker),
+/* harmony export */   f3: () => (/* binding */ abandonedBecause),
+/* harmony export */   gY: () => (/* binding */ parseMarker),
+/* harmony export */   lg: () => (/* binding */ removeAbandonedBeside),
+/* harmony export */   lh: () => (/* binding */ stagedPathName),
+/* harmony export */   wp: () => (/* binding */ stagedName)
+/* harmony export */ });
+/* unused harmony export STALE_AFTER_MS */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(48161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76760);
+/**
+ * Names and markers of what a restore stages: a new database called
+ * `<target>_lifeboat_new_<UTC time>_<hex>` marked with who made it (host, pid, start time), or a
+ * file or folder beside the target whose name carries the host and pid. A restore killed with
+ * SIGKILL leaves them behind; the next restore into the same server or folder removes the ones it
+ * can prove abandoned: made on this host by a process that no longer runs, or older than a day.
+ */
+
+
+
+
+const STAGED_INFIX = '_lifeboat_new_';
+/** After this long a staged database is abandoned whoever made it: no restore stages for a day. */
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+function utcStamp(d) {
+    return d
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+}
+/** `<base>_lifeboat_new_<UTC time>_<hex>`, the base shortened to fit `maxBytes` (63 for PostgreSQL, 64 for MySQL). */
+function stagedName(base, maxBytes, now = new Date()) {
+    const suffix = `${STAGED_INFIX}${utcStamp(now)}_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(3).toString('hex')}`;
+    let b = base;
+    while (Buffer.byteLength(b + suffix) > maxBytes)
+        b = b.slice(0, -1);
+    return b + suffix;
+}
+function stagingMarker(target, now = new Date()) {
+    return {
+        lifeboat: 'staging',
+        host: (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)(),
+        pid: process.pid,
+        started: now.toISOString(),
+        target,
+    };
+}
+function parseMarker(text) {
+    if (!text)
+        return undefined;
+    try {
+        const m = JSON.parse(text);
+        if (m?.lifeboat !== 'staging' ||
+            typeof m.host !== 'string' ||
+            typeof m.pid !== 'number' ||
+            typeof m.started !== 'string' ||
+            Number.isNaN(Date.parse(m.started)))
+            return undefined;
+        return m;
+    }
+    catch {
+        return undefined;
+    }
+}
+function running(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/**
+ * Why a staged database with this marker is abandoned, or undefined when it may still be in use
+ * (or is not provably ours: no marker, no drop).
+ */
+function abandonedBecause(marker, now = Date.now()) {
+    if (!marker)
+        return undefined;
+    if (marker.host === (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)() && marker.pid !== process.pid && !running(marker.pid))
+        return `its restore (pid ${marker.pid} on ${marker.host}, started ${marker.started}) no longer runs`;
+    if (now - Date.parse(marker.started) > STALE_AFTER_MS)
+        return `it was staged at ${marker.started}, more than a day ago`;
+    return undefined;
+}
+/** A short, fixed tag of this host for names on disk (host names may hold any character). */
+function hostTag(host = (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)()) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(host).digest('hex').slice(0, 8);
+}
+const STAGED_PATH = /^\.(.+)\.lifeboat-(tmp|staging)-([0-9a-f]{8})-(\d+)-[0-9a-f]+(-wal|-shm|-journal)?$/;
+/**
+ * The name of a file or folder staged beside a target: `.<base>.lifeboat-<kind>-<host>-<pid>-<hex>`,
+ * so that a later restore into the same place can tell who left it.
+ */
+function stagedPathName(base, kind) {
+    return `.${base}.lifeboat-${kind}-${hostTag()}-${process.pid}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}`;
+}
+/**
+ * Removes what interrupted restores staged beside `base` in `dir`: made on this host by a process
+ * that no longer runs, or untouched for more than a day. Returns the lines to log.
+ */
+async function removeAbandonedBeside(dir, base) {
+    const removed = [];
+    const names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(dir).catch(() => []);
+    for (const name of names) {
+        const m = STAGED_PATH.exec(name);
+        if (!m || m[1] !== base)
+            continue;
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, name);
+        const pid = Number(m[4]);
+        const here = m[3] === hostTag();
+        let why;
+        if (here && pid !== process.pid && !running(pid))
+            why = `its restore (pid ${pid} on this host) no longer runs`;
+        else if (!here) {
+            const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(path).catch(() => undefined);
+            if (st && Date.now() - st.mtimeMs > STALE_AFTER_MS)
+                why = 'another host staged it more than a day ago';
+        }
+        if (!why)
+            continue;
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(path, { recursive: true, force: true });
+        removed.push(`removed ${path}, left by an interrupted restore: ${why}`);
+    }
+    return removed;
+}
 
 
 /***/ })

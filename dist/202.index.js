@@ -7,6 +7,7 @@ export const modules = {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ALL_PAGES_IN_ONE_STEP: () => (/* binding */ ALL_PAGES_IN_ONE_STEP),
 /* harmony export */   SQLITE_MEMBER: () => (/* binding */ SQLITE_MEMBER),
 /* harmony export */   inventoryDifferences: () => (/* binding */ inventoryDifferences),
 /* harmony export */   replaceDatabase: () => (/* binding */ replaceDatabase),
@@ -22,6 +23,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(72993);
 /* harmony import */ var _engine_log_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(78138);
 /* harmony import */ var _engine_url_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(83153);
+/* harmony import */ var _staging_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(80269);
 /**
  * SQLite source (`sqlite:<path>`, `sqlite:///abs/path`).
  *
@@ -39,9 +41,15 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
+
 const SQLITE_MEMBER = 'database.sqlite';
 /** Files SQLite keeps beside a database; they belong to it and move with it. */
 const SIDECARS = ['-wal', '-shm', '-journal'];
+/**
+ * Pages per backup() step. Node 24 rejects SQLite's "-1 = all pages" and anything beyond an
+ * int32, so the largest int32: one step for any database under 2^31 pages (8 TiB at 4 KiB).
+ */
+const ALL_PAGES_IN_ONE_STEP = 2 ** 31 - 1;
 /** Relative paths are relative to the run's working directory, when the engine passes one. */
 function workingDir(ctx) {
     const cwd = ctx.cwd;
@@ -225,7 +233,7 @@ class SqliteSource {
                 // All pages in one step: SQLite restarts a stepped backup whenever another process
                 // writes, which under steady writes may never finish. One step reads one snapshot
                 // (in WAL mode writers carry on meanwhile).
-                await (0,node_sqlite__WEBPACK_IMPORTED_MODULE_4__.backup)(source, copy, { rate: -1 });
+                await (0,node_sqlite__WEBPACK_IMPORTED_MODULE_4__.backup)(source, copy, { rate: ALL_PAGES_IN_ONE_STEP });
             }
             catch (err) {
                 if (isNotADatabase(err)) {
@@ -342,7 +350,7 @@ async function replaceDatabase(tmp, target, check) {
     await fsyncDir((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target));
     await removeWithSidecars(previous);
 }
-async function restoreSqlite(members, request, ctx) {
+async function stageSqlite(members, request, ctx) {
     const target = sqlitePath(request.target, 'target', workingDir(ctx));
     const location = `sqlite:${target}`;
     const targetSt = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.lstat)(target).catch(() => undefined);
@@ -362,7 +370,10 @@ async function restoreSqlite(members, request, ctx) {
     }
     const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target);
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)(dir, { recursive: true });
-    const tmp = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, `.${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(target)}.lifeboat-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}.tmp`);
+    for (const line of await (0,_staging_js__WEBPACK_IMPORTED_MODULE_9__/* .removeAbandonedBeside */ .lg)(dir, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(target)))
+        ctx.log.info(line);
+    // Beside the target, so commit is a rename on the same filesystem.
+    const tmp = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, (0,_staging_js__WEBPACK_IMPORTED_MODULE_9__/* .stagedPathName */ .lh)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(target), 'tmp'));
     let checked;
     try {
         const mode = await writeMember(members, tmp);
@@ -377,27 +388,39 @@ async function restoreSqlite(members, request, ctx) {
         await removeWithSidecars(tmp);
         throw err;
     }
-    if (!present.length) {
-        try {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(tmp, target);
-        }
-        catch (err) {
-            await removeWithSidecars(tmp);
-            throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .SourceError */ .c8(`cannot move the restored database to ${target}: ${message(err)}`, {
-                cause: err,
+    const commit = async () => {
+        // Looked at again: the target may have appeared while the archive was read.
+        const now = [];
+        for (const p of [target, ...SIDECARS.map((s) => target + s)])
+            if (await exists(p))
+                now.push(p);
+        if (now.length && !request.overwrite) {
+            throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .ConfigError */ .xL('target', `${now[0]} appeared during the restore; nothing was changed`, {
+                hint: 'pass overwrite: true or choose a new file',
             });
         }
-        await fsyncDir(dir);
-        ctx.log.info(`Restored SQLite database to ${target}`);
-        return { location, inventory: { tables: checked.tables } };
-    }
-    await replaceDatabase(tmp, target, (path) => checkCopy(path, (reason) => new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .IntegrityError */ .cs(`the database now at ${target} failed its check: ${reason}`)));
-    ctx.log.info(`Restored SQLite database over ${target} (the previous one was replaced)`);
-    return {
-        location,
-        inventory: { tables: checked.tables },
-        notes: [`${target} was overwritten`],
+        if (!now.length) {
+            try {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(tmp, target);
+            }
+            catch (err) {
+                throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .SourceError */ .c8(`cannot move the restored database to ${target}: ${message(err)}`, {
+                    cause: err,
+                });
+            }
+            await fsyncDir(dir);
+            ctx.log.info(`Restored SQLite database to ${target}`);
+            return { location, inventory: { tables: checked.tables } };
+        }
+        await replaceDatabase(tmp, target, (path) => checkCopy(path, (reason) => new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .IntegrityError */ .cs(`the database now at ${target} failed its check: ${reason}`)));
+        ctx.log.info(`Restored SQLite database over ${target} (the previous one was replaced)`);
+        return {
+            location,
+            inventory: { tables: checked.tables },
+            notes: [`${target} was overwritten`],
+        };
     };
+    return { location, commit, abort: () => removeWithSidecars(tmp) };
 }
 async function verifySqlite(members, manifest, ctx) {
     const tmp = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(ctx.tmpDir, `verify-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}.sqlite`);
@@ -439,10 +462,148 @@ const sqliteDriver = {
     kind: 'sqlite',
     schemes: ['sqlite'],
     open: (url, ctx) => new SqliteSource(url, ctx),
-    restore: restoreSqlite,
+    stage: stageSqlite,
     verify: verifySqlite,
     inventory: inventorySqlite,
 };
+
+
+/***/ }),
+
+/***/ 80269:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Sn: () => (/* binding */ STAGED_INFIX),
+/* harmony export */   W2: () => (/* binding */ stagingMarker),
+/* harmony export */   f3: () => (/* binding */ abandonedBecause),
+/* harmony export */   gY: () => (/* binding */ parseMarker),
+/* harmony export */   lg: () => (/* binding */ removeAbandonedBeside),
+/* harmony export */   lh: () => (/* binding */ stagedPathName),
+/* harmony export */   wp: () => (/* binding */ stagedName)
+/* harmony export */ });
+/* unused harmony export STALE_AFTER_MS */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(48161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76760);
+/**
+ * Names and markers of what a restore stages: a new database called
+ * `<target>_lifeboat_new_<UTC time>_<hex>` marked with who made it (host, pid, start time), or a
+ * file or folder beside the target whose name carries the host and pid. A restore killed with
+ * SIGKILL leaves them behind; the next restore into the same server or folder removes the ones it
+ * can prove abandoned: made on this host by a process that no longer runs, or older than a day.
+ */
+
+
+
+
+const STAGED_INFIX = '_lifeboat_new_';
+/** After this long a staged database is abandoned whoever made it: no restore stages for a day. */
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+function utcStamp(d) {
+    return d
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+}
+/** `<base>_lifeboat_new_<UTC time>_<hex>`, the base shortened to fit `maxBytes` (63 for PostgreSQL, 64 for MySQL). */
+function stagedName(base, maxBytes, now = new Date()) {
+    const suffix = `${STAGED_INFIX}${utcStamp(now)}_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(3).toString('hex')}`;
+    let b = base;
+    while (Buffer.byteLength(b + suffix) > maxBytes)
+        b = b.slice(0, -1);
+    return b + suffix;
+}
+function stagingMarker(target, now = new Date()) {
+    return {
+        lifeboat: 'staging',
+        host: (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)(),
+        pid: process.pid,
+        started: now.toISOString(),
+        target,
+    };
+}
+function parseMarker(text) {
+    if (!text)
+        return undefined;
+    try {
+        const m = JSON.parse(text);
+        if (m?.lifeboat !== 'staging' ||
+            typeof m.host !== 'string' ||
+            typeof m.pid !== 'number' ||
+            typeof m.started !== 'string' ||
+            Number.isNaN(Date.parse(m.started)))
+            return undefined;
+        return m;
+    }
+    catch {
+        return undefined;
+    }
+}
+function running(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/**
+ * Why a staged database with this marker is abandoned, or undefined when it may still be in use
+ * (or is not provably ours: no marker, no drop).
+ */
+function abandonedBecause(marker, now = Date.now()) {
+    if (!marker)
+        return undefined;
+    if (marker.host === (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)() && marker.pid !== process.pid && !running(marker.pid))
+        return `its restore (pid ${marker.pid} on ${marker.host}, started ${marker.started}) no longer runs`;
+    if (now - Date.parse(marker.started) > STALE_AFTER_MS)
+        return `it was staged at ${marker.started}, more than a day ago`;
+    return undefined;
+}
+/** A short, fixed tag of this host for names on disk (host names may hold any character). */
+function hostTag(host = (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)()) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(host).digest('hex').slice(0, 8);
+}
+const STAGED_PATH = /^\.(.+)\.lifeboat-(tmp|staging)-([0-9a-f]{8})-(\d+)-[0-9a-f]+(-wal|-shm|-journal)?$/;
+/**
+ * The name of a file or folder staged beside a target: `.<base>.lifeboat-<kind>-<host>-<pid>-<hex>`,
+ * so that a later restore into the same place can tell who left it.
+ */
+function stagedPathName(base, kind) {
+    return `.${base}.lifeboat-${kind}-${hostTag()}-${process.pid}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}`;
+}
+/**
+ * Removes what interrupted restores staged beside `base` in `dir`: made on this host by a process
+ * that no longer runs, or untouched for more than a day. Returns the lines to log.
+ */
+async function removeAbandonedBeside(dir, base) {
+    const removed = [];
+    const names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(dir).catch(() => []);
+    for (const name of names) {
+        const m = STAGED_PATH.exec(name);
+        if (!m || m[1] !== base)
+            continue;
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, name);
+        const pid = Number(m[4]);
+        const here = m[3] === hostTag();
+        let why;
+        if (here && pid !== process.pid && !running(pid))
+            why = `its restore (pid ${pid} on this host) no longer runs`;
+        else if (!here) {
+            const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(path).catch(() => undefined);
+            if (st && Date.now() - st.mtimeMs > STALE_AFTER_MS)
+                why = 'another host staged it more than a day ago';
+        }
+        if (!why)
+            continue;
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(path, { recursive: true, force: true });
+        removed.push(`removed ${path}, left by an interrupted restore: ${why}`);
+    }
+    return removed;
+}
 
 
 /***/ })

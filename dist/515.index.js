@@ -519,7 +519,7 @@ class ArtifactStorage {
         return member;
     }
     async artifactClient() {
-        this.client ??= Promise.all(/* import() */[__webpack_require__.e(747), __webpack_require__.e(888)]).then(__webpack_require__.bind(__webpack_require__, 37888)).then((m) => new m.DefaultArtifactClient());
+        this.client ??= Promise.all(/* import() */[__webpack_require__.e(941), __webpack_require__.e(647), __webpack_require__.e(747), __webpack_require__.e(888)]).then(__webpack_require__.bind(__webpack_require__, 37888)).then((m) => new m.DefaultArtifactClient());
         return this.client;
     }
     async upload(group) {

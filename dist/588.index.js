@@ -9372,7 +9372,7 @@ const SqlString = __webpack_require__(39902);
 const { createLRU } = __webpack_require__(46963);
 const PacketParser = __webpack_require__(61379);
 const Packets = __webpack_require__(17355);
-const Commands = __webpack_require__(29519);
+const Commands = __webpack_require__(51900);
 const ConnectionConfig = __webpack_require__(6566);
 const TlsSessionSlot = __webpack_require__(15306);
 const CharsetToEncoding = __webpack_require__(89998);
@@ -11928,7 +11928,7 @@ module.exports = Execute;
 
 /***/ }),
 
-/***/ 29519:
+/***/ 51900:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 

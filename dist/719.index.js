@@ -22,6 +22,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(72993);
 /* harmony import */ var _engine_log_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(78138);
 /* harmony import */ var _engine_url_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(83153);
+/* harmony import */ var _staging_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(80269);
 /**
  * Directory source (`dir:<path>`, `dir:<glob>`, e.g. `dir:./uploads`, `dir:/var/data/*.csv`).
  *
@@ -31,6 +32,7 @@ __webpack_require__.r(__webpack_exports__);
  * into place. Archives are hostile input: absolute paths, `..`, paths through a symlink and
  * symlinks leading out of the restored tree are refused before anything reaches the target.
  */
+
 
 
 
@@ -521,7 +523,7 @@ function timestamp() {
         .replace(/[-:]/g, '')
         .replace(/\.\d+Z$/, 'Z');
 }
-async function restoreDir(members, request, ctx) {
+async function stageDir(members, request, ctx) {
     const target = dirPath(request.target, 'target', workingDir(ctx));
     const location = `dir:${target}`;
     const existing = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(target).catch((err) => {
@@ -547,7 +549,10 @@ async function restoreDir(members, request, ctx) {
     }
     const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(target);
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(parent, { recursive: true });
-    const staging = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(parent, `.${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(target)}.lifeboat-staging-`));
+    for (const line of await (0,_staging_js__WEBPACK_IMPORTED_MODULE_7__/* .removeAbandonedBeside */ .lg)(parent, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(target)))
+        ctx.log.info(line);
+    const staging = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(parent, (0,_staging_js__WEBPACK_IMPORTED_MODULE_7__/* .stagedPathName */ .lh)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(target), 'staging'));
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(staging, { mode: 0o700 });
     let counts;
     try {
         counts = await extractInto(staging, members, ctx);
@@ -560,58 +565,72 @@ async function restoreDir(members, request, ctx) {
             throw err;
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceError */ .c8(`restoring into ${target} failed: ${message(err)}`, { cause: err });
     }
-    if (!replace) {
-        try {
-            // rename() replaces an empty folder in one step.
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(staging, target);
-        }
-        catch (err) {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(staging, { recursive: true, force: true });
-            throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceError */ .c8(`cannot move the restored folder to ${target}: ${message(err)}`, {
-                cause: err,
+    const commit = async () => {
+        // Looked at again: the target may have been filled while the archive was read.
+        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(target).catch(() => undefined);
+        if (!replace && now && (!now.isDirectory() || (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(target)).length > 0)) {
+            throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigError */ .xL('target', `${target} was filled during the restore; nothing was changed`, {
+                hint: 'pass overwrite: true or choose a new or empty folder',
             });
         }
-    }
-    else {
-        const previous = `${target}.lifeboat-previous-${timestamp()}`;
-        try {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(target, previous);
+        if (!replace) {
+            try {
+                // rename() replaces an empty folder in one step.
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(staging, target);
+            }
+            catch (err) {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(staging, { recursive: true, force: true });
+                throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceError */ .c8(`cannot move the restored folder to ${target}: ${message(err)}`, {
+                    cause: err,
+                });
+            }
         }
-        catch (err) {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(staging, { recursive: true, force: true });
-            throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceError */ .c8(`cannot move ${target} aside: ${message(err)}`, { cause: err });
+        else {
+            const previous = `${target}.lifeboat-previous-${timestamp()}`;
+            try {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(target, previous);
+            }
+            catch (err) {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(staging, { recursive: true, force: true });
+                throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceError */ .c8(`cannot move ${target} aside: ${message(err)}`, { cause: err });
+            }
+            try {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(staging, target);
+            }
+            catch (err) {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(previous, target).catch((e) => {
+                    throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceError */ .c8(`restore into ${target} failed (${message(err)}) and the previous folder could not be put back (${message(e)})`, { cause: err, hint: `move ${previous} back to ${target} by hand` });
+                });
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(staging, { recursive: true, force: true });
+                throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceError */ .c8(`cannot move the restored folder to ${target}: ${message(err)}; the previous folder is back`, {
+                    cause: err,
+                });
+            }
+            try {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(previous, { recursive: true, force: true });
+            }
+            catch (err) {
+                ctx.log.warn(`the previous content of ${target} is left in ${previous}: ${message(err)}`);
+            }
         }
-        try {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(staging, target);
-        }
-        catch (err) {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(previous, target).catch((e) => {
-                throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceError */ .c8(`restore into ${target} failed (${message(err)}) and the previous folder could not be put back (${message(e)})`, { cause: err, hint: `move ${previous} back to ${target} by hand` });
-            });
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(staging, { recursive: true, force: true });
-            throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceError */ .c8(`cannot move the restored folder to ${target}: ${message(err)}; the previous folder is back`, {
-                cause: err,
-            });
-        }
-        try {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(previous, { recursive: true, force: true });
-        }
-        catch (err) {
-            ctx.log.warn(`the previous content of ${target} is left in ${previous}: ${message(err)}`);
-        }
-    }
-    ctx.log.info(`Restored ${counts.files} files (${(0,_engine_log_js__WEBPACK_IMPORTED_MODULE_5__/* .formatBytes */ .z3)(counts.bytes)}) into ${target}${replace ? ', replacing its previous content' : ''}`);
-    const result = {
-        location,
-        inventory: {
-            files: counts.files,
-            totalBytes: counts.bytes,
-            extra: { directories: counts.directories, symlinks: counts.symlinks },
-        },
+        ctx.log.info(`Restored ${counts.files} files (${(0,_engine_log_js__WEBPACK_IMPORTED_MODULE_5__/* .formatBytes */ .z3)(counts.bytes)}) into ${target}${replace ? ', replacing its previous content' : ''}`);
+        const result = {
+            location,
+            inventory: {
+                files: counts.files,
+                totalBytes: counts.bytes,
+                extra: { directories: counts.directories, symlinks: counts.symlinks },
+            },
+        };
+        if (replace)
+            result.notes = [`${target} was overwritten`];
+        return result;
     };
-    if (replace)
-        result.notes = [`${target} was overwritten`];
-    return result;
+    return {
+        location,
+        commit,
+        abort: () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(staging, { recursive: true, force: true }),
+    };
 }
 /** Structural check without writing anything: the same path and link rules as a restore. */
 async function verifyDir(members, manifest, ctx) {
@@ -661,10 +680,148 @@ const dirDriver = {
     kind: 'dir',
     schemes: ['dir'],
     open: (url, ctx) => new DirSource(url, ctx),
-    restore: restoreDir,
+    stage: stageDir,
     verify: verifyDir,
     inventory: inventoryDir,
 };
+
+
+/***/ }),
+
+/***/ 80269:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Sn: () => (/* binding */ STAGED_INFIX),
+/* harmony export */   W2: () => (/* binding */ stagingMarker),
+/* harmony export */   f3: () => (/* binding */ abandonedBecause),
+/* harmony export */   gY: () => (/* binding */ parseMarker),
+/* harmony export */   lg: () => (/* binding */ removeAbandonedBeside),
+/* harmony export */   lh: () => (/* binding */ stagedPathName),
+/* harmony export */   wp: () => (/* binding */ stagedName)
+/* harmony export */ });
+/* unused harmony export STALE_AFTER_MS */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(48161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76760);
+/**
+ * Names and markers of what a restore stages: a new database called
+ * `<target>_lifeboat_new_<UTC time>_<hex>` marked with who made it (host, pid, start time), or a
+ * file or folder beside the target whose name carries the host and pid. A restore killed with
+ * SIGKILL leaves them behind; the next restore into the same server or folder removes the ones it
+ * can prove abandoned: made on this host by a process that no longer runs, or older than a day.
+ */
+
+
+
+
+const STAGED_INFIX = '_lifeboat_new_';
+/** After this long a staged database is abandoned whoever made it: no restore stages for a day. */
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+function utcStamp(d) {
+    return d
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+}
+/** `<base>_lifeboat_new_<UTC time>_<hex>`, the base shortened to fit `maxBytes` (63 for PostgreSQL, 64 for MySQL). */
+function stagedName(base, maxBytes, now = new Date()) {
+    const suffix = `${STAGED_INFIX}${utcStamp(now)}_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(3).toString('hex')}`;
+    let b = base;
+    while (Buffer.byteLength(b + suffix) > maxBytes)
+        b = b.slice(0, -1);
+    return b + suffix;
+}
+function stagingMarker(target, now = new Date()) {
+    return {
+        lifeboat: 'staging',
+        host: (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)(),
+        pid: process.pid,
+        started: now.toISOString(),
+        target,
+    };
+}
+function parseMarker(text) {
+    if (!text)
+        return undefined;
+    try {
+        const m = JSON.parse(text);
+        if (m?.lifeboat !== 'staging' ||
+            typeof m.host !== 'string' ||
+            typeof m.pid !== 'number' ||
+            typeof m.started !== 'string' ||
+            Number.isNaN(Date.parse(m.started)))
+            return undefined;
+        return m;
+    }
+    catch {
+        return undefined;
+    }
+}
+function running(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/**
+ * Why a staged database with this marker is abandoned, or undefined when it may still be in use
+ * (or is not provably ours: no marker, no drop).
+ */
+function abandonedBecause(marker, now = Date.now()) {
+    if (!marker)
+        return undefined;
+    if (marker.host === (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)() && marker.pid !== process.pid && !running(marker.pid))
+        return `its restore (pid ${marker.pid} on ${marker.host}, started ${marker.started}) no longer runs`;
+    if (now - Date.parse(marker.started) > STALE_AFTER_MS)
+        return `it was staged at ${marker.started}, more than a day ago`;
+    return undefined;
+}
+/** A short, fixed tag of this host for names on disk (host names may hold any character). */
+function hostTag(host = (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)()) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(host).digest('hex').slice(0, 8);
+}
+const STAGED_PATH = /^\.(.+)\.lifeboat-(tmp|staging)-([0-9a-f]{8})-(\d+)-[0-9a-f]+(-wal|-shm|-journal)?$/;
+/**
+ * The name of a file or folder staged beside a target: `.<base>.lifeboat-<kind>-<host>-<pid>-<hex>`,
+ * so that a later restore into the same place can tell who left it.
+ */
+function stagedPathName(base, kind) {
+    return `.${base}.lifeboat-${kind}-${hostTag()}-${process.pid}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}`;
+}
+/**
+ * Removes what interrupted restores staged beside `base` in `dir`: made on this host by a process
+ * that no longer runs, or untouched for more than a day. Returns the lines to log.
+ */
+async function removeAbandonedBeside(dir, base) {
+    const removed = [];
+    const names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(dir).catch(() => []);
+    for (const name of names) {
+        const m = STAGED_PATH.exec(name);
+        if (!m || m[1] !== base)
+            continue;
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, name);
+        const pid = Number(m[4]);
+        const here = m[3] === hostTag();
+        let why;
+        if (here && pid !== process.pid && !running(pid))
+            why = `its restore (pid ${pid} on this host) no longer runs`;
+        else if (!here) {
+            const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(path).catch(() => undefined);
+            if (st && Date.now() - st.mtimeMs > STALE_AFTER_MS)
+                why = 'another host staged it more than a day ago';
+        }
+        if (!why)
+            continue;
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(path, { recursive: true, force: true });
+        removed.push(`removed ${path}, left by an interrupted restore: ${why}`);
+    }
+    return removed;
+}
 
 
 /***/ })

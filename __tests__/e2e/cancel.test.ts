@@ -109,7 +109,7 @@ async function assertOnlyCompleteBackups(bucket: string, expected?: number): Pro
 
 const s3Args = () => ['--s3-endpoint', s3!.endpoint];
 
-/** Holds the n-th GET of an archive after `afterBytes` (n = 2: restore proves the sha256 first). */
+/** Holds the n-th GET of an archive once `afterBytes` of it went through. */
 function holdArchiveGet(n: number, afterBytes: number) {
   let seen = 0;
   return (r: { method: string; url: string }) => {
@@ -198,7 +198,7 @@ describe('cancelling the CLI', { concurrency: false, timeout: 60_000 }, () => {
     const db = `lb_cancel_${randomBytes(4).toString('hex')}`;
     const w = await place('pg-restore');
     const bucket = await s3.createBucket();
-    const proxy = await startHoldingProxy(s3.port, holdArchiveGet(2, 2 << 20));
+    const proxy = await startHoldingProxy(s3.port, holdArchiveGet(1, 2 << 20));
     try {
       await admin.query(`CREATE DATABASE ${db}`);
       await pgTable(db, 100_000);
@@ -255,7 +255,7 @@ describe('cancelling the CLI', { concurrency: false, timeout: 60_000 }, () => {
     const w = await place('mysql');
     const bucket = await s3.createBucket();
     const valve = await startValve(3306, 4 << 20);
-    const proxy = await startHoldingProxy(s3.port, holdArchiveGet(2, 1 << 20));
+    const proxy = await startHoldingProxy(s3.port, holdArchiveGet(1, 1 << 20));
     try {
       await admin.query(`CREATE DATABASE ${db}`);
       await admin.query(`USE ${db}`);
@@ -375,7 +375,7 @@ describe('cancelling the CLI', { concurrency: false, timeout: 60_000 }, () => {
     d.exec('COMMIT');
     d.close();
     const upload = await startHoldingProxy(s3.port, holdFirstPart);
-    const download = await startHoldingProxy(s3.port, holdArchiveGet(2, 1 << 20));
+    const download = await startHoldingProxy(s3.port, holdArchiveGet(1, 1 << 20));
     try {
       const cli = startCli(
         [
@@ -443,7 +443,7 @@ describe('cancelling the CLI', { concurrency: false, timeout: 60_000 }, () => {
     await mkdir(src);
     for (let i = 0; i < 4; i++) await writeFile(join(src, `f${i}.bin`), randomBytes(6 << 20));
     const upload = await startHoldingProxy(s3.port, holdFirstPart);
-    const download = await startHoldingProxy(s3.port, holdArchiveGet(2, 1 << 20));
+    const download = await startHoldingProxy(s3.port, holdArchiveGet(1, 1 << 20));
     try {
       const cli = startCli(
         [

@@ -8,6 +8,10 @@ import { ConfigError, FreshnessError } from '../../src/engine/errors.ts';
 import { clearMemoryStorage } from '../../src/storage/memory.ts';
 import { runEngine } from '../helpers/engine.ts';
 import { jsonOf, runCli } from '../helpers/cli.ts';
+import { TEST_MEMORY_STORAGE_ENV } from '../../src/storage/registry.ts';
+
+// memory: storage is for tests only: this file turns it on.
+process.env[TEST_MEMORY_STORAGE_ENV] = '1';
 
 const DAY = 24 * 3600 * 1000;
 

@@ -1,3 +1,4 @@
+import { restoreNow } from '../../src/sources/types.ts';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -96,7 +97,8 @@ describe('dir source', () => {
       await dirDriver.verify!(buffer.entries(), manifest, w.ctx);
 
       const target = join(w.dir, 'out', 'restored');
-      const restored = await dirDriver.restore(
+      const restored = await restoreNow(
+        dirDriver,
         buffer.entries(),
         { target: `dir:${target}`, overwrite: false, manifest, backupId: 'b' },
         w.ctx,
@@ -282,7 +284,8 @@ describe('dir source', () => {
       await mkdir(target);
       await writeFile(join(target, 'old.txt'), 'old');
       await assert.rejects(
-        dirDriver.restore(
+        restoreNow(
+          dirDriver,
           buffer.entries(),
           { target, overwrite: false, manifest, backupId: 'b' },
           w.ctx,
@@ -293,7 +296,8 @@ describe('dir source', () => {
       assert.deepEqual(await readdir(target), ['old.txt']);
       assert.deepEqual((await readdir(w.dir)).sort(), ['src', 'target']);
 
-      await dirDriver.restore(
+      await restoreNow(
+        dirDriver,
         buffer.entries(),
         { target, overwrite: true, manifest, backupId: 'b' },
         w.ctx,
@@ -308,7 +312,8 @@ describe('dir source', () => {
 
       const empty = join(w.dir, 'empty');
       await mkdir(empty);
-      await dirDriver.restore(
+      await restoreNow(
+        dirDriver,
         buffer.entries(),
         { target: `dir:${empty}`, overwrite: false, manifest, backupId: 'b' },
         w.ctx,
@@ -318,7 +323,8 @@ describe('dir source', () => {
       const aFile = join(w.dir, 'file');
       await writeFile(aFile, 'x');
       await assert.rejects(
-        dirDriver.restore(
+        restoreNow(
+          dirDriver,
           buffer.entries(),
           { target: aFile, overwrite: true, manifest, backupId: 'b' },
           w.ctx,
@@ -362,7 +368,8 @@ describe('dir source', () => {
         const target = join(w.dir, 'restored');
         const manifest = manifestOf('dir', 'dir:/x', new MemberBuffer(), {});
         await assert.rejects(
-          dirDriver.restore(
+          restoreNow(
+            dirDriver,
             entriesOf(entries),
             { target, overwrite: false, manifest, backupId: 'b' },
             w.ctx,
@@ -392,7 +399,8 @@ describe('dir source', () => {
       await writeFile(join(target, 'keep.txt'), 'keep');
       const manifest = manifestOf('dir', 'dir:/x', new MemberBuffer(), {});
       await assert.rejects(
-        dirDriver.restore(
+        restoreNow(
+          dirDriver,
           entriesOf([file('new.txt'), link('out', '../../../etc'), file('more.txt')]),
           { target, overwrite: true, manifest, backupId: 'b' },
           w.ctx,
@@ -412,7 +420,8 @@ describe('dir source', () => {
       const target = join(w.dir, 'restored');
       const manifest = manifestOf('dir', 'dir:/x', new MemberBuffer(), { files: 2, totalBytes: 2 });
       await assert.rejects(
-        dirDriver.restore(
+        restoreNow(
+          dirDriver,
           entriesOf([file('a')]),
           { target, overwrite: false, manifest, backupId: 'b' },
           w.ctx,
@@ -445,7 +454,8 @@ describe('dir source', () => {
     try {
       const target = join(w.dir, 'r');
       const manifest = manifestOf('dir', 'dir:/x', new MemberBuffer(), {});
-      await dirDriver.restore(
+      await restoreNow(
+        dirDriver,
         entriesOf([directory('d'), link('d/l', '../x'), file('x', 'data')]),
         { target, overwrite: false, manifest, backupId: 'b' },
         w.ctx,

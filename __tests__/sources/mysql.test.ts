@@ -1,3 +1,4 @@
+import { restoreNow } from '../../src/sources/types.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -199,7 +200,8 @@ describe('mysql source', () => {
     await mysqlDriver.verify!(buffer.entries(), manifest, makeCtx());
 
     const target = newDb('r');
-    const res = await mysqlDriver.restore(
+    const res = await restoreNow(
+      mysqlDriver,
       buffer.entries(),
       { target: `mysql://root@${HOST}/${target}`, overwrite: false, manifest, backupId: 'b1' },
       makeCtx(),
@@ -225,8 +227,14 @@ describe('mysql source', () => {
     const target = newDb('busy');
     await q(`CREATE DATABASE \`${target}\``);
     await q(`CREATE TABLE \`${target}\`.keep_me (id INT)`);
+    // Objects that cannot change schema: the commit moves the old content aside around them.
+    await q(`CREATE VIEW \`${target}\`.keep_v AS SELECT id FROM \`${target}\`.keep_me`);
+    await q(
+      `CREATE TRIGGER \`${target}\`.keep_t BEFORE INSERT ON \`${target}\`.keep_me FOR EACH ROW SET NEW.id = NEW.id`,
+    );
     await assert.rejects(
-      mysqlDriver.restore(
+      restoreNow(
+        mysqlDriver,
         buffer.entries(),
         { target: `mysql://root@${HOST}/${target}`, overwrite: false, manifest, backupId: 'b2' },
         makeCtx(),
@@ -240,7 +248,8 @@ describe('mysql source', () => {
     assert.deepEqual(Object.keys(await checksums(target)), ['keep_me']);
 
     const seen: string[] = [];
-    const res = await mysqlDriver.restore(
+    const res = await restoreNow(
+      mysqlDriver,
       buffer.entries(),
       {
         target: `mysql://root@${HOST}/${target}`,
@@ -257,6 +266,12 @@ describe('mysql source', () => {
     assert.deepEqual(seen, [`mysql://root@${HOST}/${target} keep_me`]);
     assert.match(res.notes!.join('\n'), /safety-7/);
     assert.deepEqual(await checksums(target), await checksums(DB));
+    assert.deepEqual(await objects(target), await objects(DB));
+    const [left] = await q<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?',
+      [`${target}_lifeboat_%`],
+    );
+    assert.equal(Number(left!.n), 0, 'no staged or set-aside database is left');
   });
 
   test('wrong password and unknown database fail with the option and the fix, never the password', async (t) => {
@@ -358,7 +373,8 @@ describe('mysql source', () => {
     await assert.rejects(mysqlDriver.verify!(truncated(), manifest, makeCtx()), IntegrityError);
     const target = newDb('trunc');
     await assert.rejects(
-      mysqlDriver.restore(
+      restoreNow(
+        mysqlDriver,
         truncated(),
         { target: `mysql://root@${HOST}/${target}`, overwrite: false, manifest, backupId: 'b5' },
         makeCtx(),

@@ -1,3 +1,4 @@
+import { restoreNow } from '../../src/sources/types.ts';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
@@ -151,7 +152,8 @@ describe('postgres driver against the local PostgreSQL', () => {
 
       const target = `${db}_restored`;
       created.push(target);
-      const r = await pgDriver.restore(
+      const r = await restoreNow(
+        pgDriver,
         buf.entries(),
         { target: localUrl(target), overwrite: false, manifest, backupId: 'b1' },
         ctx,
@@ -204,7 +206,8 @@ describe('postgres driver against the local PostgreSQL', () => {
       await pgDriver.verify!(buf.entries(), manifest, ctx);
       const target = `${db}_r`;
       created.push(target);
-      await pgDriver.restore(
+      await restoreNow(
+        pgDriver,
         buf.entries(),
         { target: localUrl(target), overwrite: false, manifest, backupId: 'b' },
         ctx,
@@ -242,7 +245,8 @@ describe('postgres driver against the local PostgreSQL', () => {
     const ctx = await makeCtx();
     try {
       await assert.rejects(
-        pgDriver.restore(
+        restoreNow(
+          pgDriver,
           buf.entries(),
           { target: localUrl(target), overwrite: false, manifest, backupId: 'b' },
           ctx,
@@ -270,7 +274,8 @@ describe('postgres driver against the local PostgreSQL', () => {
     const ctx = await makeCtx();
     const safety: string[] = [];
     try {
-      const r = await pgDriver.restore(
+      const r = await restoreNow(
+        pgDriver,
         buf.entries(),
         {
           target: localUrl(target),
@@ -308,7 +313,8 @@ describe('postgres driver against the local PostgreSQL', () => {
     const { buf, manifest } = await backup(db);
     const ctx = await makeCtx();
     try {
-      const r = await pgDriver.restore(
+      const r = await restoreNow(
+        pgDriver,
         buf.entries(),
         { target: localUrl(target), overwrite: true, manifest, backupId: 'b' },
         ctx,
@@ -337,7 +343,8 @@ describe('postgres driver against the local PostgreSQL', () => {
       // pg_restore dies part-way through a dump cut short.
       const truncated = withDump(buf, (d) => d.subarray(0, Math.floor(d.length * 0.6)));
       await assert.rejects(
-        pgDriver.restore(
+        restoreNow(
+          pgDriver,
           truncated.entries(),
           {
             target: localUrl(target),
@@ -369,7 +376,8 @@ describe('postgres driver against the local PostgreSQL', () => {
         },
       };
       await assert.rejects(
-        pgDriver.restore(
+        restoreNow(
+          pgDriver,
           buf.entries(),
           { target: localUrl(target), overwrite: true, manifest: lying, backupId: 'b' },
           ctx,
@@ -396,7 +404,8 @@ describe('postgres driver against the local PostgreSQL', () => {
     let safetyCalled = false;
     try {
       await assert.rejects(
-        pgDriver.restore(
+        restoreNow(
+          pgDriver,
           buf.entries(),
           {
             target: localUrl(target),
@@ -445,7 +454,8 @@ describe('postgres driver against the local PostgreSQL', () => {
       const target = `${db}_new`;
       created.push(target);
       await assert.rejects(
-        pgDriver.restore(
+        restoreNow(
+          pgDriver,
           newer.entries(),
           { target: localUrl(target), overwrite: false, manifest: m17, backupId: 'b' },
           ctx,

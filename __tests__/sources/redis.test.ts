@@ -1,3 +1,4 @@
+import { restoreNow } from '../../src/sources/types.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -239,7 +240,8 @@ describe('redis source', () => {
     await redisDriver.verify!(buffer.entries(), manifest, makeCtx());
 
     const ctx = makeCtx();
-    const restored = await redisDriver.restore(
+    const restored = await restoreNow(
+      redisDriver,
       buffer.entries(),
       { target: `${BASE}/${DST_LOGICAL}`, overwrite: false, manifest, backupId: 'b1' },
       ctx,
@@ -263,7 +265,8 @@ describe('redis source', () => {
     await redisDriver.verify!(buffer.entries(), manifest, makeCtx());
 
     // Into a live server: the key stream.
-    await redisDriver.restore(
+    await restoreNow(
+      redisDriver,
       buffer.entries(),
       { target: `${BASE}/${DST_AUTO}`, overwrite: false, manifest, backupId: 'b2' },
       makeCtx(),
@@ -272,7 +275,8 @@ describe('redis source', () => {
 
     // Into a file: the snapshot, which a fresh server then loads.
     const dataDir = await mkdtemp(join(tmp, 'rdb-'));
-    const res = await redisDriver.restore(
+    const res = await restoreNow(
+      redisDriver,
       buffer.entries(),
       { target: `file:${dataDir}`, overwrite: false, manifest, backupId: 'b2' },
       makeCtx(),
@@ -280,7 +284,8 @@ describe('redis source', () => {
     assert.equal(res.location, join(dataDir, 'dump.rdb'));
     assert.match(res.notes!.join(' '), /stop Redis/);
     await assert.rejects(
-      redisDriver.restore(
+      restoreNow(
+        redisDriver,
         buffer.entries(),
         { target: dataDir, overwrite: false, manifest, backupId: 'b2' },
         makeCtx(),
@@ -305,7 +310,8 @@ describe('redis source', () => {
     assert.ok((result.inventory.tables ?? []).some((x) => x.name === `db${SRC}` && x.rows >= 2012));
     await redisDriver.verify!(buffer.entries(), manifest, makeCtx());
     await assert.rejects(
-      redisDriver.restore(
+      restoreNow(
+        redisDriver,
         buffer.entries(),
         { target: `${BASE}/${DST_BINARY}`, overwrite: false, manifest, backupId: 'b3' },
         makeCtx(),
@@ -324,7 +330,8 @@ describe('redis source', () => {
       ]),
     );
     await assert.rejects(
-      redisDriver.restore(
+      restoreNow(
+        redisDriver,
         buffer.entries(),
         { target: `${BASE}/${DST_BUSY}`, overwrite: false, manifest, backupId: 'b4' },
         makeCtx(),
@@ -335,7 +342,8 @@ describe('redis source', () => {
     assert.equal(String(await withConn(DST_BUSY, (c) => c.call('GET', 'str'))), 'old');
 
     const calls: string[] = [];
-    const res = await redisDriver.restore(
+    const res = await restoreNow(
+      redisDriver,
       buffer.entries(),
       {
         target: `${BASE}/${DST_BUSY}`,
@@ -449,13 +457,27 @@ describe('redis source', () => {
       isIntegrity,
     );
     await assert.rejects(
-      redisDriver.restore(
+      restoreNow(
+        redisDriver,
         damaged(LOGICAL_MEMBER, (b) => b.subarray(0, b.length - 9)),
         { target: `${BASE}/${DST_BINARY}`, overwrite: false, manifest, backupId: 'x' },
         makeCtx(),
       ),
       isIntegrity,
     );
+    // A live restore checks every payload's CRC-64 before the first RESTORE: nothing is written.
+    await assert.rejects(
+      restoreNow(
+        redisDriver,
+        damaged(LOGICAL_MEMBER, (b) =>
+          Buffer.concat([b.subarray(0, at), Buffer.from([b[at]! ^ 1]), b.subarray(at + 1)]),
+        ),
+        { target: `${BASE}/${DST_BINARY}`, overwrite: false, manifest, backupId: 'x' },
+        makeCtx(),
+      ),
+      isIntegrity,
+    );
+    assert.equal(await withConn(DST_BINARY, (c) => c.call('DBSIZE')), 0);
     await flush(DST_BINARY);
   });
 

@@ -1,3 +1,4 @@
+import { restoreNow } from '../../src/sources/types.ts';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -6,10 +7,11 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { DatabaseSync } from 'node:sqlite';
+import { backup, DatabaseSync } from 'node:sqlite';
 import type { ArchiveEntry } from '../../src/archive/types.ts';
 import { ConfigError, IntegrityError, SourceError } from '../../src/engine/errors.ts';
 import {
+  ALL_PAGES_IN_ONE_STEP,
   SQLITE_MEMBER,
   replaceDatabase,
   sqliteDriver,
@@ -119,7 +121,8 @@ describe('sqlite source', () => {
       await sqliteDriver.verify!(buffer.entries(), manifest, w.ctx);
 
       const target = join(w.dir, 'restored', 'copy.db');
-      const restored = await sqliteDriver.restore(
+      const restored = await restoreNow(
+        sqliteDriver,
         buffer.entries(),
         { target: `sqlite:${target}`, overwrite: false, manifest, backupId: 'b1' },
         w.ctx,
@@ -149,6 +152,28 @@ describe('sqlite source', () => {
           tables: result.inventory.tables,
         },
       );
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  // Node 24 rejects SQLite's rate -1 ("all pages"); the largest int32 must still copy in one
+  // step on this Node (backup() reports progress only between steps).
+  test('the online copy takes every page in one backup() step', async () => {
+    const w = await workspace();
+    try {
+      const db = new DatabaseSync(join(w.dir, 'big.db'));
+      db.exec(`CREATE TABLE t (b BLOB);
+        WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 500)
+        INSERT INTO t SELECT randomblob(3000) FROM c;`);
+      let steps = 0;
+      const pages = await backup(db, join(w.dir, 'copy.db'), {
+        rate: ALL_PAGES_IN_ONE_STEP,
+        progress: () => void steps++,
+      });
+      db.close();
+      assert.ok(pages > 400, `${pages} pages`);
+      assert.equal(steps, 0, 'no step boundary, so no restart on a concurrent write');
     } finally {
       await w.cleanup();
     }
@@ -219,7 +244,8 @@ describe('sqlite source', () => {
 
         const target = join(w.dir, 'restored.db');
         const manifest = manifestOf('sqlite', `sqlite:${src}`, buffer, result.inventory);
-        await sqliteDriver.restore(
+        await restoreNow(
+          sqliteDriver,
           buffer.entries(),
           { target, overwrite: false, manifest, backupId: 'b' },
           w.ctx,
@@ -305,7 +331,8 @@ describe('sqlite source', () => {
       const before = await readFile(target);
 
       await assert.rejects(
-        sqliteDriver.restore(
+        restoreNow(
+          sqliteDriver,
           buffer.entries(),
           { target: `sqlite:${target}`, overwrite: false, manifest, backupId: 'b' },
           w.ctx,
@@ -316,7 +343,8 @@ describe('sqlite source', () => {
       assert.deepEqual(await readFile(target), before);
       assert.deepEqual((await readdir(w.dir)).sort(), ['app.db', 'existing.db']);
 
-      const r = await sqliteDriver.restore(
+      const r = await restoreNow(
+        sqliteDriver,
         buffer.entries(),
         { target: `sqlite:${target}`, overwrite: true, manifest, backupId: 'b' },
         w.ctx,
@@ -345,7 +373,8 @@ describe('sqlite source', () => {
       });
       const garbage = Buffer.alloc(64 * 1024, 0x5a);
       await assert.rejects(
-        sqliteDriver.restore(
+        restoreNow(
+          sqliteDriver,
           single({
             path: SQLITE_MEMBER,
             type: 'file',
@@ -413,7 +442,8 @@ describe('sqlite source', () => {
       await assert.rejects(sqliteDriver.verify!(buffer.entries(), manifest, w.ctx), IntegrityError);
       const target = join(w.dir, 'r.db');
       await assert.rejects(
-        sqliteDriver.restore(
+        restoreNow(
+          sqliteDriver,
           buffer.entries(),
           { target, overwrite: false, manifest, backupId: 'b' },
           w.ctx,
@@ -431,7 +461,8 @@ describe('sqlite source', () => {
     try {
       const manifest = manifestOf('sqlite', 'sqlite:x', new MemberBuffer(), {});
       await assert.rejects(
-        sqliteDriver.restore(
+        restoreNow(
+          sqliteDriver,
           single({
             path: '../evil',
             type: 'file',

@@ -2,12 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { IntegrityError } from '../../src/engine/errors.ts';
+import { ConfigError, IntegrityError } from '../../src/engine/errors.ts';
 import { Redactor, silentLogger } from '../../src/engine/log.ts';
 import { clearMemoryStorage, memoryStorage } from '../../src/storage/memory.ts';
-import { openStorage } from '../../src/storage/registry.ts';
+import { openStorage, TEST_MEMORY_STORAGE_ENV } from '../../src/storage/registry.ts';
 import type { StorageContext } from '../../src/storage/types.ts';
 import { readAll, sha256, storageConformanceSuite } from './conformance.ts';
+
+// memory: storage is for tests only: this file turns it on.
+process.env[TEST_MEMORY_STORAGE_ENV] = '1';
 
 const ctx: StorageContext = { log: silentLogger, redactor: new Redactor(), env: {}, options: {} };
 
@@ -57,4 +60,18 @@ test('a put whose bytes do not match the announced sha256 or size fails and stor
 
 test('memory: without a name is a config error', async () => {
   await assert.rejects(openStorage('memory:', ctx), /names no memory store/);
+});
+
+test('memory: cannot be chosen by a user: without the test switch it is an unknown scheme', async () => {
+  delete process.env[TEST_MEMORY_STORAGE_ENV];
+  try {
+    await assert.rejects(openStorage('memory:users-cannot', ctx), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.option, 'destination');
+      assert.doesNotMatch(err.hint ?? '', /memory:/);
+      return true;
+    });
+  } finally {
+    process.env[TEST_MEMORY_STORAGE_ENV] = '1';
+  }
 });

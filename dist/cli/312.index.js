@@ -434,9 +434,17 @@ const OUTPUTS = [
         name: 'location',
         description: 'Where the archive was stored (backup) or restored to (restore).',
     },
+    {
+        name: 'safety-backup-id',
+        description: '`restore` with overwrite: the safety backup(s) of the replaced data, as `set/id` (one per line).',
+    },
     { name: 'size', description: 'Archive size in bytes.' },
     { name: 'sha256', description: 'sha256 of the archive as stored.' },
     { name: 'duration-ms', description: 'Wall time of the command in milliseconds.' },
+    {
+        name: 'error-kind',
+        description: "How the run ended, set on every run: `none`, `config` (bad input; the CLI's exit code 2), `operational` (a source, storage or freshness failure; exit 1) or `integrity` (a checksum, size or structure mismatch: the backup cannot be trusted; exit 3). Branch on it with `if: failure() && steps.<id>.outputs.error-kind == 'integrity'`.",
+    },
     {
         name: 'verified',
         description: '`true` when the stored archive was read back and its size and sha256 matched (backup), or proven before and while restoring (restore, verify).',
@@ -1782,7 +1790,7 @@ const sourceEntries = [
     {
         kind: 'mysql',
         schemes: ['mysql', 'mariadb'],
-        load: () => Promise.all(/* import() */[__webpack_require__.e(588), __webpack_require__.e(434)]).then(__webpack_require__.bind(__webpack_require__, 41434)).then((m) => m.mysqlDriver),
+        load: () => Promise.all(/* import() */[__webpack_require__.e(588), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 91691)).then((m) => m.mysqlDriver),
     },
     {
         kind: 'redis',
@@ -1922,18 +1930,30 @@ var consumers_ = __webpack_require__(38321);
 /** Every storage backend. Adding one is one file in src/storage and one line here. */
 const storageEntries = [
     { schemes: ['file'], load: () => __webpack_require__.e(/* import() */ 321).then(__webpack_require__.bind(__webpack_require__, 84321)).then((m) => m.fileStorage) },
-    { schemes: ['memory'], load: () => __webpack_require__.e(/* import() */ 736).then(__webpack_require__.bind(__webpack_require__, 30736)).then((m) => m.memoryStorage) },
     { schemes: ['s3', 'gs'], load: () => Promise.all(/* import() */[__webpack_require__.e(358), __webpack_require__.e(713)]).then(__webpack_require__.bind(__webpack_require__, 47713)).then((m) => m.s3Storage) },
     { schemes: ['azblob'], load: () => Promise.all(/* import() */[__webpack_require__.e(790), __webpack_require__.e(179)]).then(__webpack_require__.bind(__webpack_require__, 58179)).then((m) => m.azblobStorage) },
     { schemes: ['sftp'], load: () => Promise.all(/* import() */[__webpack_require__.e(472), __webpack_require__.e(410)]).then(__webpack_require__.bind(__webpack_require__, 61410)).then((m) => m.sftpStorage) },
     { schemes: ['artifact'], load: () => __webpack_require__.e(/* import() */ 515).then(__webpack_require__.bind(__webpack_require__, 66515)).then((m) => m.artifactStorage) },
 ];
+/**
+ * `memory:` keeps backups in the process, gone when it exits: for tests only, so a user can
+ * never choose it. Test files turn it on with this environment variable.
+ */
+const TEST_MEMORY_STORAGE_ENV = 'LIFEBOAT_TEST_MEMORY_STORAGE';
+const memoryEntry = {
+    schemes: ['memory'],
+    load: () => __webpack_require__.e(/* import() */ 736).then(__webpack_require__.bind(__webpack_require__, 30736)).then((m) => m.memoryStorage),
+};
 function acceptedStorageSchemes() {
     return storageEntries.flatMap((f) => f.schemes.map((s) => `${s}:`));
 }
 async function openStorage(url, ctx, option = 'destination') {
     const scheme = (0,engine_url/* schemeOf */.dz)(url);
-    const entry = scheme ? storageEntries.find((f) => f.schemes.includes(scheme)) : undefined;
+    const entry = scheme === 'memory' && process.env[TEST_MEMORY_STORAGE_ENV] === '1'
+        ? memoryEntry
+        : scheme
+            ? storageEntries.find((f) => f.schemes.includes(scheme))
+            : undefined;
     if (!entry) {
         throw new engine_errors/* ConfigError */.xL(option, scheme
             ? `unknown scheme '${scheme}:' in '${(0,engine_log/* redactUrl */.BO)(url)}'`
@@ -2080,8 +2100,12 @@ function registerUrlSecrets(url, ctx) {
         // not a URL with an authority (sqlite:, dir:, file:): nothing secret in it
     }
 }
-/** Reads the sidecar manifests under `set/` (or every set). Unreadable ones are warned about and skipped. */
-async function listBackups(destination, set, ctx) {
+/**
+ * Reads the sidecar manifests under `set/` (or every set). Unreadable ones go to `damaged` when
+ * the caller passes it (so `latest` cannot silently become an older backup), else are warned
+ * about and skipped.
+ */
+async function listBackups(destination, set, ctx, damaged) {
     const objects = await destination.storage.list(set ? `${set}/` : '');
     const entries = [];
     for (const obj of objects) {
@@ -2095,11 +2119,28 @@ async function listBackups(destination, set, ctx) {
         catch (err) {
             if ((0,engine_errors/* isNotFound */.c4)(err))
                 continue;
-            ctx.log.warn(`skipping ${obj.key} on ${destination.displayUrl}: ${err.message}`);
+            if (damaged) {
+                damaged.push({
+                    set: m[1],
+                    id: m[2],
+                    key: obj.key,
+                    reason: err.message,
+                    destination,
+                });
+            }
+            else {
+                ctx.log.warn(`skipping ${obj.key} on ${destination.displayUrl}: ${err.message}`);
+            }
         }
     }
     entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    damaged?.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return entries;
+}
+function damagedError(d, asked) {
+    return new engine_errors/* IntegrityError */.cs(`${asked === 'latest' ? 'the newest backup' : 'backup'} ${d.set}/${d.id} on ${d.destination.displayUrl} is damaged: ${d.reason}`, {
+        hint: `its manifest ${d.key} cannot be used; restore an older backup by id (\`lifeboat list\` shows them), or repair the manifest`,
+    });
 }
 async function readSidecarManifest(destination, key) {
     const body = await (0,consumers_.text)(await destination.storage.get(key));
@@ -2133,10 +2174,12 @@ async function findBackup(destinations, set, which, ctx) {
         });
     }
     const errors = [];
+    let brokenCopy;
     for (const destination of destinations) {
         let entries;
+        const damaged = [];
         try {
-            entries = await listBackups(destination, set, ctx);
+            entries = await listBackups(destination, set, ctx, damaged);
         }
         catch (err) {
             errors.push(`${destination.displayUrl}: ${err.message}`);
@@ -2150,9 +2193,20 @@ async function findBackup(destinations, set, which, ctx) {
         }
         const candidates = entries.filter((e) => !e.manifest.tags?.includes('safety') || which !== 'latest');
         const found = which === 'latest' ? candidates.at(-1) : candidates.find((e) => e.id === which);
+        // A damaged newer backup must not silently make `latest` an older one.
+        const broken = which === 'latest'
+            ? damaged.filter((d) => !d.set.endsWith('-safety') && (!found || d.id > found.id)).at(-1)
+            : damaged.find((d) => d.id === which);
+        if (broken && which === 'latest')
+            throw damagedError(broken, which);
         if (found)
             return found;
+        // Asked for by id: another destination may hold a readable copy.
+        if (broken)
+            brokenCopy ??= broken;
     }
+    if (brokenCopy)
+        throw damagedError(brokenCopy, which);
     const where = destinations.map((d) => d.displayUrl).join(', ');
     if (errors.length === destinations.length) {
         throw new engine_errors/* StorageError */.aq(`could not list backups: ${errors.join('; ')}`);
@@ -2701,12 +2755,18 @@ async function verifyStoredBackup(d, sidecar, ctx, sctx, options) {
         const sm = sidecar.sources.find((s) => s.name === source);
         if (!sm)
             throw new engine_errors/* IntegrityError */.cs(`archive holds a source '${source}' its manifest does not list`);
+        // After a driver failed, the rest is only read to learn whether the archive is to blame.
+        if (driverFailure)
+            return;
         try {
             await onSource(sm, watched(members));
         }
         catch (err) {
             driverFailure ??= { err };
-            throw err;
+            // A refused target or a cancelled run needs no proof; a tool that failed on the data
+            // might have been fed a tampered archive, which then is the error to report.
+            if (err instanceof engine_errors/* IntegrityError */.cs || err instanceof engine_errors/* ConfigError */.xL || sctx.signal?.aborted)
+                throw err;
         }
     };
     const items = readArchive(decompressed);
@@ -2723,12 +2783,33 @@ async function verifyStoredBackup(d, sidecar, ctx, sctx, options) {
             if (!s.destroyed)
                 s.destroy(gone);
         await items.return(undefined).catch(() => undefined);
-        if (failedRead)
+        // A driver that failed mid-member destroyed that member's body: the archive cannot be
+        // read further, so the driver's own error is the one to report.
+        const ownAbort = (e) => driverFailure !== undefined && isAbortError(e);
+        if (failedRead && !ownAbort(failedRead.err))
             throw asIntegrity(failedRead.err, sidecar);
-        if (driverFailure && driverFailure.err === err)
-            throw err;
+        if (driverFailure && (driverFailure.err === err || ownAbort(err)))
+            throw driverFailure.err;
         throw asIntegrity(err, sidecar);
     }
+    const failed = driverFailure;
+    if (failed) {
+        try {
+            await proveRead(decompressed, hasher, walk, sidecar);
+        }
+        catch (err) {
+            throw new engine_errors/* IntegrityError */.cs(`${err.message} (the restore had failed: ${failed.err?.message ?? String(failed.err)})`, { cause: err, hint: err instanceof engine_errors/* LifeboatError */.H3 ? err.hint : undefined });
+        }
+        throw failed.err;
+    }
+    await proveRead(decompressed, hasher, walk, sidecar);
+    ctx.log.info(`Verified ${sidecar.archive.key}: ${(0,engine_log/* formatBytes */.z3)(hasher.bytes)}, sha256 ${hasher.digest()}`);
+}
+/**
+ * The checks once every member was read: the stored bytes' size and sha256, the inner manifest
+ * against what was read and against the sidecar, and the header's id.
+ */
+async function proveRead(decompressed, hasher, walk, sidecar) {
     // The reader stops at the end blocks; read whatever padding follows so the hash covers every byte.
     if (!decompressed.readableEnded) {
         decompressed.resume();
@@ -2746,10 +2827,9 @@ async function verifyStoredBackup(d, sidecar, ctx, sctx, options) {
     if (walk.header.id !== sidecar.id) {
         throw new engine_errors/* IntegrityError */.cs(`archive header says backup ${walk.header.id}, the manifest says ${sidecar.id}`);
     }
-    ctx.log.info(`Verified ${sidecar.archive.key}: ${(0,engine_log/* formatBytes */.z3)(hasher.bytes)}, sha256 ${hasher.digest()}`);
 }
 /**
- * The quick proof (restore's first pass, and the read-back after a backup): the `.sha256`
+ * The quick proof (the read-back after a backup): the `.sha256`
  * sidecar agrees with the manifest (when asked) and the stored object has the manifest's size
  * and sha256, hashed as it streams, without decompressing. The chunk walk is verify's job.
  */
@@ -2821,6 +2901,10 @@ function compareManifests(inner, sidecar) {
             hint: 'the sidecar was altered or belongs to another archive: do not trust this backup',
         });
     }
+}
+function isAbortError(err) {
+    const e = err;
+    return e?.name === 'AbortError' || e?.code === 'ABORT_ERR';
 }
 /** Typed errors keep their meaning; anything else while reading the archive is an integrity failure. */
 function asIntegrity(err, sidecar) {
@@ -2957,7 +3041,7 @@ async function createBackup(options, ctx, report, request = {}) {
             for (const p of planned) {
                 const t0 = Date.now();
                 const sink = writer.sourceSink(p.name);
-                ctx.log.info(`Dumping ${p.name} (${p.source.kind})…`);
+                (0,engine_log/* startPhase */.CJ)(ctx.log, `Dump ${p.name} (${p.source.kind}), streaming to storage`);
                 const progress = reportProgress(ctx, p.name, () => writer.bytesWritten);
                 let result;
                 try {
@@ -2989,6 +3073,7 @@ async function createBackup(options, ctx, report, request = {}) {
                     inventory: result.inventory,
                     versions: result.versions,
                 });
+                (0,engine_log/* endPhase */.zN)(ctx.log);
                 ctx.log.info(`Dumped ${p.name}: ${(0,engine_log/* formatBytes */.z3)(bytes)} in ${(0,engine_log/* formatDuration */.a3)(sm.durationMs)}${throughput(bytes, sm.durationMs)}`);
             }
             manifest = {
@@ -3014,7 +3099,13 @@ async function createBackup(options, ctx, report, request = {}) {
             await settledPuts;
             throw err;
         }
+        (0,engine_log/* startPhase */.CJ)(ctx.log, `Upload to ${destinations.map((d) => d.displayUrl).join(', ')}`);
         const results = await settledPuts;
+        for (const [i, r] of results.entries()) {
+            if (r.status === 'fulfilled')
+                ctx.log.info(`${destinations[i].displayUrl} received ${(0,engine_log/* formatBytes */.z3)(r.value.size)}, sha256 ${r.value.sha256}`);
+        }
+        (0,engine_log/* endPhase */.zN)(ctx.log);
         // A single destination's failed put leaves no reference: its error is reported below, and
         // no size or sha256 is claimed for an archive that was never stored.
         const reference = hasher
@@ -3052,8 +3143,9 @@ async function createBackup(options, ctx, report, request = {}) {
                 }
                 const sidecar = { ...sidecarBase };
                 if (bool(options, 'verify-after-backup')) {
-                    ctx.log.info(`Reading ${keys.archive} back from ${d.displayUrl} to check its size and sha256…`);
+                    (0,engine_log/* startPhase */.CJ)(ctx.log, `Read back ${keys.archive} from ${d.displayUrl}`);
                     await checkStoredArchive(d, sidecar);
+                    (0,engine_log/* endPhase */.zN)(ctx.log);
                     sidecar.verifiedAt = ctx.now().toISOString();
                     dr.verified = true;
                 }
@@ -3072,7 +3164,8 @@ async function createBackup(options, ctx, report, request = {}) {
             catch (err) {
                 dr.error = (0,engine_errors/* describeError */.Uc)(err);
                 failures.push(`${d.displayUrl}: ${(0,engine_errors/* describeError */.Uc)(err)}`);
-                ctx.log.error(`Destination ${d.displayUrl} failed: ${(0,engine_errors/* describeError */.Uc)(err)}`);
+                // A plain line: the run's one failure, which names every destination, is the error.
+                ctx.log.info(`Destination ${d.displayUrl} failed: ${(0,engine_errors/* describeError */.Uc)(err)}`);
                 await cleanupPartial(d, keys, ctx);
                 if (err instanceof engine_errors/* IntegrityError */.cs && destinations.length === 1)
                     throw err;
@@ -3276,6 +3369,7 @@ function describeMs(ms) {
 
 
 
+
 /** Default grace floor; see FreshnessInput.graceMs. */
 const MIN_GRACE_MS = 15 * 60_000;
 const SCHEDULE_HINT = "GitHub schedules use 5 fields in UTC: minute hour day-of-month month day-of-week, e.g. '0 3 * * *'";
@@ -3347,7 +3441,7 @@ function nextAfter(lines, now) {
 function first(it) {
     return it.next().value;
 }
-const iso = (t) => t.toISOString().replace('.000Z', 'Z');
+const iso = (t) => (0,engine_log/* formatTime */.fU)(t);
 /** The latest scheduled run whose grace is over, and that grace. */
 function lastExpectedRun(lines, now, nextExpected, explicitGraceMs) {
     if (explicitGraceMs !== undefined) {
@@ -3502,6 +3596,7 @@ function scheduleOf(doc, workflowPath, hint) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/retention/policy.js
+
 
 
 
@@ -3685,7 +3780,7 @@ function describePolicy(p) {
         parts.push(`keep-within ${p.within.text}`);
     return parts.length ? parts.join(', ') : 'none';
 }
-const showTime = (t) => Number.isNaN(t.getTime()) ? 'unknown' : t.toISOString().replace('.000Z', 'Z');
+const showTime = (t) => (Number.isNaN(t.getTime()) ? 'unknown' : (0,engine_log/* formatTime */.fU)(t));
 /** Plain-text table of the plan for logs, or markdown for the job summary. Newest first. */
 function formatPlan(plan, format) {
     const rows = [...plan.keep, ...plan.remove].sort((a, b) => {
@@ -3730,6 +3825,196 @@ function formatPlan(plan, format) {
     return [header, ...lines].join('\n');
 }
 
+;// CONCATENATED MODULE: ./build/src/report/summary.js
+
+const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * A two-column table whose first pair is its header row: GitHub needs a header, and an empty
+ * one shows as a blank bar above the facts.
+ */
+function keyValueTable(rows) {
+    if (rows.length === 0)
+        return '';
+    const [[k0, v0], ...rest] = rows;
+    return [
+        `| ${esc(k0)} | ${esc(v0)} |`,
+        '|---|---|',
+        ...rest.map(([k, v]) => `| ${esc(k)} | ${esc(v)} |`),
+    ].join('\n');
+}
+/** The job summary (and the CLI's closing block), as markdown. Works for failed runs too. */
+function renderSummary(report) {
+    const out = [];
+    const ok = !report.error;
+    out.push(`## Lifeboat ${report.command}: ${ok ? '✅ succeeded' : '❌ failed'}`);
+    out.push('');
+    if (report.error) {
+        out.push('```');
+        out.push(report.error);
+        out.push('```');
+        out.push('');
+    }
+    const facts = [];
+    if (report.name)
+        facts.push(['backup set', report.name]);
+    if (report.backupId)
+        facts.push(['backup id', `\`${report.backupId}\``]);
+    if (report.size !== undefined)
+        facts.push(['archive size', (0,engine_log/* formatBytes */.z3)(report.size)]);
+    if (report.sha256)
+        facts.push(['sha256', `\`${report.sha256}\``]);
+    facts.push(['started', (0,engine_log/* formatTime */.fU)(new Date(report.startedAt))]);
+    facts.push(['duration', (0,engine_log/* formatDuration */.a3)(report.durationMs)]);
+    if (report.outputs['location'] && report.command !== 'restore')
+        facts.push(['location', report.outputs['location']]);
+    out.push(keyValueTable(facts), '');
+    if (report.command === 'restore')
+        out.push(...restoredSection(report));
+    else if (report.sources.length)
+        out.push(...sourcesSection(report.sources));
+    if (report.proofs.length) {
+        out.push(ok ? '### What was proven' : '### What was proven before the failure', '', ...report.proofs.map((p) => `- ${p}`), '');
+    }
+    if (report.destinations.length)
+        out.push(...destinationsSection(report));
+    if (report.backups.length || report.command === 'list') {
+        out.push('### Backups', '');
+        out.push(renderBackupTable(report, 'markdown'), '');
+    }
+    for (const s of report.sections)
+        out.push(`### ${s.title}`, '', s.markdown, '');
+    if (report.notes.length)
+        out.push('### Notes', '', ...report.notes.map((n) => `- ${n}`), '');
+    return out.join('\n');
+}
+function destinationsSection(report) {
+    // restore and verify read a stored backup; backup writes one.
+    const reading = report.command === 'restore' || report.command === 'verify';
+    const out = [
+        reading ? '### Read from' : '### Destinations',
+        '',
+        reading
+            ? '| storage | object | proof of the stored object |'
+            : '| destination | object | result | proof of the stored object |',
+        reading ? '|---|---|---|' : '|---|---|---|---|',
+    ];
+    for (const d of report.destinations) {
+        if (reading) {
+            const proof = d.verified
+                ? 'size, sha256 and every chunk match the manifest'
+                : 'not proven (the run failed first)';
+            out.push(`| ${esc(d.url)} | ${esc(d.key ?? '')} | ${proof} |`);
+            continue;
+        }
+        const proof = !d.ok
+            ? ''
+            : d.verified
+                ? 'read back: size and sha256 match'
+                : 'size and sha256 confirmed at upload (not read back)';
+        out.push(`| ${esc(d.url)} | ${esc(d.key ?? '')} | ${d.ok ? 'stored' : `failed: ${esc(d.error ?? '')}`} | ${proof} |`);
+    }
+    out.push('');
+    return out;
+}
+function describeInventory(inv) {
+    const tables = inv?.tables;
+    if (tables)
+        return `${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} rows`;
+    if (inv?.files !== undefined)
+        return `${inv.files} files`;
+    return '';
+}
+function sourcesSection(sources) {
+    const out = [
+        '### Sources',
+        '',
+        '| source | kind | location | data | time | throughput | inventory |',
+        '|---|---|---|---|---|---|---|',
+    ];
+    for (const s of sources) {
+        const tp = s.bytes && s.durationMs
+            ? `${(0,engine_log/* formatBytes */.z3)((s.bytes / Math.max(s.durationMs, 1)) * 1000)}/s`
+            : '';
+        out.push(`| ${esc(s.name)} | ${s.kind} | ${esc(s.url)} | ${s.bytes !== undefined ? (0,engine_log/* formatBytes */.z3)(s.bytes) : ''} | ${s.durationMs !== undefined ? (0,engine_log/* formatDuration */.a3)(s.durationMs) : ''} | ${tp} | ${describeInventory(s.inventory)} |`);
+    }
+    out.push('');
+    return out;
+}
+/** The restored data against the backup's inventory, as the summary states it. */
+function compareInventory(expected, actual) {
+    if (!actual)
+        return 'not counted after the restore';
+    const got = describeInventory(actual);
+    if (!got)
+        return 'not counted after the restore';
+    if (!expected?.tables || !actual.tables) {
+        if (expected?.files === undefined || actual.files === undefined)
+            return got;
+        return expected.files === actual.files
+            ? `${got}; matches the backup's inventory`
+            : `${got}; differs from the backup: it has ${expected.files} files`;
+    }
+    const want = new Map(expected.tables.map((t) => [t.name, t]));
+    const differences = [];
+    for (const t of actual.tables) {
+        const w = want.get(t.name);
+        if (!w)
+            differences.push(`${t.name} not in the backup`);
+        else if (!w.estimated && !t.estimated && w.rows !== t.rows)
+            differences.push(`${t.name}: ${t.rows} rows, the backup has ${w.rows}`);
+        want.delete(t.name);
+    }
+    for (const name of want.keys())
+        differences.push(`${name} missing`);
+    return differences.length
+        ? `${got}; differs from the backup: ${differences.slice(0, 5).join('; ')}`
+        : `${got}; matches the backup's inventory`;
+}
+function restoredSection(report) {
+    if (report.sources.length === 0) {
+        return report.error ? ['Nothing was restored.', ''] : [];
+    }
+    const out = [
+        '### Restored',
+        '',
+        '| source | kind | restored to | tables / files |',
+        '|---|---|---|---|',
+    ];
+    for (const s of report.sources) {
+        out.push(`| ${esc(s.name)} | ${s.kind} | ${esc(s.target ?? s.url)} | ${esc(compareInventory(s.expectedInventory, s.inventory))} |`);
+    }
+    out.push('');
+    return out;
+}
+function renderBackupTable(report, format) {
+    const header = ['set', 'id', 'time', 'size', 'sources', 'encrypted', 'verified', 'location'];
+    const rows = report.backups.map((b) => [
+        b.set + (b.tags.length ? ` [${b.tags.join(',')}]` : ''),
+        b.id,
+        (0,engine_log/* formatTime */.fU)(b.time),
+        (0,engine_log/* formatBytes */.z3)(b.size),
+        b.sources,
+        b.encrypted ? 'yes' : 'no',
+        b.damaged ? 'DAMAGED' : b.verified ? 'yes' : 'no',
+        b.damaged ? `${b.location} (${b.damaged})` : b.location,
+    ]);
+    if (rows.length === 0)
+        return format === 'markdown' ? '_no backups_' : 'no backups';
+    if (format === 'markdown') {
+        return [
+            `| ${header.join(' | ')} |`,
+            `|${header.map(() => '---').join('|')}|`,
+            ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+        ].join('\n');
+    }
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (r) => r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+    return [line(header), ...rows.map(line)].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./build/src/engine/catalog.js
 
 
@@ -3743,6 +4028,18 @@ function formatPlan(plan, format) {
 
 
 
+
+/**
+ * What counts as a confirmed backup, for retention and freshness alike: its stored object was
+ * read back and matched (`verifiedAt`), or, with verify-after-backup off, the store confirmed
+ * the size and sha256 it received. A sidecar is only written after one of the two, so a listed
+ * backup with a recorded sha256 and size is confirmed; a hand-made sidecar without them is not.
+ */
+function isConfirmedBackup(manifest) {
+    if (manifest.verifiedAt)
+        return true;
+    return /^[0-9a-f]{64}$/.test(manifest.archive.sha256) && manifest.archive.size > 0;
+}
 function toRow(e) {
     return {
         set: e.set,
@@ -3756,12 +4053,30 @@ function toRow(e) {
         location: `${e.destination.displayUrl} ${e.manifest.archive.key}`,
     };
 }
+function damagedRow(d) {
+    return {
+        set: d.set,
+        id: d.id,
+        time: backupTime(d.id).toISOString(),
+        size: 0,
+        sources: '',
+        encrypted: false,
+        verified: false,
+        tags: [],
+        location: `${d.destination.displayUrl} ${d.key}`,
+        damaged: d.reason,
+    };
+}
 async function listCommand(options, ctx, report) {
     await withDestinations(options, ctx, async (destinations) => {
         for (const d of destinations) {
-            const entries = await listBackups(d, str(options, 'name'), ctx);
-            report.backups.push(...entries.map(toRow));
+            const damaged = [];
+            const entries = await listBackups(d, str(options, 'name'), ctx, damaged);
+            report.backups.push(...entries.map(toRow), ...damaged.map(damagedRow));
+            for (const x of damaged)
+                ctx.log.warn(`${x.set}/${x.id} on ${d.displayUrl} is damaged: ${x.reason}`);
         }
+        report.backups.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     });
     report.outputs['count'] = String(report.backups.length);
     report.outputs['backups'] = JSON.stringify(report.backups);
@@ -3778,7 +4093,7 @@ async function verifyCommand(options, ctx, report) {
         report.backupId = entry.id;
         report.sha256 = entry.manifest.archive.sha256;
         report.size = entry.manifest.archive.size;
-        ctx.log.info(`Verifying ${entry.set}/${entry.id} on ${entry.destination.displayUrl}…`);
+        (0,engine_log/* startPhase */.CJ)(ctx.log, `Verify ${entry.set}/${entry.id} on ${entry.destination.displayUrl}`);
         await verifyStoredBackup(entry.destination, entry.manifest, ctx, sourceContext(ctx, options, tmpDir), {
             structural: true,
             checkSha256Sidecar: true,
@@ -3791,6 +4106,8 @@ async function verifyCommand(options, ctx, report) {
             sha256: entry.manifest.archive.sha256,
             verified: true,
         });
+        (0,engine_log/* endPhase */.zN)(ctx.log);
+        report.proofs.push(`the .sha256 sidecar agrees with the manifest, and the stored object's size (${(0,engine_log/* formatBytes */.z3)(entry.manifest.archive.size)}) and sha256 match`, "every chunk's sha256, the archive header and the inner manifest match the sidecar manifest", "each source's structure was checked where its kind has a check (SQLite integrity_check, dump table of contents, …)");
         report.outputs['verified'] = 'true';
     }
     finally {
@@ -3824,12 +4141,13 @@ async function pruneSet(options, ctx, report, destinations, set) {
     let removed = 0;
     let kept = 0;
     for (const d of destinations) {
+        (0,engine_log/* startPhase */.CJ)(ctx.log, `Retention on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}`);
         const name = await resolveSet(options, d, ctx, set);
         const entries = (await listBackups(d, name, ctx)).filter((e) => e.set === name);
         const plan = planRetention(entries.map((e) => ({
             id: e.id,
             time: new Date(e.manifest.createdAt),
-            verified: Boolean(e.manifest.verifiedAt) || !bool(options, 'verify-after-backup'),
+            verified: isConfirmedBackup(e.manifest),
         })), policy);
         const text = formatPlan(plan, 'text');
         ctx.log.info(`Retention plan for ${name} on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}:\n${text}`);
@@ -3838,8 +4156,10 @@ async function pruneSet(options, ctx, report, destinations, set) {
             markdown: formatPlan(plan, 'markdown'),
         });
         kept += plan.keep.length;
-        if (dryRun)
+        if (dryRun) {
+            (0,engine_log/* endPhase */.zN)(ctx.log);
             continue;
+        }
         for (const r of plan.remove) {
             const e = entries.find((x) => x.id === r.id);
             const keys = backupKeys(name, r.id, e.manifest.compression);
@@ -3849,6 +4169,7 @@ async function pruneSet(options, ctx, report, destinations, set) {
             removed++;
             ctx.log.info(`Removed ${name}/${r.id} from ${d.displayUrl}`);
         }
+        (0,engine_log/* endPhase */.zN)(ctx.log);
     }
     report.outputs['removed'] = String(removed);
     report.outputs['kept'] = String(kept);
@@ -3880,8 +4201,9 @@ async function statusCheck(options, ctx, report, destinations, set) {
         }
     }
     const d = destinations[0];
+    (0,engine_log/* startPhase */.CJ)(ctx.log, `Freshness on ${d.displayUrl}`);
     const name = await resolveSet(options, d, ctx, set);
-    const entries = (await listBackups(d, name, ctx)).filter((e) => e.set === name && e.manifest.verifiedAt);
+    const entries = (await listBackups(d, name, ctx)).filter((e) => e.set === name && isConfirmedBackup(e.manifest));
     const newest = entries.at(-1);
     const graceText = str(options, 'grace');
     let graceMs;
@@ -3898,19 +4220,27 @@ async function statusCheck(options, ctx, report, destinations, set) {
     if (fr.ageMs !== undefined)
         report.outputs['newest-age-ms'] = String(fr.ageMs);
     report.outputs['next-expected'] = fr.nextExpected.toISOString();
-    const md = [
-        `| | |`,
-        `|---|---|`,
-        `| set | ${name} |`,
-        `| schedule | ${cron.map((c) => `\`${c}\``).join(', ')} |`,
-        `| newest verified backup | ${newest ? `${newest.id} (${(0,engine_log/* formatDuration */.a3)(fr.ageMs ?? 0)} ago)` : 'none'} |`,
-        `| expected interval | ${(0,engine_log/* formatDuration */.a3)(fr.expectedIntervalMs)} |`,
-        `| last expected run | ${fr.lastExpected.toISOString()} |`,
-        `| next expected run | ${fr.nextExpected.toISOString()} |`,
-        `| verdict | ${fr.ok ? 'fresh' : '**stale**'} |`,
-    ].join('\n');
-    report.sections.push({ title: `Freshness: ${name}`, markdown: md });
-    (fr.ok ? ctx.log.info : ctx.log.error)(fr.message);
+    report.sections.push({
+        title: `Freshness: ${name}`,
+        markdown: keyValueTable([
+            ['set', name],
+            ['schedule', cron.map((c) => `\`${c}\``).join(', ')],
+            [
+                'newest verified backup',
+                newest
+                    ? `\`${newest.id}\` (${(0,engine_log/* formatDuration */.a3)(fr.ageMs ?? 0)} ago)${newest.manifest.verifiedAt ? '' : ', confirmed by the store at upload, not read back'}`
+                    : 'none',
+            ],
+            ['expected interval', (0,engine_log/* formatDuration */.a3)(fr.expectedIntervalMs)],
+            ['last expected run', (0,engine_log/* formatTime */.fU)(fr.lastExpected)],
+            ['next expected run', (0,engine_log/* formatTime */.fU)(fr.nextExpected)],
+            ['verdict', fr.ok ? 'fresh' : '**stale**'],
+        ]),
+    });
+    // The verdict is a plain line: a stale status fails the run, and that failure is the one
+    // error annotation; a backup run that finds its set stale warns instead.
+    ctx.log.info(fr.message);
+    (0,engine_log/* endPhase */.zN)(ctx.log);
     return { ok: fr.ok, message: fr.message };
 }
 async function statusCommand(options, ctx, report) {
@@ -3919,6 +4249,33 @@ async function statusCommand(options, ctx, report) {
         throw new engine_errors/* FreshnessError */.mP(result.message, {
             hint: 'check that the scheduled backup workflow runs and succeeds',
         });
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/report/report.js
+class RunReport {
+    startedAt = Date.now();
+    command;
+    name;
+    backupId;
+    sha256;
+    size;
+    finishedMs;
+    sources = [];
+    destinations = [];
+    backups = [];
+    /** Free-form sections (retention plan, freshness) as markdown. */
+    sections = [];
+    notes = [];
+    /** Checks that passed, in order, as one line each (what a restore or verify proved). */
+    proofs = [];
+    outputs = {};
+    error;
+    constructor(command) {
+        this.command = command;
+    }
+    get durationMs() {
+        return (this.finishedMs ?? Date.now()) - this.startedAt;
     }
 }
 
@@ -3934,17 +4291,23 @@ async function statusCommand(options, ctx, report) {
 
 
 
+
+
 /**
- * Restore: the stored archive is proven first (its `.sha256` sidecar agrees with the manifest,
- * and the stored bytes have the manifest's size and sha256), and only then read into the
- * target, every chunk checked on the way and the inner manifest compared at the end. Sources
- * write into a new place and swap it in, so the target is untouched until the data is proven.
+ * Restore, in two phases and one read of the stored object. Phase one: the archive streams once
+ * (its `.sha256` sidecar checked first), every chunk checked as it passes, and each source's
+ * driver stages its members in a new temporary database, file or folder and checks them there.
+ * Only when the whole archive is proven (stored size and sha256, the inner manifest against the
+ * sidecar and against what was read, the header id) does phase two commit each staged source
+ * into its target. Any failure before that aborts every stage: the targets are untouched.
  */
 async function restoreBackup(options, ctx, report) {
     rejectEncryption(options);
     const destinations = await openDestinations(options, ctx);
     const tmpDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'lifeboat-'));
     const sctx = sourceContext(ctx, options, tmpDir);
+    const staged = [];
+    const safetyBackups = [];
     try {
         const entry = await findBackup(destinations, str(options, 'name'), str(options, 'backup') ?? 'latest', ctx);
         const { manifest, destination } = entry;
@@ -3952,66 +4315,130 @@ async function restoreBackup(options, ctx, report) {
         report.backupId = entry.id;
         report.sha256 = manifest.archive.sha256;
         report.size = manifest.archive.size;
+        const readFrom = {
+            url: destination.displayUrl,
+            key: manifest.archive.key,
+            ok: true,
+            size: manifest.archive.size,
+            sha256: manifest.archive.sha256,
+            verified: false,
+        };
+        report.destinations.push(readFrom);
         const targets = resolveTargets(lines(options, 'target'), manifest.sources.map((s) => s.name));
         for (const url of targets.values())
             registerUrlSecrets(url, ctx);
         ctx.log.info(`Restoring ${entry.set}/${entry.id} from ${destination.displayUrl}`);
-        ctx.log.info('Checking the archive before touching any target…');
-        await checkStoredArchive(destination, manifest, { checkSha256Sidecar: true });
         const overwrite = bool(options, 'overwrite');
         const t0 = Date.now();
-        const locations = [];
+        const safetyBackup = (source) => async (sourceUrl) => {
+            ctx.log.info(`Taking a safety backup of ${(0,engine_log/* redactUrl */.BO)(sourceUrl)} before overwriting it…`);
+            const safetyOptions = {
+                command: 'backup',
+                values: { ...options.values, source: [`${source}=${sourceUrl}`], command: 'backup' },
+            };
+            // Its own report: the restore's sha256, size and destinations stay the restored backup's.
+            const safetyReport = new RunReport('backup');
+            const outcome = await createBackup(safetyOptions, ctx, safetyReport, {
+                tags: ['safety'],
+                set: `${entry.set}-safety`,
+                destinations: [destination],
+            });
+            const ref = `${outcome.set}/${outcome.id}`;
+            safetyBackups.push(ref);
+            report.outputs['safety-backup-id'] = safetyBackups.join('\n');
+            report.sections.push({
+                title: `Safety backup of ${source}`,
+                markdown: keyValueTable([
+                    ['backup', `\`${ref}\``],
+                    ['taken of', (0,engine_log/* redactUrl */.BO)(sourceUrl)],
+                    ['size', (0,engine_log/* formatBytes */.z3)(outcome.manifest.archive.size)],
+                    ['sha256', `\`${outcome.manifest.archive.sha256}\``],
+                    ['stored at', outcome.stored.map((d) => d.displayUrl).join(', ')],
+                ]),
+            });
+            return outcome.id;
+        };
+        (0,engine_log/* startPhase */.CJ)(ctx.log, `Verify ${entry.set}/${entry.id} while staging every source; no target is touched until it is proven`);
         await verifyStoredBackup(destination, manifest, ctx, sctx, {
             structural: false,
+            checkSha256Sidecar: true,
             onSource: async (sm, members) => {
-                const source = sm.name;
-                const target = targets.get(source);
+                const target = targets.get(sm.name);
                 const driver = await driverForKind(sm.kind);
-                ctx.log.info(`Restoring ${source} (${sm.kind}) into ${(0,engine_log/* redactUrl */.BO)(target)}…`);
-                const result = await driver.restore(members, {
+                ctx.log.info(`Staging ${sm.name} (${sm.kind}) for ${(0,engine_log/* redactUrl */.BO)(target)}…`);
+                const stage = await driver.stage(members, {
                     target,
                     overwrite,
                     manifest: sm,
                     backupId: entry.id,
-                    safetyBackup: async (sourceUrl) => {
-                        ctx.log.info(`Taking a safety backup of ${(0,engine_log/* redactUrl */.BO)(sourceUrl)} before overwriting it…`);
-                        const safetyOptions = {
-                            command: 'backup',
-                            values: {
-                                ...options.values,
-                                source: [`${source}=${sourceUrl}`],
-                                command: 'backup',
-                            },
-                        };
-                        const outcome = await createBackup(safetyOptions, ctx, report, {
-                            tags: ['safety'],
-                            set: `${entry.set}-safety`,
-                            destinations: [destination],
-                        });
-                        report.notes.push(`Safety backup of the previous ${source}: ${outcome.set}/${outcome.id}`);
-                        report.name = entry.set;
-                        report.backupId = entry.id;
-                        return outcome.id;
-                    },
+                    safetyBackup: safetyBackup(sm.name),
                 }, sctx);
-                locations.push(result.location);
-                for (const note of result.notes ?? [])
-                    report.notes.push(note);
-                report.sources.push({
-                    name: source,
-                    kind: sm.kind,
-                    url: result.location,
-                    inventory: result.inventory ?? sm.inventory,
-                });
+                staged.push({ sm, stage });
             },
         });
+        (0,engine_log/* endPhase */.zN)(ctx.log);
+        readFrom.verified = true;
+        report.outputs['verified'] = 'true';
+        report.proofs.push(`the .sha256 sidecar agrees with the manifest, and the stored object's size (${(0,engine_log/* formatBytes */.z3)(manifest.archive.size)}) and sha256 match it`, `every chunk's sha256 (${chunkCount(manifest)} chunks), the archive header and the inner manifest match the sidecar manifest`, 'every source was staged apart from its target; no target was touched before all of the above');
+        const locations = [];
+        for (const { sm, stage } of staged) {
+            (0,engine_log/* startPhase */.CJ)(ctx.log, `Restore ${sm.name} (${sm.kind}) into ${(0,engine_log/* redactUrl */.BO)(targets.get(sm.name))}`);
+            let result;
+            try {
+                result = await stage.commit();
+            }
+            catch (err) {
+                throw withSafetyHint(err, safetyBackups);
+            }
+            locations.push(result.location);
+            for (const note of result.notes ?? [])
+                report.notes.push(note);
+            report.sources.push({
+                name: sm.name,
+                kind: sm.kind,
+                url: result.location,
+                target: result.location,
+                expectedInventory: sm.inventory,
+                ...(result.inventory ? { inventory: result.inventory } : {}),
+            });
+            (0,engine_log/* endPhase */.zN)(ctx.log);
+        }
         report.outputs['location'] = locations.join('\n');
         ctx.log.info(`Restored ${entry.set}/${entry.id} in ${(0,engine_log/* formatDuration */.a3)(Date.now() - t0)} to ${locations.join(', ')}`);
     }
     finally {
+        for (const { sm, stage } of staged) {
+            await stage.abort().catch((err) => {
+                ctx.log.warn(`could not remove what was staged for ${sm.name}: ${err.message}`);
+            });
+        }
         await (0,promises_.rm)(tmpDir, { recursive: true, force: true });
         await closeDestinations(destinations);
     }
+}
+function chunkCount(manifest) {
+    return manifest.sources.reduce((n, s) => n + s.members.reduce((m, r) => m + (r.chunks?.length ?? 0), 0), 0);
+}
+/** A failed overwrite says where the previous data is kept. */
+function withSafetyHint(err, safetyBackups) {
+    if (!safetyBackups.length)
+        return err;
+    const where = `the previous data is in the safety backup ${safetyBackups.join(', ')}`;
+    if (err instanceof engine_errors/* ConfigError */.xL) {
+        const message = err.option ? err.message.slice(`${err.option}: `.length) : err.message;
+        return new engine_errors/* ConfigError */.xL(err.option, message, {
+            cause: err.cause,
+            hint: err.hint ? `${err.hint}; ${where}` : where,
+        });
+    }
+    const Kind = err instanceof engine_errors/* IntegrityError */.cs
+        ? engine_errors/* IntegrityError */.cs
+        : err instanceof engine_errors/* StorageError */.aq
+            ? engine_errors/* StorageError */.aq
+            : engine_errors/* SourceError */.c8;
+    const message = err instanceof Error ? err.message : String(err);
+    const hint = err instanceof engine_errors/* LifeboatError */.H3 && err.hint ? `${err.hint}; ${where}` : where;
+    return new Kind(message, { cause: err, hint });
 }
 /** Maps each archived source to a target URL. A single unnamed target fits a single source. */
 function resolveTargets(targetLines, sourceNames) {
@@ -4059,6 +4486,18 @@ function resolveTargets(targetLines, sourceNames) {
 
 
 
+const KIND_BY_EXIT_CODE = {
+    0: 'none',
+    1: 'operational',
+    2: 'config',
+    3: 'integrity',
+};
+/** The `error-kind` output: derived from the exit code so the two can never disagree. */
+function errorKindOf(err) {
+    if (err === undefined)
+        return 'none';
+    return KIND_BY_EXIT_CODE[(0,engine_errors/* exitCodeFor */.Rr)(err)] ?? 'operational';
+}
 /** Runs one command. Throws typed errors; the report is filled in either way. */
 async function runCommand(options, ctx, report) {
     try {
@@ -4085,6 +4524,7 @@ async function runCommand(options, ctx, report) {
     }
     catch (err) {
         report.error = (0,engine_errors/* describeError */.Uc)(err);
+        report.outputs['error-kind'] = errorKindOf(err);
         throw err;
     }
     finally {
@@ -4096,6 +4536,7 @@ async function runCommand(options, ctx, report) {
         if (report.size !== undefined)
             report.outputs['size'] = String(report.size);
         report.outputs['duration-ms'] = String(report.durationMs);
+        report.outputs['error-kind'] ??= 'none';
     }
 }
 async function backupCommand(options, ctx, report) {
@@ -4108,14 +4549,20 @@ async function backupCommand(options, ctx, report) {
         report.outputs['verified'] = String(report.destinations.every((d) => d.verified));
         // Retention and freshness only after a fully successful backup: a failed run deletes nothing.
         await pruneSet(options, ctx, report, outcome.stored, outcome.set);
-        if (lines(options, 'schedule').length > 0 || ctx.env['GITHUB_WORKFLOW_REF']) {
+        const explicitSchedule = lines(options, 'schedule').length > 0;
+        if (explicitSchedule || ctx.env['GITHUB_WORKFLOW_REF']) {
             try {
-                await statusCheck(options, ctx, report, outcome.stored, outcome.set);
+                const fresh = await statusCheck(options, ctx, report, outcome.stored, outcome.set);
+                if (fresh && !fresh.ok)
+                    ctx.log.warn(fresh.message);
             }
             catch (err) {
                 if (!(err instanceof engine_errors/* LifeboatError */.H3))
                     throw err;
-                ctx.log.warn(`freshness not checked: ${(0,engine_errors/* describeError */.Uc)(err)}`);
+                // Right after a good backup the set is fresh by definition, so a workflow that is not
+                // checked out (the usual artifact: job) only loses a formality: say so, do not warn
+                // every night. A schedule the user set and we cannot use is worth a warning.
+                (explicitSchedule ? ctx.log.warn : ctx.log.info)(`freshness not checked: ${(0,engine_errors/* describeError */.Uc)(err)}`);
             }
         }
     });
@@ -4126,121 +4573,6 @@ const package_namespaceObject = {"rE":"0.1.0"};
 ;// CONCATENATED MODULE: ./build/src/engine/version.js
 
 const VERSION = package_namespaceObject.rE;
-
-;// CONCATENATED MODULE: ./build/src/report/report.js
-class RunReport {
-    startedAt = Date.now();
-    command;
-    name;
-    backupId;
-    sha256;
-    size;
-    finishedMs;
-    sources = [];
-    destinations = [];
-    backups = [];
-    /** Free-form sections (retention plan, freshness) as markdown. */
-    sections = [];
-    notes = [];
-    outputs = {};
-    error;
-    constructor(command) {
-        this.command = command;
-    }
-    get durationMs() {
-        return (this.finishedMs ?? Date.now()) - this.startedAt;
-    }
-}
-
-;// CONCATENATED MODULE: ./build/src/report/summary.js
-
-const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-/** The job summary (and the CLI's closing block), as markdown. Works for failed runs too. */
-function renderSummary(report) {
-    const out = [];
-    const ok = !report.error;
-    out.push(`## Lifeboat ${report.command}: ${ok ? '✅ succeeded' : '❌ failed'}`);
-    out.push('');
-    if (report.error) {
-        out.push('```');
-        out.push(report.error);
-        out.push('```');
-        out.push('');
-    }
-    const facts = [];
-    if (report.name)
-        facts.push(['backup set', report.name]);
-    if (report.backupId)
-        facts.push(['backup id', `\`${report.backupId}\``]);
-    if (report.size !== undefined)
-        facts.push(['archive size', (0,engine_log/* formatBytes */.z3)(report.size)]);
-    if (report.sha256)
-        facts.push(['sha256', `\`${report.sha256}\``]);
-    facts.push(['duration', (0,engine_log/* formatDuration */.a3)(report.durationMs)]);
-    if (report.outputs['location'])
-        facts.push(['location', esc(report.outputs['location'])]);
-    out.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
-    if (report.sources.length) {
-        out.push('### Sources', '', '| source | kind | location | data | time | throughput | inventory |', '|---|---|---|---|---|---|---|');
-        for (const s of report.sources) {
-            const tables = s.inventory?.tables;
-            const inv = tables
-                ? `${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} rows`
-                : s.inventory?.files !== undefined
-                    ? `${s.inventory.files} files`
-                    : '';
-            const tp = s.bytes && s.durationMs
-                ? `${(0,engine_log/* formatBytes */.z3)((s.bytes / Math.max(s.durationMs, 1)) * 1000)}/s`
-                : '';
-            out.push(`| ${esc(s.name)} | ${s.kind} | ${esc(s.url)} | ${s.bytes !== undefined ? (0,engine_log/* formatBytes */.z3)(s.bytes) : ''} | ${s.durationMs !== undefined ? (0,engine_log/* formatDuration */.a3)(s.durationMs) : ''} | ${tp} | ${inv} |`);
-        }
-        out.push('');
-    }
-    if (report.destinations.length) {
-        out.push('### Destinations', '', '| destination | object | result | verified |', '|---|---|---|---|');
-        for (const d of report.destinations) {
-            out.push(`| ${esc(d.url)} | ${esc(d.key ?? '')} | ${d.ok ? 'stored' : `failed: ${esc(d.error ?? '')}`} | ${d.verified ? 'yes' : 'no'} |`);
-        }
-        out.push('');
-    }
-    if (report.backups.length || report.command === 'list') {
-        out.push('### Backups', '');
-        out.push(renderBackupTable(report, 'markdown'), '');
-    }
-    for (const s of report.sections)
-        out.push(`### ${s.title}`, '', s.markdown, '');
-    if (report.notes.length)
-        out.push('### Notes', '', ...report.notes.map((n) => `- ${n}`), '');
-    return out.join('\n');
-}
-function renderBackupTable(report, format) {
-    const header = ['set', 'id', 'time', 'size', 'sources', 'encrypted', 'verified', 'location'];
-    const rows = report.backups.map((b) => [
-        b.set + (b.tags.length ? ` [${b.tags.join(',')}]` : ''),
-        b.id,
-        b.time.replace(/\.\d+Z$/, 'Z'),
-        (0,engine_log/* formatBytes */.z3)(b.size),
-        b.sources,
-        b.encrypted ? 'yes' : 'no',
-        b.verified ? 'yes' : 'no',
-        b.location,
-    ]);
-    if (rows.length === 0)
-        return format === 'markdown' ? '_no backups_' : 'no backups';
-    if (format === 'markdown') {
-        return [
-            `| ${header.join(' | ')} |`,
-            `|${header.map(() => '---').join('|')}|`,
-            ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-        ].join('\n');
-    }
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (r) => r
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd();
-    return [line(header), ...rows.map(line)].join('\n');
-}
 
 ;// CONCATENATED MODULE: ./build/src/cli/args.js
 
@@ -4635,13 +4967,26 @@ function describeError(err) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   BO: () => (/* binding */ redactUrl),
+/* harmony export */   CJ: () => (/* binding */ startPhase),
 /* harmony export */   S: () => (/* binding */ redactingLogger),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   fU: () => (/* binding */ formatTime),
 /* harmony export */   pO: () => (/* binding */ Redactor),
 /* harmony export */   qq: () => (/* binding */ silentLogger),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */   z3: () => (/* binding */ formatBytes),
+/* harmony export */   zN: () => (/* binding */ endPhase)
 /* harmony export */ });
 /* unused harmony export derivedForms */
+/** Marks the start of a phase: a folded section where the face has them, else a heading line. */
+function startPhase(log, title) {
+    if (log.startGroup)
+        log.startGroup(title);
+    else
+        log.info(`== ${title}`);
+}
+function endPhase(log) {
+    log.endGroup?.();
+}
 class Redactor {
     secrets = new Set();
     listeners = [];
@@ -4687,12 +5032,19 @@ function derivedForms(secret) {
 }
 /** Wraps a logger so every line is redacted. */
 function redactingLogger(inner, redactor) {
-    return {
+    const log = {
         info: (m) => inner.info(redactor.redact(m)),
         warn: (m) => inner.warn(redactor.redact(m)),
         error: (m) => inner.error(redactor.redact(m)),
         debug: (m) => inner.debug(redactor.redact(m)),
     };
+    if (inner.startGroup) {
+        const start = inner.startGroup.bind(inner);
+        log.startGroup = (title) => start(redactor.redact(title));
+    }
+    if (inner.endGroup)
+        log.endGroup = inner.endGroup.bind(inner);
+    return log;
 }
 const silentLogger = { info() { }, warn() { }, error() { }, debug() { } };
 /** Remove the password (and any token-ish query values) from a URL before showing it. */
@@ -4721,14 +5073,38 @@ function formatBytes(n) {
     }
     return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
 }
+/** Human units at every scale: '850 ms', '12.3 s', '5 min 3 s', '6 h 53 min', '1 d'. */
 function formatDuration(ms) {
+    if (ms < 0)
+        return `-${formatDuration(-ms)}`;
     if (ms < 1000)
         return `${Math.round(ms)} ms`;
-    const s = ms / 1000;
-    if (s < 60)
-        return `${s.toFixed(1)} s`;
-    const m = Math.floor(s / 60);
-    return `${m} min ${Math.round(s - m * 60)} s`;
+    if (ms < 59_950)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const units = [
+        ['d', 86_400],
+        ['h', 3600],
+        ['min', 60],
+        ['s', 1],
+    ];
+    let rest = Math.round(ms / 1000);
+    const parts = units.map(([unit, size]) => {
+        const n = Math.floor(rest / size);
+        rest -= n * size;
+        return [unit, n];
+    });
+    // The two most significant units; a zero second unit is left out ('1 d', not '1 d 0 h').
+    const lead = parts.findIndex(([, n]) => n > 0);
+    return parts
+        .slice(lead, lead + 2)
+        .filter(([, n], i) => i === 0 || n > 0)
+        .map(([unit, n]) => `${n} ${unit}`)
+        .join(' ');
+}
+/** The one time format of logs and summaries: UTC to the second, '2026-11-30T03:17:00Z'. */
+function formatTime(t) {
+    const d = typeof t === 'string' ? new Date(t) : t;
+    return Number.isNaN(d.getTime()) ? String(t) : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 

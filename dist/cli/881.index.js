@@ -246,6 +246,8 @@ async function resolveRestoreClient(tool, archive, dumpedWith, ctx) {
     });
 }
 
+// EXTERNAL MODULE: ./build/src/sources/staging.js
+var staging = __webpack_require__(80269);
 ;// CONCATENATED MODULE: ./build/src/sources/postgres.js
 /**
  * PostgreSQL source (`postgres://` / `postgresql://[user[:password]@]host[:port]/dbname[?sslmode=…]`).
@@ -265,6 +267,7 @@ async function resolveRestoreClient(tool, archive, dumpedWith, ctx) {
  * database, compare with the manifest's inventory, then swap by renaming in one transaction,
  * so a failed restore leaves the old database as it was.
  */
+
 
 
 
@@ -1385,14 +1388,14 @@ const pgDriver = {
         if (!checkedDump)
             throw new errors/* IntegrityError */.cs(`the archive holds no PostgreSQL dump for source '${manifest.name}'`);
     },
-    async restore(members, request, ctx) {
+    async stage(members, request, ctx) {
         let touched = false;
         const tracked = (async function* () {
             touched = true;
             yield* members;
         })();
         try {
-            return await restoreInto(tracked, request, ctx);
+            return await stageInto(tracked, request, ctx);
         }
         catch (err) {
             // Refused before reading the members: read them out anyway, so the archive reader
@@ -1415,7 +1418,7 @@ const pgDriver = {
         }
     },
 };
-async function restoreInto(members, request, ctx) {
+async function stageInto(members, request, ctx) {
     if (!request.target) {
         throw new errors/* ConfigError */.xL('target', 'a restore needs a target database URL', {
             hint: 'set target to postgres://user@host:5432/new_database (a new database is created)',
@@ -1434,24 +1437,13 @@ async function restoreInto(members, request, ctx) {
     // Refuse what cannot work before touching anything.
     await restoreClientFor(manifest, ctx);
     const admin = await adminConnection(target, ctx);
+    let staged;
+    let pgRestore;
     try {
-        const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount > 0;
-        const tables = exists ? await userTableCount(target, ctx) : 0;
-        let mode = exists ? 'empty' : 'create';
-        if (tables > 0) {
-            if (!request.overwrite) {
-                throw new errors/* ConfigError */.xL('overwrite', `the target database "${name}" already has ${tables} tables; nothing was changed`, {
-                    hint: 'restore into a new database (another name in target), or set overwrite to replace it (a safety backup is taken first)',
-                });
-            }
-            mode = 'overwrite';
-            const others = await otherConnections(admin, name);
-            if (others.length) {
-                throw new errors/* SourceError */.c8(`cannot replace "${name}": it has ${others.length} other connection(s): ${others.join('; ')}; nothing was changed`, {
-                    hint: 'stop the applications using the database (or pg_terminate_backend them), then restore again',
-                });
-            }
-        }
+        const state = await targetState(admin, target, request.overwrite, ctx);
+        // The commit renames the target, which needs it unused: say so now, not after the restore.
+        if (state !== 'create')
+            await refuseOtherConnections(admin, name, 'replace');
         // Owners and grants need their roles; without them restore everything as the connecting user.
         const roles = Array.isArray(manifest.details?.roles)
             ? manifest.details.roles
@@ -1465,83 +1457,282 @@ async function restoreInto(members, request, ctx) {
             notes.push(`roles ${missing.join(', ')} do not exist on the target: objects are owned by "${target.user}" and grants were skipped (restore with globals to create the roles first)`);
             ctx.log.warn(notes[notes.length - 1]);
         }
-        let safetyId;
-        if (mode === 'overwrite' && request.safetyBackup) {
-            ctx.log.info(`taking a safety backup of "${name}" before replacing it`);
-            safetyId = await request.safetyBackup(request.target);
-            notes.push(`safety backup of the previous "${name}": ${safetyId}`);
-        }
-        const suffix = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-        const plan = {
-            target,
-            into: mode === 'overwrite' ? shortName(name, `_lifeboat_new_${suffix}`) : name,
-            mode,
-            created: mode !== 'empty',
-        };
+        await dropAbandonedStaging(admin, ctx);
+        staged = (0,staging/* stagedName */.wp)(name, 63);
         const encoding = typeof manifest.details?.encoding === 'string' ? manifest.details.encoding : undefined;
-        if (plan.created)
-            await createDatabase(admin, plan.into, encoding, ctx);
-        let pgRestore;
+        await createDatabase(admin, staged, encoding, ctx);
         try {
+            await admin.query(`COMMENT ON DATABASE ${quoteIdent(staged)} IS ${quoteLiteral(JSON.stringify((0,staging/* stagingMarker */.W2)(name)))}`);
+            const plan = { target, into: staged };
             ({ pgRestore } = await restoreMembers(members, plan, manifest, ctx, ownerArgs));
-            if (mode === 'overwrite') {
-                const restored = withDatabase(target, plan.into);
-                const c = await connect(restored, 'target', ctx);
-                let actual;
-                try {
-                    actual = await readInventory(c, { includeSchemas: [], excludeSchemas: [], includeTables: [], excludeTables: [] }, 'exact');
-                }
-                finally {
-                    await c.end().catch(() => { });
-                }
-                const diffs = compareInventories(manifest.inventory, actual);
-                if (diffs.length) {
-                    throw new errors/* IntegrityError */.cs(`the restored database does not match the backup's inventory (${diffs.length} differences: ${diffs.slice(0, 5).join('; ')}); "${name}" was not changed`);
-                }
+            const c = await connect(withDatabase(target, staged), 'target', ctx);
+            let actual;
+            try {
+                // Counting rows costs a scan of every table: only when the backup has exact counts.
+                const exact = (manifest.inventory.tables ?? []).some((t) => !t.estimated);
+                actual = await readInventory(c, { includeSchemas: [], excludeSchemas: [], includeTables: [], excludeTables: [] }, exact ? 'exact' : 'estimate');
+            }
+            finally {
+                await c.end().catch(() => { });
+            }
+            const diffs = compareInventories(manifest.inventory, actual);
+            if (diffs.length) {
+                throw new errors/* IntegrityError */.cs(`the restored database does not match the backup's inventory (${diffs.length} differences: ${diffs.slice(0, 5).join('; ')}); "${name}" was not changed`);
             }
         }
         catch (err) {
-            if (plan.created)
-                await dropDatabase(admin, plan.into, ctx);
+            await dropDatabase(admin, staged, ctx);
             throw err;
         }
-        if (mode === 'overwrite') {
-            const others = await otherConnections(admin, name);
-            if (others.length) {
-                await dropDatabase(admin, plan.into, ctx);
-                throw new errors/* SourceError */.c8(`cannot swap the restored database in: "${name}" has ${others.length} other connection(s): ${others.join('; ')}; nothing was changed`, {
-                    hint: 'stop the applications using the database (or pg_terminate_backend them), then restore again',
-                });
-            }
-            const old = shortName(name, `_lifeboat_old_${suffix}`);
-            try {
-                await admin.query('BEGIN');
-                await admin.query(`ALTER DATABASE ${quoteIdent(name)} RENAME TO ${quoteIdent(old)}`);
-                await admin.query(`ALTER DATABASE ${quoteIdent(plan.into)} RENAME TO ${quoteIdent(name)}`);
-                await admin.query('COMMIT');
-            }
-            catch (err) {
-                await admin.query('ROLLBACK').catch(() => { });
-                await dropDatabase(admin, plan.into, ctx);
-                throw new errors/* SourceError */.c8(`swapping the restored database in failed: ${err.message}; "${name}" was not changed`, {
-                    cause: err,
-                });
-            }
-            await carryOverDatabaseProperties(admin, old, name, ctx);
-            if (safetyId) {
-                await dropDatabase(admin, old, ctx);
-            }
-            else {
-                notes.push(`the previous "${name}" was kept as "${old}" (no safety backup was taken); drop it when no longer needed`);
-            }
-        }
-        const location = target.displayUrl;
-        ctx.log.info(`restored into ${location}`);
-        return { location, notes: [...notes, `pg_restore ${pgRestore}`] };
     }
     finally {
         await admin.end().catch(() => { });
     }
+    ctx.log.info(`staged the restore of "${name}" in "${staged}"`);
+    let settled = false;
+    const abort = async () => {
+        if (settled)
+            return;
+        settled = true;
+        const a = await adminConnection(target, ctx);
+        try {
+            await dropDatabase(a, staged, ctx);
+        }
+        finally {
+            await a.end().catch(() => { });
+        }
+    };
+    const commit = async () => {
+        const a = await adminConnection(target, ctx);
+        try {
+            const state = await targetState(a, target, request.overwrite, ctx);
+            let safetyId;
+            if (state === 'overwrite') {
+                await refuseOtherConnections(a, name, 'swap the restored database in');
+                if (request.safetyBackup) {
+                    ctx.log.info(`taking a safety backup of "${name}" before replacing it`);
+                    safetyId = await request.safetyBackup(request.target);
+                    notes.push(`safety backup of the previous "${name}": ${safetyId}`);
+                }
+            }
+            else if (state === 'empty')
+                await refuseOtherConnections(a, name, 'replace');
+            const old = state === 'create'
+                ? undefined
+                : shortName(name, `_lifeboat_old_${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+            try {
+                await a.query('BEGIN');
+                await a.query(`COMMENT ON DATABASE ${quoteIdent(staged)} IS NULL`);
+                if (old)
+                    await a.query(`ALTER DATABASE ${quoteIdent(name)} RENAME TO ${quoteIdent(old)}`);
+                await a.query(`ALTER DATABASE ${quoteIdent(staged)} RENAME TO ${quoteIdent(name)}`);
+                await a.query('COMMIT');
+            }
+            catch (err) {
+                await a.query('ROLLBACK').catch(() => { });
+                throw new errors/* SourceError */.c8(`moving the restored database into place failed: ${err.message}; "${name}" was not changed`, {
+                    cause: err,
+                    hint: safetyId ? `a safety backup of "${name}" was taken: ${safetyId}` : undefined,
+                });
+            }
+            settled = true;
+            if (old) {
+                await carryOverDatabaseProperties(a, old, name, ctx);
+                if (safetyId || state === 'empty') {
+                    await dropDatabase(a, old, ctx);
+                }
+                else {
+                    notes.push(`the previous "${name}" was kept as "${old}" (no safety backup was taken); drop it when no longer needed`);
+                }
+            }
+        }
+        finally {
+            await a.end().catch(() => { });
+        }
+        const location = target.displayUrl;
+        ctx.log.info(`restored into ${location}`);
+        return { location, notes: [...notes, `pg_restore ${pgRestore}`] };
+    };
+    return { location: target.displayUrl, commit, abort };
+}
+/**
+ * What restoring into the target means now: a new database, an existing one without tables
+ * (replaced), or one with tables (refused unless overwrite is set).
+ */
+async function targetState(admin, target, overwrite, ctx) {
+    const name = target.database;
+    const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount > 0;
+    if (!exists)
+        return 'create';
+    const tables = await userTableCount(target, ctx);
+    if (tables === 0)
+        return 'empty';
+    if (!overwrite) {
+        throw new errors/* ConfigError */.xL('overwrite', `the target database "${name}" already has ${tables} tables; nothing was changed`, {
+            hint: 'restore into a new database (another name in target), or set overwrite to replace it (a safety backup is taken first)',
+        });
+    }
+    return 'overwrite';
+}
+async function refuseOtherConnections(admin, name, doing) {
+    const others = await otherConnections(admin, name);
+    if (others.length) {
+        throw new errors/* SourceError */.c8(`cannot ${doing} "${name}": it has ${others.length} other connection(s): ${others.join('; ')}; nothing was changed`, {
+            hint: 'stop the applications using the database (or pg_terminate_backend them), then restore again',
+        });
+    }
+}
+/** Drops staged databases an interrupted restore left on this server, when provably abandoned. */
+async function dropAbandonedStaging(admin, ctx) {
+    const r = await admin.query(`SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database
+      WHERE strpos(datname, $1) > 0`, [staging/* STAGED_INFIX */.Sn]);
+    for (const row of r.rows) {
+        const why = (0,staging/* abandonedBecause */.f3)((0,staging/* parseMarker */.gY)(row.marker));
+        if (!why)
+            continue;
+        if ((await otherConnections(admin, row.datname)).length)
+            continue;
+        ctx.log.info(`dropping the staged database "${row.datname}" an interrupted restore left: ${why}`);
+        await dropDatabase(admin, row.datname, ctx);
+    }
+}
+
+
+/***/ }),
+
+/***/ 80269:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Sn: () => (/* binding */ STAGED_INFIX),
+/* harmony export */   W2: () => (/* binding */ stagingMarker),
+/* harmony export */   f3: () => (/* binding */ abandonedBecause),
+/* harmony export */   gY: () => (/* binding */ parseMarker),
+/* harmony export */   lg: () => (/* binding */ removeAbandonedBeside),
+/* harmony export */   lh: () => (/* binding */ stagedPathName),
+/* harmony export */   wp: () => (/* binding */ stagedName)
+/* harmony export */ });
+/* unused harmony export STALE_AFTER_MS */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(48161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76760);
+/**
+ * Names and markers of what a restore stages: a new database called
+ * `<target>_lifeboat_new_<UTC time>_<hex>` marked with who made it (host, pid, start time), or a
+ * file or folder beside the target whose name carries the host and pid. A restore killed with
+ * SIGKILL leaves them behind; the next restore into the same server or folder removes the ones it
+ * can prove abandoned: made on this host by a process that no longer runs, or older than a day.
+ */
+
+
+
+
+const STAGED_INFIX = '_lifeboat_new_';
+/** After this long a staged database is abandoned whoever made it: no restore stages for a day. */
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+function utcStamp(d) {
+    return d
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+}
+/** `<base>_lifeboat_new_<UTC time>_<hex>`, the base shortened to fit `maxBytes` (63 for PostgreSQL, 64 for MySQL). */
+function stagedName(base, maxBytes, now = new Date()) {
+    const suffix = `${STAGED_INFIX}${utcStamp(now)}_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(3).toString('hex')}`;
+    let b = base;
+    while (Buffer.byteLength(b + suffix) > maxBytes)
+        b = b.slice(0, -1);
+    return b + suffix;
+}
+function stagingMarker(target, now = new Date()) {
+    return {
+        lifeboat: 'staging',
+        host: (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)(),
+        pid: process.pid,
+        started: now.toISOString(),
+        target,
+    };
+}
+function parseMarker(text) {
+    if (!text)
+        return undefined;
+    try {
+        const m = JSON.parse(text);
+        if (m?.lifeboat !== 'staging' ||
+            typeof m.host !== 'string' ||
+            typeof m.pid !== 'number' ||
+            typeof m.started !== 'string' ||
+            Number.isNaN(Date.parse(m.started)))
+            return undefined;
+        return m;
+    }
+    catch {
+        return undefined;
+    }
+}
+function running(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/**
+ * Why a staged database with this marker is abandoned, or undefined when it may still be in use
+ * (or is not provably ours: no marker, no drop).
+ */
+function abandonedBecause(marker, now = Date.now()) {
+    if (!marker)
+        return undefined;
+    if (marker.host === (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)() && marker.pid !== process.pid && !running(marker.pid))
+        return `its restore (pid ${marker.pid} on ${marker.host}, started ${marker.started}) no longer runs`;
+    if (now - Date.parse(marker.started) > STALE_AFTER_MS)
+        return `it was staged at ${marker.started}, more than a day ago`;
+    return undefined;
+}
+/** A short, fixed tag of this host for names on disk (host names may hold any character). */
+function hostTag(host = (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)()) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(host).digest('hex').slice(0, 8);
+}
+const STAGED_PATH = /^\.(.+)\.lifeboat-(tmp|staging)-([0-9a-f]{8})-(\d+)-[0-9a-f]+(-wal|-shm|-journal)?$/;
+/**
+ * The name of a file or folder staged beside a target: `.<base>.lifeboat-<kind>-<host>-<pid>-<hex>`,
+ * so that a later restore into the same place can tell who left it.
+ */
+function stagedPathName(base, kind) {
+    return `.${base}.lifeboat-${kind}-${hostTag()}-${process.pid}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}`;
+}
+/**
+ * Removes what interrupted restores staged beside `base` in `dir`: made on this host by a process
+ * that no longer runs, or untouched for more than a day. Returns the lines to log.
+ */
+async function removeAbandonedBeside(dir, base) {
+    const removed = [];
+    const names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(dir).catch(() => []);
+    for (const name of names) {
+        const m = STAGED_PATH.exec(name);
+        if (!m || m[1] !== base)
+            continue;
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, name);
+        const pid = Number(m[4]);
+        const here = m[3] === hostTag();
+        let why;
+        if (here && pid !== process.pid && !running(pid))
+            why = `its restore (pid ${pid} on this host) no longer runs`;
+        else if (!here) {
+            const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(path).catch(() => undefined);
+            if (st && Date.now() - st.mtimeMs > STALE_AFTER_MS)
+                why = 'another host staged it more than a day ago';
+        }
+        if (!why)
+            continue;
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(path, { recursive: true, force: true });
+        removed.push(`removed ${path}, left by an interrupted restore: ${why}`);
+    }
+    return removed;
 }
 
 

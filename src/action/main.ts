@@ -1,15 +1,16 @@
-import * as core from '@actions/core';
+import * as core from './runner.ts';
 import type { RunContext } from '../engine/context.ts';
 import { cancelOnSignals } from '../core/cancel.ts';
 import { tempRootFor } from '../core/temp.ts';
 import { CancelledError, describeError } from '../engine/errors.ts';
-import { Redactor, redactingLogger } from '../engine/log.ts';
-import { runCommand } from '../engine/run.ts';
+import { endPhase, Redactor, redactingLogger, startPhase } from '../engine/log.ts';
+import { errorKindOf, runCommand } from '../engine/run.ts';
 import { VERSION } from '../engine/version.ts';
 import { parseOptions, type RawOptions } from '../options/parse.ts';
 import { OPTIONS } from '../options/schema.ts';
 import { RunReport } from '../report/report.ts';
 import { renderSummary } from '../report/summary.ts';
+import { createActionLogger } from './log.ts';
 import { provideTool } from './tools.ts';
 
 /** Reads every input through the option schema; secrets are masked before anything else runs. */
@@ -26,10 +27,8 @@ export function readInputs(redactor: Redactor): RawOptions {
 export async function run(): Promise<void> {
   const redactor = new Redactor();
   redactor.onSecret((s) => core.setSecret(s));
-  const log = redactingLogger(
-    { info: core.info, warn: core.warning, error: core.error, debug: core.debug },
-    redactor,
-  );
+  const actionLog = createActionLogger();
+  const log = redactingLogger(actionLog, redactor);
   log.info(`Lifeboat ${VERSION}`);
   const cancellation = cancelOnSignals((line) => log.warn(line));
   let report = new RunReport(core.getInput('command') || 'backup');
@@ -43,21 +42,31 @@ export async function run(): Promise<void> {
       cwd: process.cwd(),
       now: () => new Date(),
       version: VERSION,
-      provideTool: (tool, major) => provideTool(tool, major, log),
+      provideTool: async (tool, major) => {
+        startPhase(log, `Set up ${tool} ${major}`);
+        try {
+          return await provideTool(tool, major, log);
+        } finally {
+          endPhase(log);
+        }
+      },
       signal: cancellation.signal,
       tmpRoot: tempRootFor(process.env),
     };
     await runCommand(options, ctx, report);
   } catch (err) {
     report.error ??= describeError(err);
+    report.outputs['error-kind'] = errorKindOf(err);
+    actionLog.closeGroup();
     core.setFailed(redactor.redact(describeError(err)));
     // 130/143 as a shell reports SIGINT/SIGTERM, so a cancelled step is not mistaken for a failed one.
     if (err instanceof CancelledError) process.exitCode = err.exitCode;
   } finally {
+    actionLog.closeGroup();
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value);
     try {
       if (process.env['GITHUB_STEP_SUMMARY'])
-        await core.summary.addRaw(redactor.redact(renderSummary(report)), true).write();
+        core.appendSummary(redactor.redact(renderSummary(report)));
     } catch (err) {
       core.warning(`could not write the job summary: ${describeError(err)}`);
     }

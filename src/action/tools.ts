@@ -1,5 +1,4 @@
 import { access } from 'node:fs/promises';
-import * as cache from '@actions/cache';
 import { startProcess } from '../core/process.ts';
 import type { Logger } from '../engine/log.ts';
 
@@ -19,6 +18,9 @@ export async function provideTool(
   const bin = `/usr/lib/postgresql/${major}/bin`;
   const key = `lifeboat-postgresql-client-${major}-${process.env['ImageOS'] ?? 'linux'}-${process.arch}`;
   const paths = [`/usr/lib/postgresql/${major}`];
+  // Loaded here, not at start-up: @actions/cache brings the Azure SDK, which every run
+  // would otherwise pay for to use it only on this rare path.
+  const cache = await import('@actions/cache');
   try {
     if (await cache.restoreCache(paths, key)) {
       log.info(`Restored the PostgreSQL ${major} client from the Actions cache`);

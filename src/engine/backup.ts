@@ -27,7 +27,7 @@ import {
   StorageError,
   describeError,
 } from './errors.ts';
-import { formatBytes, formatDuration, redactUrl } from './log.ts';
+import { endPhase, formatBytes, formatDuration, redactUrl, startPhase } from './log.ts';
 import { backupKeys, deriveSetName, newBackupId, validateSetName } from './naming.ts';
 import { parseNamedLines } from './url.ts';
 import { checkStoredArchive } from './verify.ts';
@@ -187,7 +187,7 @@ export async function createBackup(
       for (const p of planned) {
         const t0 = Date.now();
         const sink = writer.sourceSink(p.name);
-        ctx.log.info(`Dumping ${p.name} (${p.source.kind})…`);
+        startPhase(ctx.log, `Dump ${p.name} (${p.source.kind}), streaming to storage`);
         const progress = reportProgress(ctx, p.name, () => writer.bytesWritten);
         let result;
         try {
@@ -217,6 +217,7 @@ export async function createBackup(
           inventory: result.inventory,
           versions: result.versions,
         });
+        endPhase(ctx.log);
         ctx.log.info(
           `Dumped ${p.name}: ${formatBytes(bytes)} in ${formatDuration(sm.durationMs)}${throughput(bytes, sm.durationMs)}`,
         );
@@ -245,7 +246,15 @@ export async function createBackup(
       ctx.signal?.removeEventListener('abort', onAbort);
     }
 
+    startPhase(ctx.log, `Upload to ${destinations.map((d) => d.displayUrl).join(', ')}`);
     const results = await settledPuts;
+    for (const [i, r] of results.entries()) {
+      if (r.status === 'fulfilled')
+        ctx.log.info(
+          `${destinations[i]!.displayUrl} received ${formatBytes(r.value.size)}, sha256 ${r.value.sha256}`,
+        );
+    }
+    endPhase(ctx.log);
     // A single destination's failed put leaves no reference: its error is reported below, and
     // no size or sha256 is claimed for an archive that was never stored.
     const reference = hasher
@@ -285,10 +294,9 @@ export async function createBackup(
         }
         const sidecar: SidecarManifest = { ...sidecarBase };
         if (bool(options, 'verify-after-backup')) {
-          ctx.log.info(
-            `Reading ${keys.archive} back from ${d.displayUrl} to check its size and sha256…`,
-          );
+          startPhase(ctx.log, `Read back ${keys.archive} from ${d.displayUrl}`);
           await checkStoredArchive(d, sidecar, { signal: ctx.signal });
+          endPhase(ctx.log);
           sidecar.verifiedAt = ctx.now().toISOString();
           dr.verified = true;
         } else {
@@ -316,7 +324,8 @@ export async function createBackup(
       } catch (err) {
         dr.error = describeError(err);
         failures.push(`${d.displayUrl}: ${describeError(err)}`);
-        ctx.log.error(`Destination ${d.displayUrl} failed: ${describeError(err)}`);
+        // A plain line: the run's one failure, which names every destination, is the error.
+        ctx.log.info(`Destination ${d.displayUrl} failed: ${describeError(err)}`);
         await cleanupPartial(d, keys, ctx);
         if (err instanceof IntegrityError && destinations.length === 1) throw err;
       }

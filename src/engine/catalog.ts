@@ -20,12 +20,25 @@ import {
   openDestinations,
   withDestinations,
   type CatalogEntry,
+  type DamagedEntry,
   type OpenDestination,
 } from './destinations.ts';
 import { ConfigError, FreshnessError } from './errors.ts';
-import { formatDuration } from './log.ts';
-import { backupKeys } from './naming.ts';
+import { endPhase, formatBytes, formatDuration, formatTime, startPhase } from './log.ts';
+import { backupKeys, backupTime } from './naming.ts';
 import { verifyStoredBackup } from './verify.ts';
+import { keyValueTable } from '../report/summary.ts';
+
+/**
+ * What counts as a confirmed backup, for retention and freshness alike: its stored object was
+ * read back and matched (`verifiedAt`), or, with verify-after-backup off, the store confirmed
+ * the size and sha256 it received. A sidecar is only written after one of the two, so a listed
+ * backup with a recorded sha256 and size is confirmed; a hand-made sidecar without them is not.
+ */
+export function isConfirmedBackup(manifest: CatalogEntry['manifest']): boolean {
+  if (manifest.verifiedAt) return true;
+  return /^[0-9a-f]{64}$/.test(manifest.archive.sha256) && manifest.archive.size > 0;
+}
 
 export function toRow(e: CatalogEntry): BackupRow {
   return {
@@ -41,6 +54,21 @@ export function toRow(e: CatalogEntry): BackupRow {
   };
 }
 
+function damagedRow(d: DamagedEntry): BackupRow {
+  return {
+    set: d.set,
+    id: d.id,
+    time: backupTime(d.id).toISOString(),
+    size: 0,
+    sources: '',
+    encrypted: false,
+    verified: false,
+    tags: [],
+    location: `${d.destination.displayUrl} ${d.key}`,
+    damaged: d.reason,
+  };
+}
+
 export async function listCommand(
   options: Options,
   ctx: RunContext,
@@ -48,9 +76,13 @@ export async function listCommand(
 ): Promise<void> {
   await withDestinations(options, ctx, async (destinations) => {
     for (const d of destinations) {
-      const entries = await listBackups(d, str(options, 'name'), ctx);
-      report.backups.push(...entries.map(toRow));
+      const damaged: DamagedEntry[] = [];
+      const entries = await listBackups(d, str(options, 'name'), ctx, damaged);
+      report.backups.push(...entries.map(toRow), ...damaged.map(damagedRow));
+      for (const x of damaged)
+        ctx.log.warn(`${x.set}/${x.id} on ${d.displayUrl} is damaged: ${x.reason}`);
     }
+    report.backups.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   });
   report.outputs['count'] = String(report.backups.length);
   report.outputs['backups'] = JSON.stringify(report.backups);
@@ -76,7 +108,7 @@ export async function verifyCommand(
     report.backupId = entry.id;
     report.sha256 = entry.manifest.archive.sha256;
     report.size = entry.manifest.archive.size;
-    ctx.log.info(`Verifying ${entry.set}/${entry.id} on ${entry.destination.displayUrl}…`);
+    startPhase(ctx.log, `Verify ${entry.set}/${entry.id} on ${entry.destination.displayUrl}`);
     await verifyStoredBackup(
       entry.destination,
       entry.manifest,
@@ -95,6 +127,12 @@ export async function verifyCommand(
       sha256: entry.manifest.archive.sha256,
       verified: true,
     });
+    endPhase(ctx.log);
+    report.proofs.push(
+      `the .sha256 sidecar agrees with the manifest, and the stored object's size (${formatBytes(entry.manifest.archive.size)}) and sha256 match`,
+      "every chunk's sha256, the archive header and the inner manifest match the sidecar manifest",
+      "each source's structure was checked where its kind has a check (SQLite integrity_check, dump table of contents, …)",
+    );
     report.outputs['verified'] = 'true';
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
@@ -144,13 +182,14 @@ export async function pruneSet(
   let removed = 0;
   let kept = 0;
   for (const d of destinations) {
+    startPhase(ctx.log, `Retention on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}`);
     const name = await resolveSet(options, d, ctx, set);
     const entries = (await listBackups(d, name, ctx)).filter((e) => e.set === name);
     const plan = planRetention(
       entries.map((e) => ({
         id: e.id,
         time: new Date(e.manifest.createdAt),
-        verified: Boolean(e.manifest.verifiedAt) || !bool(options, 'verify-after-backup'),
+        verified: isConfirmedBackup(e.manifest),
       })),
       policy,
     );
@@ -163,7 +202,10 @@ export async function pruneSet(
       markdown: formatPlan(plan, 'markdown'),
     });
     kept += plan.keep.length;
-    if (dryRun) continue;
+    if (dryRun) {
+      endPhase(ctx.log);
+      continue;
+    }
     for (const r of plan.remove) {
       const e = entries.find((x) => x.id === r.id)!;
       const keys = backupKeys(name, r.id, e.manifest.compression);
@@ -173,6 +215,7 @@ export async function pruneSet(
       removed++;
       ctx.log.info(`Removed ${name}/${r.id} from ${d.displayUrl}`);
     }
+    endPhase(ctx.log);
   }
   report.outputs['removed'] = String(removed);
   report.outputs['kept'] = String(kept);
@@ -222,9 +265,10 @@ export async function statusCheck(
     }
   }
   const d = destinations[0]!;
+  startPhase(ctx.log, `Freshness on ${d.displayUrl}`);
   const name = await resolveSet(options, d, ctx, set);
   const entries = (await listBackups(d, name, ctx)).filter(
-    (e) => e.set === name && e.manifest.verifiedAt,
+    (e) => e.set === name && isConfirmedBackup(e.manifest),
   );
   const newest = entries.at(-1);
   const graceText = str(options, 'grace');
@@ -239,19 +283,27 @@ export async function statusCheck(
   report.outputs['fresh'] = String(fr.ok);
   if (fr.ageMs !== undefined) report.outputs['newest-age-ms'] = String(fr.ageMs);
   report.outputs['next-expected'] = fr.nextExpected.toISOString();
-  const md = [
-    `| | |`,
-    `|---|---|`,
-    `| set | ${name} |`,
-    `| schedule | ${cron.map((c) => `\`${c}\``).join(', ')} |`,
-    `| newest verified backup | ${newest ? `${newest.id} (${formatDuration(fr.ageMs ?? 0)} ago)` : 'none'} |`,
-    `| expected interval | ${formatDuration(fr.expectedIntervalMs)} |`,
-    `| last expected run | ${fr.lastExpected.toISOString()} |`,
-    `| next expected run | ${fr.nextExpected.toISOString()} |`,
-    `| verdict | ${fr.ok ? 'fresh' : '**stale**'} |`,
-  ].join('\n');
-  report.sections.push({ title: `Freshness: ${name}`, markdown: md });
-  (fr.ok ? ctx.log.info : ctx.log.error)(fr.message);
+  report.sections.push({
+    title: `Freshness: ${name}`,
+    markdown: keyValueTable([
+      ['set', name],
+      ['schedule', cron.map((c) => `\`${c}\``).join(', ')],
+      [
+        'newest verified backup',
+        newest
+          ? `\`${newest.id}\` (${formatDuration(fr.ageMs ?? 0)} ago)${newest.manifest.verifiedAt ? '' : ', confirmed by the store at upload, not read back'}`
+          : 'none',
+      ],
+      ['expected interval', formatDuration(fr.expectedIntervalMs)],
+      ['last expected run', formatTime(fr.lastExpected)],
+      ['next expected run', formatTime(fr.nextExpected)],
+      ['verdict', fr.ok ? 'fresh' : '**stale**'],
+    ]),
+  });
+  // The verdict is a plain line: a stale status fails the run, and that failure is the one
+  // error annotation; a backup run that finds its set stale warns instead.
+  ctx.log.info(fr.message);
+  endPhase(ctx.log);
   return { ok: fr.ok, message: fr.message };
 }
 

@@ -86,11 +86,25 @@ export interface CatalogEntry {
   destination: OpenDestination;
 }
 
-/** Reads the sidecar manifests under `set/` (or every set). Unreadable ones are warned about and skipped. */
+/** A backup whose sidecar manifest exists but cannot be read or parsed. */
+export interface DamagedEntry {
+  set: string;
+  id: string;
+  key: string;
+  reason: string;
+  destination: OpenDestination;
+}
+
+/**
+ * Reads the sidecar manifests under `set/` (or every set). Unreadable ones go to `damaged` when
+ * the caller passes it (so `latest` cannot silently become an older backup), else are warned
+ * about and skipped.
+ */
 export async function listBackups(
   destination: OpenDestination,
   set: string | undefined,
   ctx: RunContext,
+  damaged?: DamagedEntry[],
 ): Promise<CatalogEntry[]> {
   const objects = await destination.storage.list(set ? `${set}/` : '');
   const entries: CatalogEntry[] = [];
@@ -102,11 +116,31 @@ export async function listBackups(
       entries.push({ set: m[1]!, id: m[2]!, time: backupTime(m[2]!), manifest, destination });
     } catch (err) {
       if (isNotFound(err)) continue;
-      ctx.log.warn(`skipping ${obj.key} on ${destination.displayUrl}: ${(err as Error).message}`);
+      if (damaged) {
+        damaged.push({
+          set: m[1]!,
+          id: m[2]!,
+          key: obj.key,
+          reason: (err as Error).message,
+          destination,
+        });
+      } else {
+        ctx.log.warn(`skipping ${obj.key} on ${destination.displayUrl}: ${(err as Error).message}`);
+      }
     }
   }
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  damaged?.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return entries;
+}
+
+function damagedError(d: DamagedEntry, asked: string): IntegrityError {
+  return new IntegrityError(
+    `${asked === 'latest' ? 'the newest backup' : 'backup'} ${d.set}/${d.id} on ${d.destination.displayUrl} is damaged: ${d.reason}`,
+    {
+      hint: `its manifest ${d.key} cannot be used; restore an older backup by id (\`lifeboat list\` shows them), or repair the manifest`,
+    },
+  );
 }
 
 export async function readSidecarManifest(
@@ -151,10 +185,12 @@ export async function findBackup(
     });
   }
   const errors: string[] = [];
+  let brokenCopy: DamagedEntry | undefined;
   for (const destination of destinations) {
     let entries: CatalogEntry[];
+    const damaged: DamagedEntry[] = [];
     try {
-      entries = await listBackups(destination, set, ctx);
+      entries = await listBackups(destination, set, ctx, damaged);
     } catch (err) {
       errors.push(`${destination.displayUrl}: ${(err as Error).message}`);
       continue;
@@ -173,8 +209,17 @@ export async function findBackup(
       (e) => !e.manifest.tags?.includes('safety') || which !== 'latest',
     );
     const found = which === 'latest' ? candidates.at(-1) : candidates.find((e) => e.id === which);
+    // A damaged newer backup must not silently make `latest` an older one.
+    const broken =
+      which === 'latest'
+        ? damaged.filter((d) => !d.set.endsWith('-safety') && (!found || d.id > found.id)).at(-1)
+        : damaged.find((d) => d.id === which);
+    if (broken && which === 'latest') throw damagedError(broken, which);
     if (found) return found;
+    // Asked for by id: another destination may hold a readable copy.
+    if (broken) brokenCopy ??= broken;
   }
+  if (brokenCopy) throw damagedError(brokenCopy, which);
   const where = destinations.map((d) => d.displayUrl).join(', ');
   if (errors.length === destinations.length) {
     throw new StorageError(`could not list backups: ${errors.join('; ')}`);

@@ -1,7 +1,10 @@
 import { rm } from 'node:fs/promises';
 import type { Options } from '../options/parse.ts';
 import { bool, lines, str } from '../options/parse.ts';
-import type { RunReport } from '../report/report.ts';
+import { RunReport } from '../report/report.ts';
+import { keyValueTable } from '../report/summary.ts';
+import type { SourceManifest } from '../archive/types.ts';
+import type { StagedRestore } from '../sources/types.ts';
 import { driverForKind } from '../sources/registry.ts';
 import { createBackup, rejectEncryption, sourceContext } from './backup.ts';
 import { createRunTemp, runTempRoot } from '../core/temp.ts';
@@ -12,16 +15,18 @@ import {
   openDestinations,
   registerUrlSecrets,
 } from './destinations.ts';
-import { ConfigError } from './errors.ts';
-import { formatDuration, redactUrl } from './log.ts';
+import { ConfigError, IntegrityError, LifeboatError, SourceError, StorageError } from './errors.ts';
+import { endPhase, formatBytes, formatDuration, redactUrl, startPhase } from './log.ts';
 import { parseNamedLines } from './url.ts';
-import { checkStoredArchive, verifyStoredBackup } from './verify.ts';
+import { verifyStoredBackup } from './verify.ts';
 
 /**
- * Restore: the stored archive is proven first (its `.sha256` sidecar agrees with the manifest,
- * and the stored bytes have the manifest's size and sha256), and only then read into the
- * target, every chunk checked on the way and the inner manifest compared at the end. Sources
- * write into a new place and swap it in, so the target is untouched until the data is proven.
+ * Restore, in two phases and one read of the stored object. Phase one: the archive streams once
+ * (its `.sha256` sidecar checked first), every chunk checked as it passes, and each source's
+ * driver stages its members in a new temporary database, file or folder and checks them there.
+ * Only when the whole archive is proven (stored size and sha256, the inner manifest against the
+ * sidecar and against what was read, the header id) does phase two commit each staged source
+ * into its target. Any failure before that aborts every stage: the targets are untouched.
  */
 export async function restoreBackup(
   options: Options,
@@ -32,6 +37,8 @@ export async function restoreBackup(
   const destinations = await openDestinations(options, ctx);
   const tmpDir = await createRunTemp(runTempRoot(ctx));
   const sctx = sourceContext(ctx, options, tmpDir);
+  const staged: Array<{ sm: SourceManifest; stage: StagedRestore }> = [];
+  const safetyBackups: string[] = [];
   try {
     const entry = await findBackup(
       destinations,
@@ -44,6 +51,15 @@ export async function restoreBackup(
     report.backupId = entry.id;
     report.sha256 = manifest.archive.sha256;
     report.size = manifest.archive.size;
+    const readFrom: RunReport['destinations'][number] = {
+      url: destination.displayUrl,
+      key: manifest.archive.key,
+      ok: true,
+      size: manifest.archive.size,
+      sha256: manifest.archive.sha256,
+      verified: false,
+    };
+    report.destinations.push(readFrom);
     const targets = resolveTargets(
       lines(options, 'target'),
       manifest.sources.map((s) => s.name),
@@ -51,74 +67,139 @@ export async function restoreBackup(
     for (const url of targets.values()) registerUrlSecrets(url, ctx);
     ctx.log.info(`Restoring ${entry.set}/${entry.id} from ${destination.displayUrl}`);
 
-    ctx.log.info('Checking the archive before touching any target…');
-    await checkStoredArchive(destination, manifest, {
-      checkSha256Sidecar: true,
-      signal: ctx.signal,
-    });
-
     const overwrite = bool(options, 'overwrite');
     const t0 = Date.now();
-    const locations: string[] = [];
+    const safetyBackup = (source: string) => async (sourceUrl: string) => {
+      ctx.log.info(`Taking a safety backup of ${redactUrl(sourceUrl)} before overwriting it…`);
+      const safetyOptions: Options = {
+        command: 'backup',
+        values: { ...options.values, source: [`${source}=${sourceUrl}`], command: 'backup' },
+      };
+      // Its own report: the restore's sha256, size and destinations stay the restored backup's.
+      const safetyReport = new RunReport('backup');
+      const outcome = await createBackup(safetyOptions, ctx, safetyReport, {
+        tags: ['safety'],
+        set: `${entry.set}-safety`,
+        destinations: [destination],
+      });
+      const ref = `${outcome.set}/${outcome.id}`;
+      safetyBackups.push(ref);
+      report.outputs['safety-backup-id'] = safetyBackups.join('\n');
+      report.sections.push({
+        title: `Safety backup of ${source}`,
+        markdown: keyValueTable([
+          ['backup', `\`${ref}\``],
+          ['taken of', redactUrl(sourceUrl)],
+          ['size', formatBytes(outcome.manifest.archive.size)],
+          ['sha256', `\`${outcome.manifest.archive.sha256}\``],
+          ['stored at', outcome.stored.map((d) => d.displayUrl).join(', ')],
+        ]),
+      });
+      return outcome.id;
+    };
+
+    startPhase(
+      ctx.log,
+      `Verify ${entry.set}/${entry.id} while staging every source; no target is touched until it is proven`,
+    );
     await verifyStoredBackup(destination, manifest, ctx, sctx, {
       structural: false,
+      checkSha256Sidecar: true,
       onSource: async (sm, members) => {
-        const source = sm.name;
-        const target = targets.get(source)!;
+        const target = targets.get(sm.name)!;
         const driver = await driverForKind(sm.kind);
-        ctx.log.info(`Restoring ${source} (${sm.kind}) into ${redactUrl(target)}…`);
-        const result = await driver.restore(
+        ctx.log.info(`Staging ${sm.name} (${sm.kind}) for ${redactUrl(target)}…`);
+        const stage = await driver.stage(
           members,
           {
             target,
             overwrite,
             manifest: sm,
             backupId: entry.id,
-            safetyBackup: async (sourceUrl) => {
-              ctx.log.info(
-                `Taking a safety backup of ${redactUrl(sourceUrl)} before overwriting it…`,
-              );
-              const safetyOptions: Options = {
-                command: 'backup',
-                values: {
-                  ...options.values,
-                  source: [`${source}=${sourceUrl}`],
-                  command: 'backup',
-                },
-              };
-              const outcome = await createBackup(safetyOptions, ctx, report, {
-                tags: ['safety'],
-                set: `${entry.set}-safety`,
-                destinations: [destination],
-              });
-              report.notes.push(
-                `Safety backup of the previous ${source}: ${outcome.set}/${outcome.id}`,
-              );
-              report.name = entry.set;
-              report.backupId = entry.id;
-              return outcome.id;
-            },
+            safetyBackup: safetyBackup(sm.name),
           },
           sctx,
         );
-        locations.push(result.location);
-        for (const note of result.notes ?? []) report.notes.push(note);
-        report.sources.push({
-          name: source,
-          kind: sm.kind,
-          url: result.location,
-          inventory: result.inventory ?? sm.inventory,
-        });
+        staged.push({ sm, stage });
       },
     });
+    endPhase(ctx.log);
+
+    readFrom.verified = true;
+    report.outputs['verified'] = 'true';
+    report.proofs.push(
+      `the .sha256 sidecar agrees with the manifest, and the stored object's size (${formatBytes(manifest.archive.size)}) and sha256 match it`,
+      `every chunk's sha256 (${chunkCount(manifest)} chunks), the archive header and the inner manifest match the sidecar manifest`,
+      'every source was staged apart from its target; no target was touched before all of the above',
+    );
+    const locations: string[] = [];
+    for (const { sm, stage } of staged) {
+      startPhase(
+        ctx.log,
+        `Restore ${sm.name} (${sm.kind}) into ${redactUrl(targets.get(sm.name)!)}`,
+      );
+      let result;
+      try {
+        result = await stage.commit();
+      } catch (err) {
+        throw withSafetyHint(err, safetyBackups);
+      }
+      locations.push(result.location);
+      for (const note of result.notes ?? []) report.notes.push(note);
+      report.sources.push({
+        name: sm.name,
+        kind: sm.kind,
+        url: result.location,
+        target: result.location,
+        expectedInventory: sm.inventory,
+        ...(result.inventory ? { inventory: result.inventory } : {}),
+      });
+      endPhase(ctx.log);
+    }
     report.outputs['location'] = locations.join('\n');
     ctx.log.info(
       `Restored ${entry.set}/${entry.id} in ${formatDuration(Date.now() - t0)} to ${locations.join(', ')}`,
     );
   } finally {
+    for (const { sm, stage } of staged) {
+      await stage.abort().catch((err: unknown) => {
+        ctx.log.warn(`could not remove what was staged for ${sm.name}: ${(err as Error).message}`);
+      });
+    }
     await rm(tmpDir, { recursive: true, force: true });
     await closeDestinations(destinations);
   }
+}
+
+function chunkCount(manifest: {
+  sources: Array<{ members: Array<{ chunks?: unknown[] }> }>;
+}): number {
+  return manifest.sources.reduce(
+    (n, s) => n + s.members.reduce((m, r) => m + (r.chunks?.length ?? 0), 0),
+    0,
+  );
+}
+
+/** A failed overwrite says where the previous data is kept. */
+function withSafetyHint(err: unknown, safetyBackups: string[]): unknown {
+  if (!safetyBackups.length) return err;
+  const where = `the previous data is in the safety backup ${safetyBackups.join(', ')}`;
+  if (err instanceof ConfigError) {
+    const message = err.option ? err.message.slice(`${err.option}: `.length) : err.message;
+    return new ConfigError(err.option, message, {
+      cause: err.cause,
+      hint: err.hint ? `${err.hint}; ${where}` : where,
+    });
+  }
+  const Kind =
+    err instanceof IntegrityError
+      ? IntegrityError
+      : err instanceof StorageError
+        ? StorageError
+        : SourceError;
+  const message = err instanceof Error ? err.message : String(err);
+  const hint = err instanceof LifeboatError && err.hint ? `${err.hint}; ${where}` : where;
+  return new Kind(message, { cause: err, hint });
 }
 
 /** Maps each archived source to a target URL. A single unnamed target fits a single source. */

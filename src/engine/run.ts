@@ -13,8 +13,23 @@ import {
 import { runTempRoot, sweepStaleTemp } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import { withDestinations } from './destinations.ts';
-import { ConfigError, LifeboatError, describeError } from './errors.ts';
+import { ConfigError, LifeboatError, describeError, exitCodeFor } from './errors.ts';
 import { restoreBackup } from './restore.ts';
+
+export type ErrorKindOutput = 'none' | 'config' | 'operational' | 'integrity';
+
+const KIND_BY_EXIT_CODE: Record<number, ErrorKindOutput> = {
+  0: 'none',
+  1: 'operational',
+  2: 'config',
+  3: 'integrity',
+};
+
+/** The `error-kind` output: derived from the exit code so the two can never disagree. */
+export function errorKindOf(err: unknown): ErrorKindOutput {
+  if (err === undefined) return 'none';
+  return KIND_BY_EXIT_CODE[exitCodeFor(err)] ?? 'operational';
+}
 
 /** Runs one command. Throws typed errors; the report is filled in either way. */
 export async function runCommand(
@@ -46,9 +61,10 @@ export async function runCommand(
     }
   } catch (err) {
     // Whatever a cancelled step made of the abort (a killed tool, a broken stream), the run
-    // was cancelled, and says so.
+    // was cancelled, and says so (error-kind operational: 130/143 are not config or integrity).
     const cause = cancelledReason(ctx) ?? err;
     report.error = describeError(cause);
+    report.outputs['error-kind'] = errorKindOf(cause);
     throw cause;
   } finally {
     report.finishedMs = Date.now();
@@ -56,6 +72,7 @@ export async function runCommand(
     if (report.sha256) report.outputs['sha256'] = report.sha256;
     if (report.size !== undefined) report.outputs['size'] = String(report.size);
     report.outputs['duration-ms'] = String(report.durationMs);
+    report.outputs['error-kind'] ??= 'none';
   }
 }
 
@@ -74,12 +91,19 @@ async function backupCommand(options: Options, ctx: RunContext, report: RunRepor
     report.outputs['verified'] = String(report.destinations.every((d) => d.verified));
     // Retention and freshness only after a fully successful backup: a failed run deletes nothing.
     await pruneSet(options, ctx, report, outcome.stored, outcome.set);
-    if (lines(options, 'schedule').length > 0 || ctx.env['GITHUB_WORKFLOW_REF']) {
+    const explicitSchedule = lines(options, 'schedule').length > 0;
+    if (explicitSchedule || ctx.env['GITHUB_WORKFLOW_REF']) {
       try {
-        await statusCheck(options, ctx, report, outcome.stored, outcome.set);
+        const fresh = await statusCheck(options, ctx, report, outcome.stored, outcome.set);
+        if (fresh && !fresh.ok) ctx.log.warn(fresh.message);
       } catch (err) {
         if (!(err instanceof LifeboatError)) throw err;
-        ctx.log.warn(`freshness not checked: ${describeError(err)}`);
+        // Right after a good backup the set is fresh by definition, so a workflow that is not
+        // checked out (the usual artifact: job) only loses a formality: say so, do not warn
+        // every night. A schedule the user set and we cannot use is worth a warning.
+        (explicitSchedule ? ctx.log.warn : ctx.log.info)(
+          `freshness not checked: ${describeError(err)}`,
+        );
       }
     }
   });

@@ -11,9 +11,9 @@ import { driverForKind } from '../sources/registry.ts';
 import type { SourceContext } from '../sources/types.ts';
 import type { RunContext } from './context.ts';
 import type { OpenDestination } from './destinations.ts';
-import { IntegrityError, LifeboatError, isNotFound } from './errors.ts';
+import { ConfigError, IntegrityError, LifeboatError, isNotFound } from './errors.ts';
 import { formatBytes } from './log.ts';
-import { walkArchive } from './members.ts';
+import { walkArchive, type ArchiveWalk } from './members.ts';
 import { backupKeys } from './naming.ts';
 
 export interface VerifyOptions {
@@ -79,11 +79,16 @@ export async function verifyStoredBackup(
     const sm = sidecar.sources.find((s) => s.name === source);
     if (!sm)
       throw new IntegrityError(`archive holds a source '${source}' its manifest does not list`);
+    // After a driver failed, the rest is only read to learn whether the archive is to blame.
+    if (driverFailure) return;
     try {
       await onSource(sm, watched(members));
     } catch (err) {
       driverFailure ??= { err };
-      throw err;
+      // A refused target or a cancelled run needs no proof; a tool that failed on the data
+      // might have been fed a tampered archive, which then is the error to report.
+      if (err instanceof IntegrityError || err instanceof ConfigError || sctx.signal?.aborted)
+        throw err;
     }
   };
   const items = readArchive(decompressed);
@@ -97,10 +102,41 @@ export async function verifyStoredBackup(
     const gone = new Error('the archive read was abandoned');
     for (const s of [stream, hasher, decompressor]) if (!s.destroyed) s.destroy(gone);
     await items.return(undefined).catch(() => undefined);
-    if (failedRead) throw asIntegrity(failedRead.err, sidecar);
-    if (driverFailure && driverFailure.err === err) throw err;
+    // A driver that failed mid-member destroyed that member's body: the archive cannot be
+    // read further, so the driver's own error is the one to report.
+    const ownAbort = (e: unknown) => driverFailure !== undefined && isAbortError(e);
+    if (failedRead && !ownAbort(failedRead.err)) throw asIntegrity(failedRead.err, sidecar);
+    if (driverFailure && (driverFailure.err === err || ownAbort(err))) throw driverFailure.err;
     throw asIntegrity(err, sidecar);
   }
+  const failed = driverFailure as { err: unknown } | undefined;
+  if (failed) {
+    try {
+      await proveRead(decompressed, hasher, walk, sidecar);
+    } catch (err) {
+      throw new IntegrityError(
+        `${(err as Error).message} (the restore had failed: ${(failed.err as Error)?.message ?? String(failed.err)})`,
+        { cause: err, hint: err instanceof LifeboatError ? err.hint : undefined },
+      );
+    }
+    throw failed.err;
+  }
+  await proveRead(decompressed, hasher, walk, sidecar);
+  ctx.log.info(
+    `Verified ${sidecar.archive.key}: ${formatBytes(hasher.bytes)}, sha256 ${hasher.digest()}`,
+  );
+}
+
+/**
+ * The checks once every member was read: the stored bytes' size and sha256, the inner manifest
+ * against what was read and against the sidecar, and the header's id.
+ */
+async function proveRead(
+  decompressed: NodeJS.ReadableStream & { readableEnded: boolean; resume(): unknown },
+  hasher: HashingStream,
+  walk: ArchiveWalk,
+  sidecar: SidecarManifest,
+): Promise<void> {
   // The reader stops at the end blocks; read whatever padding follows so the hash covers every byte.
   if (!decompressed.readableEnded) {
     decompressed.resume();
@@ -119,13 +155,10 @@ export async function verifyStoredBackup(
       `archive header says backup ${walk.header.id}, the manifest says ${sidecar.id}`,
     );
   }
-  ctx.log.info(
-    `Verified ${sidecar.archive.key}: ${formatBytes(hasher.bytes)}, sha256 ${hasher.digest()}`,
-  );
 }
 
 /**
- * The quick proof (restore's first pass, and the read-back after a backup): the `.sha256`
+ * The quick proof (the read-back after a backup): the `.sha256`
  * sidecar agrees with the manifest (when asked) and the stored object has the manifest's size
  * and sha256, hashed as it streams, without decompressing. The chunk walk is verify's job.
  */
@@ -222,6 +255,11 @@ function compareManifests(
       },
     );
   }
+}
+
+function isAbortError(err: unknown): boolean {
+  const e = err as { name?: string; code?: string } | null;
+  return e?.name === 'AbortError' || e?.code === 'ABORT_ERR';
 }
 
 /** Typed errors keep their meaning; anything else while reading the archive is an integrity failure. */

@@ -1,32 +1,41 @@
+import { Document } from 'yaml';
 import { OPTIONS, OUTPUTS, type OptionSpec } from './schema.ts';
 
-/** action.yml, generated from the option schema so the two can never disagree. */
-export function renderActionYml(): string {
-  const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
-  const out = [
-    '# Generated from src/options/schema.ts by `npm run docs`. Do not edit by hand.',
-    'name: Lifeboat',
-    'description: Back up and restore databases and files: checksummed archives, retention, verified restores.',
-    'author: Lifeboat',
-    'branding:',
-    '  icon: life-buoy',
-    '  color: blue',
-    'inputs:',
-  ];
+/** The action's metadata as data: what action.yml must parse to. */
+export function actionMetadata(): Record<string, unknown> {
+  const inputs: Record<string, Record<string, unknown>> = {};
   for (const o of OPTIONS) {
-    out.push(`  ${o.name}:`);
-    out.push(`    description: ${q(o.description)}`);
-    out.push('    required: false');
     const def = o.actionDefault ?? o.default;
-    if (def !== undefined) out.push(`    default: ${q(def)}`);
+    inputs[o.name] = {
+      description: o.description,
+      required: false,
+      ...(def !== undefined && { default: def }),
+    };
   }
-  out.push('outputs:');
-  for (const o of OUTPUTS) {
-    out.push(`  ${o.name}:`);
-    out.push(`    description: ${q(o.description)}`);
-  }
-  out.push('runs:', '  using: node24', '  main: dist/index.js', '');
-  return out.join('\n');
+  const outputs: Record<string, { description: string }> = {};
+  for (const o of OUTPUTS) outputs[o.name] = { description: o.description };
+  return {
+    name: 'Lifeboat',
+    description:
+      'Back up and restore databases and files: checksummed archives, retention, verified restores.',
+    author: 'Lifeboat',
+    branding: { icon: 'life-buoy', color: 'blue' },
+    inputs,
+    outputs,
+    runs: { using: 'node24', main: 'dist/index.js' },
+  };
+}
+
+/**
+ * action.yml, generated from the option schema so the two can never disagree. A YAML
+ * serializer, not string concatenation, so no description (a `: `, a quote, a `#`) can break it.
+ */
+export function renderActionYml(metadata = actionMetadata()): string {
+  const doc = new Document(metadata);
+  doc.commentBefore =
+    ' Generated from src/options/schema.ts by `npm run docs`. Do not edit by hand.';
+  // lineWidth 0: one line per description, so a diff shows which option changed.
+  return doc.toString({ lineWidth: 0 });
 }
 
 const GROUP_TITLES: Record<OptionSpec['group'], string> = {

@@ -460,9 +460,19 @@ export const OUTPUTS: ReadonlyArray<{ name: string; description: string }> = [
     name: 'location',
     description: 'Where the archive was stored (backup) or restored to (restore).',
   },
+  {
+    name: 'safety-backup-id',
+    description:
+      '`restore` with overwrite: the safety backup(s) of the replaced data, as `set/id` (one per line).',
+  },
   { name: 'size', description: 'Archive size in bytes.' },
   { name: 'sha256', description: 'sha256 of the archive as stored.' },
   { name: 'duration-ms', description: 'Wall time of the command in milliseconds.' },
+  {
+    name: 'error-kind',
+    description:
+      "How the run ended, set on every run: `none`, `config` (bad input; the CLI's exit code 2), `operational` (a source, storage or freshness failure; exit 1) or `integrity` (a checksum, size or structure mismatch: the backup cannot be trusted; exit 3). Branch on it with `if: failure() && steps.<id>.outputs.error-kind == 'integrity'`.",
+  },
   {
     name: 'verified',
     description:

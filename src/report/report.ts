@@ -12,6 +12,10 @@ export interface SourceReport {
   durationMs?: number;
   inventory?: Inventory;
   versions?: Record<string, string>;
+  /** Restore: where this source was restored to (credentials removed). */
+  target?: string;
+  /** Restore: the backup's own inventory, to show beside what the restored data holds. */
+  expectedInventory?: Inventory;
 }
 
 export interface DestinationReport {
@@ -34,6 +38,8 @@ export interface BackupRow {
   verified: boolean;
   tags: string[];
   location: string;
+  /** Set when the backup's sidecar manifest cannot be read or parsed: why. */
+  damaged?: string;
 }
 
 export class RunReport {
@@ -50,6 +56,8 @@ export class RunReport {
   /** Free-form sections (retention plan, freshness) as markdown. */
   sections: Array<{ title: string; markdown: string }> = [];
   notes: string[] = [];
+  /** Checks that passed, in order, as one line each (what a restore or verify proved). */
+  proofs: string[] = [];
   outputs: Record<string, string> = {};
   error?: string;
 

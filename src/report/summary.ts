@@ -1,7 +1,22 @@
-import { formatBytes, formatDuration } from '../engine/log.ts';
-import type { RunReport } from './report.ts';
+import type { Inventory } from '../archive/types.ts';
+import { formatBytes, formatDuration, formatTime } from '../engine/log.ts';
+import type { RunReport, SourceReport } from './report.ts';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/**
+ * A two-column table whose first pair is its header row: GitHub needs a header, and an empty
+ * one shows as a blank bar above the facts.
+ */
+export function keyValueTable(rows: Array<[string, string]>): string {
+  if (rows.length === 0) return '';
+  const [[k0, v0], ...rest] = rows as [[string, string], ...Array<[string, string]>];
+  return [
+    `| ${esc(k0)} | ${esc(v0)} |`,
+    '|---|---|',
+    ...rest.map(([k, v]) => `| ${esc(k)} | ${esc(v)} |`),
+  ].join('\n');
+}
 
 /** The job summary (and the CLI's closing block), as markdown. Works for failed runs too. */
 export function renderSummary(report: RunReport): string {
@@ -20,50 +35,23 @@ export function renderSummary(report: RunReport): string {
   if (report.backupId) facts.push(['backup id', `\`${report.backupId}\``]);
   if (report.size !== undefined) facts.push(['archive size', formatBytes(report.size)]);
   if (report.sha256) facts.push(['sha256', `\`${report.sha256}\``]);
+  facts.push(['started', formatTime(new Date(report.startedAt))]);
   facts.push(['duration', formatDuration(report.durationMs)]);
-  if (report.outputs['location']) facts.push(['location', esc(report.outputs['location'])]);
-  out.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
+  if (report.outputs['location'] && report.command !== 'restore')
+    facts.push(['location', report.outputs['location']]);
+  out.push(keyValueTable(facts), '');
 
-  if (report.sources.length) {
+  if (report.command === 'restore') out.push(...restoredSection(report));
+  else if (report.sources.length) out.push(...sourcesSection(report.sources));
+  if (report.proofs.length) {
     out.push(
-      '### Sources',
+      ok ? '### What was proven' : '### What was proven before the failure',
       '',
-      '| source | kind | location | data | time | throughput | inventory |',
-      '|---|---|---|---|---|---|---|',
-    );
-    for (const s of report.sources) {
-      const tables = s.inventory?.tables;
-      const inv = tables
-        ? `${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} rows`
-        : s.inventory?.files !== undefined
-          ? `${s.inventory.files} files`
-          : '';
-      const tp =
-        s.bytes && s.durationMs
-          ? `${formatBytes((s.bytes / Math.max(s.durationMs, 1)) * 1000)}/s`
-          : '';
-      out.push(
-        `| ${esc(s.name)} | ${s.kind} | ${esc(s.url)} | ${s.bytes !== undefined ? formatBytes(s.bytes) : ''} | ${
-          s.durationMs !== undefined ? formatDuration(s.durationMs) : ''
-        } | ${tp} | ${inv} |`,
-      );
-    }
-    out.push('');
-  }
-  if (report.destinations.length) {
-    out.push(
-      '### Destinations',
+      ...report.proofs.map((p) => `- ${p}`),
       '',
-      '| destination | object | result | verified |',
-      '|---|---|---|---|',
     );
-    for (const d of report.destinations) {
-      out.push(
-        `| ${esc(d.url)} | ${esc(d.key ?? '')} | ${d.ok ? 'stored' : `failed: ${esc(d.error ?? '')}`} | ${d.verified ? 'yes' : 'no'} |`,
-      );
-    }
-    out.push('');
   }
+  if (report.destinations.length) out.push(...destinationsSection(report));
   if (report.backups.length || report.command === 'list') {
     out.push('### Backups', '');
     out.push(renderBackupTable(report, 'markdown'), '');
@@ -73,17 +61,126 @@ export function renderSummary(report: RunReport): string {
   return out.join('\n');
 }
 
+function destinationsSection(report: RunReport): string[] {
+  // restore and verify read a stored backup; backup writes one.
+  const reading = report.command === 'restore' || report.command === 'verify';
+  const out = [
+    reading ? '### Read from' : '### Destinations',
+    '',
+    reading
+      ? '| storage | object | proof of the stored object |'
+      : '| destination | object | result | proof of the stored object |',
+    reading ? '|---|---|---|' : '|---|---|---|---|',
+  ];
+  for (const d of report.destinations) {
+    if (reading) {
+      const proof = d.verified
+        ? 'size, sha256 and every chunk match the manifest'
+        : 'not proven (the run failed first)';
+      out.push(`| ${esc(d.url)} | ${esc(d.key ?? '')} | ${proof} |`);
+      continue;
+    }
+    const proof = !d.ok
+      ? ''
+      : d.verified
+        ? 'read back: size and sha256 match'
+        : 'size and sha256 confirmed at upload (not read back)';
+    out.push(
+      `| ${esc(d.url)} | ${esc(d.key ?? '')} | ${d.ok ? 'stored' : `failed: ${esc(d.error ?? '')}`} | ${proof} |`,
+    );
+  }
+  out.push('');
+  return out;
+}
+
+function describeInventory(inv: Inventory | undefined): string {
+  const tables = inv?.tables;
+  if (tables) return `${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} rows`;
+  if (inv?.files !== undefined) return `${inv.files} files`;
+  return '';
+}
+
+function sourcesSection(sources: SourceReport[]): string[] {
+  const out = [
+    '### Sources',
+    '',
+    '| source | kind | location | data | time | throughput | inventory |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const s of sources) {
+    const tp =
+      s.bytes && s.durationMs
+        ? `${formatBytes((s.bytes / Math.max(s.durationMs, 1)) * 1000)}/s`
+        : '';
+    out.push(
+      `| ${esc(s.name)} | ${s.kind} | ${esc(s.url)} | ${s.bytes !== undefined ? formatBytes(s.bytes) : ''} | ${
+        s.durationMs !== undefined ? formatDuration(s.durationMs) : ''
+      } | ${tp} | ${describeInventory(s.inventory)} |`,
+    );
+  }
+  out.push('');
+  return out;
+}
+
+/** The restored data against the backup's inventory, as the summary states it. */
+export function compareInventory(
+  expected: Inventory | undefined,
+  actual: Inventory | undefined,
+): string {
+  if (!actual) return 'not counted after the restore';
+  const got = describeInventory(actual);
+  if (!got) return 'not counted after the restore';
+  if (!expected?.tables || !actual.tables) {
+    if (expected?.files === undefined || actual.files === undefined) return got;
+    return expected.files === actual.files
+      ? `${got}; matches the backup's inventory`
+      : `${got}; differs from the backup: it has ${expected.files} files`;
+  }
+  const want = new Map(expected.tables.map((t) => [t.name, t]));
+  const differences: string[] = [];
+  for (const t of actual.tables) {
+    const w = want.get(t.name);
+    if (!w) differences.push(`${t.name} not in the backup`);
+    else if (!w.estimated && !t.estimated && w.rows !== t.rows)
+      differences.push(`${t.name}: ${t.rows} rows, the backup has ${w.rows}`);
+    want.delete(t.name);
+  }
+  for (const name of want.keys()) differences.push(`${name} missing`);
+  return differences.length
+    ? `${got}; differs from the backup: ${differences.slice(0, 5).join('; ')}`
+    : `${got}; matches the backup's inventory`;
+}
+
+function restoredSection(report: RunReport): string[] {
+  if (report.sources.length === 0) {
+    return report.error ? ['Nothing was restored.', ''] : [];
+  }
+  const out = [
+    '### Restored',
+    '',
+    '| source | kind | restored to | tables / files |',
+    '|---|---|---|---|',
+  ];
+  for (const s of report.sources) {
+    out.push(
+      `| ${esc(s.name)} | ${s.kind} | ${esc(s.target ?? s.url)} | ${esc(compareInventory(s.expectedInventory, s.inventory))} |`,
+    );
+  }
+  out.push('');
+  return out;
+}
+
 export function renderBackupTable(report: RunReport, format: 'markdown' | 'text'): string {
   const header = ['set', 'id', 'time', 'size', 'sources', 'encrypted', 'verified', 'location'];
   const rows = report.backups.map((b) => [
     b.set + (b.tags.length ? ` [${b.tags.join(',')}]` : ''),
     b.id,
-    b.time.replace(/\.\d+Z$/, 'Z'),
+    formatTime(b.time),
     formatBytes(b.size),
     b.sources,
     b.encrypted ? 'yes' : 'no',
-    b.verified ? 'yes' : 'no',
-    b.location,
+    b.damaged ? 'DAMAGED' : b.verified ? 'yes' : 'no',
+    b.damaged ? `${b.location} (${b.damaged})` : b.location,
   ]);
   if (rows.length === 0) return format === 'markdown' ? '_no backups_' : 'no backups';
   if (format === 'markdown') {

@@ -4,6 +4,7 @@ import { CronExpressionParser, type CronExpression } from 'cron-parser';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../engine/errors.ts';
 import { describeMs } from './duration.ts';
+import { formatTime } from '../engine/log.ts';
 
 export interface FreshnessInput {
   cron: string[];
@@ -121,7 +122,7 @@ function first(it: Generator<Date>): Date {
   return it.next().value as Date;
 }
 
-const iso = (t: Date): string => t.toISOString().replace('.000Z', 'Z');
+const iso = (t: Date): string => formatTime(t);
 
 /** The latest scheduled run whose grace is over, and that grace. */
 function lastExpectedRun(

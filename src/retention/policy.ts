@@ -1,5 +1,6 @@
 import { ConfigError } from '../engine/errors.ts';
 import { parseDuration, subtractDuration, type Duration } from './duration.ts';
+import { formatTime } from '../engine/log.ts';
 
 export { parseDuration, type Duration } from './duration.ts';
 
@@ -230,8 +231,7 @@ export function describePolicy(p: RetentionPolicy): string {
   return parts.length ? parts.join(', ') : 'none';
 }
 
-const showTime = (t: Date): string =>
-  Number.isNaN(t.getTime()) ? 'unknown' : t.toISOString().replace('.000Z', 'Z');
+const showTime = (t: Date): string => (Number.isNaN(t.getTime()) ? 'unknown' : formatTime(t));
 
 /** Plain-text table of the plan for logs, or markdown for the job summary. Newest first. */
 export function formatPlan(plan: RetentionPlan, format: 'text' | 'markdown'): string {

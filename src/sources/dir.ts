@@ -15,7 +15,6 @@ import {
   lstat,
   lutimes,
   mkdir,
-  mkdtemp,
   open,
   readdir,
   readlink,
@@ -39,7 +38,9 @@ import type {
   Source,
   SourceContext,
   SourceDriver,
+  StagedRestore,
 } from './types.ts';
+import { removeAbandonedBeside, stagedPathName } from './staging.ts';
 
 const GLOB_MAGIC = /[*?[\]{}]/;
 
@@ -570,11 +571,11 @@ function timestamp(): string {
     .replace(/\.\d+Z$/, 'Z');
 }
 
-async function restoreDir(
+async function stageDir(
   members: AsyncIterable<ArchiveEntry>,
   request: RestoreRequest,
   ctx: SourceContext,
-): Promise<RestoreResult> {
+): Promise<StagedRestore> {
   const target = dirPath(request.target, 'target', workingDir(ctx));
   const location = `dir:${target}`;
   const existing = await lstat(target).catch((err) => {
@@ -600,7 +601,9 @@ async function restoreDir(
 
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(join(parent, `.${basename(target)}.lifeboat-staging-`));
+  for (const line of await removeAbandonedBeside(parent, basename(target))) ctx.log.info(line);
+  const staging = join(parent, stagedPathName(basename(target), 'staging'));
+  await mkdir(staging, { mode: 0o700 });
   let counts: DirStats;
   try {
     counts = await extractInto(staging, members, ctx);
@@ -612,60 +615,78 @@ async function restoreDir(
     throw new SourceError(`restoring into ${target} failed: ${message(err)}`, { cause: err });
   }
 
-  if (!replace) {
-    try {
-      // rename() replaces an empty folder in one step.
-      await rename(staging, target);
-    } catch (err) {
-      await rm(staging, { recursive: true, force: true });
-      throw new SourceError(`cannot move the restored folder to ${target}: ${message(err)}`, {
-        cause: err,
-      });
-    }
-  } else {
-    const previous = `${target}.lifeboat-previous-${timestamp()}`;
-    try {
-      await rename(target, previous);
-    } catch (err) {
-      await rm(staging, { recursive: true, force: true });
-      throw new SourceError(`cannot move ${target} aside: ${message(err)}`, { cause: err });
-    }
-    try {
-      await rename(staging, target);
-    } catch (err) {
-      await rename(previous, target).catch((e: unknown) => {
-        throw new SourceError(
-          `restore into ${target} failed (${message(err)}) and the previous folder could not be put back (${message(e)})`,
-          { cause: err, hint: `move ${previous} back to ${target} by hand` },
-        );
-      });
-      await rm(staging, { recursive: true, force: true });
-      throw new SourceError(
-        `cannot move the restored folder to ${target}: ${message(err)}; the previous folder is back`,
+  const commit = async (): Promise<RestoreResult> => {
+    // Looked at again: the target may have been filled while the archive was read.
+    const now = await lstat(target).catch(() => undefined);
+    if (!replace && now && (!now.isDirectory() || (await readdir(target)).length > 0)) {
+      throw new ConfigError(
+        'target',
+        `${target} was filled during the restore; nothing was changed`,
         {
-          cause: err,
+          hint: 'pass overwrite: true or choose a new or empty folder',
         },
       );
     }
-    try {
-      await rm(previous, { recursive: true, force: true });
-    } catch (err) {
-      ctx.log.warn(`the previous content of ${target} is left in ${previous}: ${message(err)}`);
+    if (!replace) {
+      try {
+        // rename() replaces an empty folder in one step.
+        await rename(staging, target);
+      } catch (err) {
+        await rm(staging, { recursive: true, force: true });
+        throw new SourceError(`cannot move the restored folder to ${target}: ${message(err)}`, {
+          cause: err,
+        });
+      }
+    } else {
+      const previous = `${target}.lifeboat-previous-${timestamp()}`;
+      try {
+        await rename(target, previous);
+      } catch (err) {
+        await rm(staging, { recursive: true, force: true });
+        throw new SourceError(`cannot move ${target} aside: ${message(err)}`, { cause: err });
+      }
+      try {
+        await rename(staging, target);
+      } catch (err) {
+        await rename(previous, target).catch((e: unknown) => {
+          throw new SourceError(
+            `restore into ${target} failed (${message(err)}) and the previous folder could not be put back (${message(e)})`,
+            { cause: err, hint: `move ${previous} back to ${target} by hand` },
+          );
+        });
+        await rm(staging, { recursive: true, force: true });
+        throw new SourceError(
+          `cannot move the restored folder to ${target}: ${message(err)}; the previous folder is back`,
+          {
+            cause: err,
+          },
+        );
+      }
+      try {
+        await rm(previous, { recursive: true, force: true });
+      } catch (err) {
+        ctx.log.warn(`the previous content of ${target} is left in ${previous}: ${message(err)}`);
+      }
     }
-  }
-  ctx.log.info(
-    `Restored ${counts.files} files (${formatBytes(counts.bytes)}) into ${target}${replace ? ', replacing its previous content' : ''}`,
-  );
-  const result: RestoreResult = {
-    location,
-    inventory: {
-      files: counts.files,
-      totalBytes: counts.bytes,
-      extra: { directories: counts.directories, symlinks: counts.symlinks },
-    },
+    ctx.log.info(
+      `Restored ${counts.files} files (${formatBytes(counts.bytes)}) into ${target}${replace ? ', replacing its previous content' : ''}`,
+    );
+    const result: RestoreResult = {
+      location,
+      inventory: {
+        files: counts.files,
+        totalBytes: counts.bytes,
+        extra: { directories: counts.directories, symlinks: counts.symlinks },
+      },
+    };
+    if (replace) result.notes = [`${target} was overwritten`];
+    return result;
   };
-  if (replace) result.notes = [`${target} was overwritten`];
-  return result;
+  return {
+    location,
+    commit,
+    abort: () => rm(staging, { recursive: true, force: true }),
+  };
 }
 
 /** Structural check without writing anything: the same path and link rules as a restore. */
@@ -714,7 +735,7 @@ export const dirDriver: SourceDriver = {
   kind: 'dir',
   schemes: ['dir'],
   open: (url, ctx) => new DirSource(url, ctx),
-  restore: restoreDir,
+  stage: stageDir,
   verify: verifyDir,
   inventory: inventoryDir,
 };

@@ -9,6 +9,7 @@
  * argument), never the command line or the environment.
  */
 import { describeExit, runProcess, startProcess, type ProcessRun } from '../core/process.ts';
+import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -18,6 +19,14 @@ import { ConfigError, IntegrityError, SourceError } from '../engine/errors.ts';
 import { formatBytes, redactUrl } from '../engine/log.ts';
 import { parseUrl } from '../engine/url.ts';
 import { SqlDumpScan } from './mysql-dump-scan.ts';
+import {
+  dropAbandonedStaging,
+  dropMarker,
+  MARKER_TABLE,
+  moveDatabaseContent,
+  writeMarker,
+} from './mysql-move.ts';
+import { stagedName, stagingMarker } from './staging.ts';
 import type {
   DumpResult,
   RestoreRequest,
@@ -25,6 +34,7 @@ import type {
   Source,
   SourceContext,
   SourceDriver,
+  StagedRestore,
 } from './types.ts';
 
 export type Flavour = 'mysql' | 'mariadb';
@@ -617,11 +627,19 @@ function targetUrlFor(request: RestoreRequest, db: string): string {
   return u.toString();
 }
 
-async function restoreInto(
+interface StagedDatabase {
+  from: DbFacts;
+  /** The database the user named. */
+  to: string;
+  /** Where the dump was restored and checked. */
+  staged: string;
+}
+
+async function stageInto(
   members: AsyncIterable<ArchiveEntry>,
   request: RestoreRequest,
   ctx: SourceContext,
-): Promise<RestoreResult> {
+): Promise<StagedRestore> {
   const target = parseMysqlUrl(request.target, 'target', ctx.env);
   const details = request.manifest.details as
     { databases?: DbFacts[]; flavour?: Flavour; serverVersion?: string } | undefined;
@@ -645,94 +663,184 @@ async function restoreInto(
   } else for (const d of dumped) plan.set(d.name, d.name);
 
   const conn = await connect(target, 'target', ctx);
-  const notes: string[] = [];
-  const created: string[] = [];
+  const prepared: StagedDatabase[] = [];
   try {
     const [v] = await queryRows<{ v: string; c: string }>(
       conn,
       'SELECT VERSION() AS v, @@version_comment AS c',
     );
     const server = serverInfo(v!.v, v!.c);
-    const prepared: Array<{ from: DbFacts; to: string }> = [];
+    for (const to of plan.values()) await refuseNonEmpty(conn, to, request.overwrite, target);
+    await dropAbandonedStaging(conn, (line) => ctx.log.info(`mysql: ${line}`));
+    const { client } = await findClient(server, ctx, 'client');
     for (const [from, to] of plan) {
       const facts = dumped.find((d) => d.name === from)!;
-      const exists = await databaseExists(conn, to);
-      if (exists && !(await isEmptyDatabase(conn, to))) {
-        if (!request.overwrite) {
-          throw new ConfigError('target', `database '${to}' on ${target.displayUrl} is not empty`, {
-            hint: 'restore into a new database (name it in the target URL), or set overwrite: true to replace it (a safety backup is taken first)',
-          });
-        }
-      }
-      prepared.push({ from: facts, to });
-    }
-    for (const { from, to } of prepared) {
-      const exists = await databaseExists(conn, to);
-      if (exists && !(await isEmptyDatabase(conn, to))) {
-        // Overwrite: keep a copy of what is there before touching it.
-        if (request.safetyBackup) {
-          const id = await request.safetyBackup(targetUrlFor(request, to));
-          notes.push(`safety backup of '${to}' taken first: ${id}`);
-        } else notes.push(`overwriting '${to}' without a safety backup (none was offered)`);
-        await conn.query(`DROP DATABASE ${ident(to)}`);
-      }
-      if (!exists || !(await databaseExists(conn, to))) {
-        await conn.query(
-          `CREATE DATABASE ${ident(to)} CHARACTER SET ${from.charset} COLLATE ${from.collation}`,
-        );
-        created.push(to);
-      }
+      const staged = stagedName(to, 64);
+      await conn.query(
+        `CREATE DATABASE ${ident(staged)} CHARACTER SET ${facts.charset} COLLATE ${facts.collation}`,
+      );
+      prepared.push({ from: facts, to, staged });
+      await writeMarker(conn, staged, stagingMarker(to));
     }
 
-    const { client } = await findClient(server, ctx, 'client');
     const options = optionText(target);
     const byMember = new Map(prepared.map((p) => [p.from.member, p]));
     const restored = new Set<string>();
     for await (const entry of members) {
       const job = byMember.get(entry.path);
-      if (!job || !entry.body) {
+      if (!job || !entry.body || restored.has(entry.path)) {
         entry.body?.resume();
         continue;
       }
-      ctx.log.info(`mysql: restoring ${job.from.name} into ${job.to} with ${client.path}`);
-      await runClient(client, options, job.to, entry.body, job.from.name, request.manifest, ctx);
+      ctx.log.info(`mysql: staging ${job.from.name} in ${job.staged} with ${client.path}`);
+      await runClient(client, options, job.staged, entry.body, job.from.name, request.manifest, ctx);
       restored.add(job.from.member);
     }
     for (const p of prepared)
       if (!restored.has(p.from.member))
         throw new IntegrityError(`mysql: the backup lacks ${p.from.member}`);
 
-    // The restored tables must hold exactly the rows the dump carried.
-    const tables: Array<{ name: string; rows: number }> = [];
-    for (const { from, to } of prepared) {
-      const live = await liveInventory(conn, to);
+    // The staged tables must hold exactly the tables and rows the dump carried.
+    for (const { from, staged } of prepared) {
+      const live = await liveInventory(conn, staged);
+      const got = new Map(
+        live.tables
+          .filter((t) => t.name !== `${staged}.${MARKER_TABLE}`)
+          .map((t) => [t.name.slice(staged.length + 1), t.rows]),
+      );
       const expected = (request.manifest.inventory.tables ?? []).filter((t) =>
         t.name.startsWith(`${from.name}.`),
       );
       for (const t of expected) {
-        const name = `${to}.${t.name.slice(from.name.length + 1)}`;
-        const got = live.tables.find((x) => x.name === name);
-        if (!got || got.rows !== t.rows) {
+        const name = t.name.slice(from.name.length + 1);
+        const rows = got.get(name);
+        if (rows !== t.rows) {
           throw new IntegrityError(
-            `mysql: restored table ${name} holds ${got ? got.rows : 'no'} rows, the backup ${t.rows}`,
+            `mysql: restored table ${from.name}.${name} holds ${rows ?? 'no'} rows, the backup ${t.rows}; nothing was changed`,
           );
         }
+        got.delete(name);
       }
+      if (got.size) {
+        throw new IntegrityError(
+          `mysql: the restore of ${from.name} made tables the backup does not list: ${[...got.keys()].join(', ')}; nothing was changed`,
+        );
+      }
+    }
+  } catch (err) {
+    for (const p of prepared)
+      await conn.query(`DROP DATABASE IF EXISTS ${ident(p.staged)}`).catch(() => {});
+    if (err instanceof ConfigError || err instanceof SourceError || err instanceof IntegrityError)
+      throw err;
+    throw classify(err, 'target', target, ctx);
+  } finally {
+    await conn.end().catch(() => {});
+  }
+
+  const remaining = new Set(prepared.map((p) => p.staged));
+  return {
+    location: `${target.displayUrl.replace(/\/[^/]*$/, '')}/${prepared.map((p) => p.to).join(',')}`,
+    commit: () => commitStaged(prepared, remaining, request, target, ctx),
+    async abort() {
+      if (!remaining.size) return;
+      const c = await connect(target, 'target', ctx);
+      try {
+        for (const db of remaining) {
+          await c.query(`DROP DATABASE IF EXISTS ${ident(db)}`);
+          remaining.delete(db);
+        }
+      } finally {
+        await c.end().catch(() => {});
+      }
+    },
+  };
+}
+
+async function refuseNonEmpty(
+  conn: Conn,
+  db: string,
+  overwrite: boolean,
+  target: MysqlTarget,
+): Promise<boolean> {
+  const busy = (await databaseExists(conn, db)) && !(await isEmptyDatabase(conn, db));
+  if (busy && !overwrite) {
+    throw new ConfigError('target', `database '${db}' on ${target.displayUrl} is not empty`, {
+      hint: 'restore into a new database (name it in the target URL), or set overwrite: true to replace it (a safety backup is taken first)',
+    });
+  }
+  return busy;
+}
+
+/**
+ * Moves each staged database into its target. A replaced database's content is first moved
+ * aside into `<db>_lifeboat_old_…` (after the safety backup), and dropped only once the restored
+ * content is in place.
+ */
+async function commitStaged(
+  prepared: StagedDatabase[],
+  remaining: Set<string>,
+  request: RestoreRequest,
+  target: MysqlTarget,
+  ctx: SourceContext,
+): Promise<RestoreResult> {
+  const conn = await connect(target, 'target', ctx);
+  const notes: string[] = [];
+  const tables: Array<{ name: string; rows: number }> = [];
+  try {
+    for (const { from, to, staged } of prepared) {
+      const busy = await refuseNonEmpty(conn, to, request.overwrite, target);
+      let aside: string | undefined;
+      let safety: string | undefined;
+      if (busy) {
+        if (request.safetyBackup) {
+          safety = await request.safetyBackup(targetUrlFor(request, to));
+          notes.push(`safety backup of '${to}' taken first: ${safety}`);
+        } else notes.push(`overwriting '${to}' without a safety backup (none was offered)`);
+        aside = `${to.slice(0, 30)}_lifeboat_old_${randomBytes(4).toString('hex')}`;
+        await conn.query(
+          `CREATE DATABASE ${ident(aside)} CHARACTER SET ${from.charset} COLLATE ${from.collation}`,
+        );
+        await moveDatabaseContent(conn, to, aside);
+      }
+      const created = !(await databaseExists(conn, to));
+      if (created) {
+        await conn.query(
+          `CREATE DATABASE ${ident(to)} CHARACTER SET ${from.charset} COLLATE ${from.collation}`,
+        );
+      }
+      try {
+        await dropMarker(conn, staged);
+        await moveDatabaseContent(conn, staged, to);
+      } catch (err) {
+        const kept = [
+          ...(aside ? [`the previous content of '${to}' is in '${aside}'`] : []),
+          ...(safety ? [`and in the safety backup ${safety}`] : []),
+        ];
+        throw new SourceError(
+          `mysql: moving the restored '${from.name}' into '${to}' failed: ${(err as Error).message}`,
+          {
+            cause: err,
+            hint: kept.length
+              ? `${kept.join(' ')}; '${to}' may hold part of the restored data`
+              : `'${to}' may hold part of the restored data; drop it and restore again`,
+          },
+        );
+      }
+      await conn.query(`DROP DATABASE IF EXISTS ${ident(staged)}`);
+      remaining.delete(staged);
+      if (aside) await conn.query(`DROP DATABASE IF EXISTS ${ident(aside)}`);
+      const live = await liveInventory(conn, to);
       tables.push(...live.tables);
       notes.push(
         `${from.name} → ${to}: ${live.tables.length} tables, ${live.objects.views.length} views, ${live.objects.routines.length} routines, ${live.objects.triggers.length} triggers`,
       );
     }
-    created.length = 0;
     return {
       location: `${target.displayUrl.replace(/\/[^/]*$/, '')}/${prepared.map((p) => p.to).join(',')}`,
       inventory: { tables },
       notes,
     };
   } catch (err) {
-    // Roll back what this restore created; an overwritten database is in the safety backup.
-    for (const db of created)
-      await conn.query(`DROP DATABASE IF EXISTS ${ident(db)}`).catch(() => {});
     if (err instanceof ConfigError || err instanceof SourceError || err instanceof IntegrityError)
       throw err;
     throw classify(err, 'target', target, ctx);
@@ -847,7 +955,7 @@ export const mysqlDriver: SourceDriver = {
     return new MysqlSource(target);
   },
 
-  restore: restoreInto,
+  stage: stageInto,
 
   async verify(members, manifest) {
     await verifyMembers(members, manifest);

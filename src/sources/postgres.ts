@@ -46,7 +46,15 @@ import type {
   Source,
   SourceContext,
   SourceDriver,
+  StagedRestore,
 } from './types.ts';
+import {
+  abandonedBecause,
+  parseMarker,
+  STAGED_INFIX,
+  stagedName,
+  stagingMarker,
+} from './staging.ts';
 
 export const GLOBALS_MEMBER = 'globals.sql';
 const GLOBALS_END = '-- PostgreSQL database cluster dump complete';
@@ -1211,11 +1219,8 @@ async function carryOverDatabaseProperties(
 
 interface RestorePlan {
   target: PgConnection;
-  /** The database pg_restore writes into (the target itself, or a temporary one). */
+  /** The staged database pg_restore writes into. */
   into: string;
-  mode: 'create' | 'empty' | 'overwrite';
-  /** Whether `into` was created by us (dropped again if the restore fails). */
-  created: boolean;
 }
 
 async function restoreMembers(
@@ -1434,18 +1439,18 @@ export const pgDriver: SourceDriver = {
       );
   },
 
-  async restore(
+  async stage(
     members: AsyncIterable<ArchiveEntry>,
     request: RestoreRequest,
     ctx: SourceContext,
-  ): Promise<RestoreResult> {
+  ): Promise<StagedRestore> {
     let touched = false;
     const tracked = (async function* () {
       touched = true;
       yield* members;
     })();
     try {
-      return await restoreInto(tracked, request, ctx);
+      return await stageInto(tracked, request, ctx);
     } catch (err) {
       // Refused before reading the members: read them out anyway, so the archive reader
       // behind them (a decompressor child process, a download) can finish instead of hanging.
@@ -1470,11 +1475,11 @@ export const pgDriver: SourceDriver = {
   },
 };
 
-async function restoreInto(
+async function stageInto(
   members: AsyncIterable<ArchiveEntry>,
   request: RestoreRequest,
   ctx: SourceContext,
-): Promise<RestoreResult> {
+): Promise<StagedRestore> {
   if (!request.target) {
     throw new ConfigError('target', 'a restore needs a target database URL', {
       hint: 'set target to postgres://user@host:5432/new_database (a new database is created)',
@@ -1494,32 +1499,12 @@ async function restoreInto(
   // Refuse what cannot work before touching anything.
   await restoreClientFor(manifest, ctx);
   const admin = await adminConnection(target, ctx);
+  let staged: string;
+  let pgRestore: string;
   try {
-    const exists =
-      (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount! > 0;
-    const tables = exists ? await userTableCount(target, ctx) : 0;
-    let mode: RestorePlan['mode'] = exists ? 'empty' : 'create';
-    if (tables > 0) {
-      if (!request.overwrite) {
-        throw new ConfigError(
-          'overwrite',
-          `the target database "${name}" already has ${tables} tables; nothing was changed`,
-          {
-            hint: 'restore into a new database (another name in target), or set overwrite to replace it (a safety backup is taken first)',
-          },
-        );
-      }
-      mode = 'overwrite';
-      const others = await otherConnections(admin, name);
-      if (others.length) {
-        throw new SourceError(
-          `cannot replace "${name}": it has ${others.length} other connection(s): ${others.join('; ')}; nothing was changed`,
-          {
-            hint: 'stop the applications using the database (or pg_terminate_backend them), then restore again',
-          },
-        );
-      }
-    }
+    const state = await targetState(admin, target, request.overwrite, ctx);
+    // The commit renames the target, which needs it unused: say so now, not after the restore.
+    if (state !== 'create') await refuseOtherConnections(admin, name, 'replace');
 
     // Owners and grants need their roles; without them restore everything as the connecting user.
     const roles = Array.isArray(manifest.details?.roles)
@@ -1543,91 +1528,168 @@ async function restoreInto(
       ctx.log.warn(notes[notes.length - 1]!);
     }
 
-    let safetyId: string | undefined;
-    if (mode === 'overwrite' && request.safetyBackup) {
-      ctx.log.info(`taking a safety backup of "${name}" before replacing it`);
-      safetyId = await request.safetyBackup(request.target);
-      notes.push(`safety backup of the previous "${name}": ${safetyId}`);
-    }
-
-    const suffix = randomBytes(4).toString('hex');
-    const plan: RestorePlan = {
-      target,
-      into: mode === 'overwrite' ? shortName(name, `_lifeboat_new_${suffix}`) : name,
-      mode,
-      created: mode !== 'empty',
-    };
+    await dropAbandonedStaging(admin, ctx);
+    staged = stagedName(name, 63);
     const encoding =
       typeof manifest.details?.encoding === 'string' ? manifest.details.encoding : undefined;
-    if (plan.created) await createDatabase(admin, plan.into, encoding, ctx);
-    let pgRestore: string;
+    await createDatabase(admin, staged, encoding, ctx);
     try {
+      await admin.query(
+        `COMMENT ON DATABASE ${quoteIdent(staged)} IS ${quoteLiteral(JSON.stringify(stagingMarker(name)))}`,
+      );
+      const plan: RestorePlan = { target, into: staged };
       ({ pgRestore } = await restoreMembers(members, plan, manifest, ctx, ownerArgs));
-      if (mode === 'overwrite') {
-        const restored = withDatabase(target, plan.into);
-        const c = await connect(restored, 'target', ctx);
-        let actual: Inventory;
-        try {
-          actual = await readInventory(
-            c,
-            { includeSchemas: [], excludeSchemas: [], includeTables: [], excludeTables: [] },
-            'exact',
-          );
-        } finally {
-          await c.end().catch(() => {});
-        }
-        const diffs = compareInventories(manifest.inventory, actual);
-        if (diffs.length) {
-          throw new IntegrityError(
-            `the restored database does not match the backup's inventory (${diffs.length} differences: ${diffs.slice(0, 5).join('; ')}); "${name}" was not changed`,
-          );
-        }
+      const c = await connect(withDatabase(target, staged), 'target', ctx);
+      let actual: Inventory;
+      try {
+        // Counting rows costs a scan of every table: only when the backup has exact counts.
+        const exact = (manifest.inventory.tables ?? []).some((t) => !t.estimated);
+        actual = await readInventory(
+          c,
+          { includeSchemas: [], excludeSchemas: [], includeTables: [], excludeTables: [] },
+          exact ? 'exact' : 'estimate',
+        );
+      } finally {
+        await c.end().catch(() => {});
+      }
+      const diffs = compareInventories(manifest.inventory, actual);
+      if (diffs.length) {
+        throw new IntegrityError(
+          `the restored database does not match the backup's inventory (${diffs.length} differences: ${diffs.slice(0, 5).join('; ')}); "${name}" was not changed`,
+        );
       }
     } catch (err) {
-      if (plan.created) await dropDatabase(admin, plan.into, ctx);
+      await dropDatabase(admin, staged, ctx);
       throw err;
     }
+  } finally {
+    await admin.end().catch(() => {});
+  }
+  ctx.log.info(`staged the restore of "${name}" in "${staged}"`);
 
-    if (mode === 'overwrite') {
-      const others = await otherConnections(admin, name);
-      if (others.length) {
-        await dropDatabase(admin, plan.into, ctx);
-        throw new SourceError(
-          `cannot swap the restored database in: "${name}" has ${others.length} other connection(s): ${others.join('; ')}; nothing was changed`,
-          {
-            hint: 'stop the applications using the database (or pg_terminate_backend them), then restore again',
-          },
-        );
-      }
-      const old = shortName(name, `_lifeboat_old_${suffix}`);
+  let settled = false;
+  const abort = async (): Promise<void> => {
+    if (settled) return;
+    settled = true;
+    const a = await adminConnection(target, ctx);
+    try {
+      await dropDatabase(a, staged, ctx);
+    } finally {
+      await a.end().catch(() => {});
+    }
+  };
+  const commit = async (): Promise<RestoreResult> => {
+    const a = await adminConnection(target, ctx);
+    try {
+      const state = await targetState(a, target, request.overwrite, ctx);
+      let safetyId: string | undefined;
+      if (state === 'overwrite') {
+        await refuseOtherConnections(a, name, 'swap the restored database in');
+        if (request.safetyBackup) {
+          ctx.log.info(`taking a safety backup of "${name}" before replacing it`);
+          safetyId = await request.safetyBackup(request.target);
+          notes.push(`safety backup of the previous "${name}": ${safetyId}`);
+        }
+      } else if (state === 'empty') await refuseOtherConnections(a, name, 'replace');
+      const old =
+        state === 'create'
+          ? undefined
+          : shortName(name, `_lifeboat_old_${randomBytes(4).toString('hex')}`);
       try {
-        await admin.query('BEGIN');
-        await admin.query(`ALTER DATABASE ${quoteIdent(name)} RENAME TO ${quoteIdent(old)}`);
-        await admin.query(`ALTER DATABASE ${quoteIdent(plan.into)} RENAME TO ${quoteIdent(name)}`);
-        await admin.query('COMMIT');
+        await a.query('BEGIN');
+        await a.query(`COMMENT ON DATABASE ${quoteIdent(staged)} IS NULL`);
+        if (old) await a.query(`ALTER DATABASE ${quoteIdent(name)} RENAME TO ${quoteIdent(old)}`);
+        await a.query(`ALTER DATABASE ${quoteIdent(staged)} RENAME TO ${quoteIdent(name)}`);
+        await a.query('COMMIT');
       } catch (err) {
-        await admin.query('ROLLBACK').catch(() => {});
-        await dropDatabase(admin, plan.into, ctx);
+        await a.query('ROLLBACK').catch(() => {});
         throw new SourceError(
-          `swapping the restored database in failed: ${(err as Error).message}; "${name}" was not changed`,
+          `moving the restored database into place failed: ${(err as Error).message}; "${name}" was not changed`,
           {
             cause: err,
+            hint: safetyId ? `a safety backup of "${name}" was taken: ${safetyId}` : undefined,
           },
         );
       }
-      await carryOverDatabaseProperties(admin, old, name, ctx);
-      if (safetyId) {
-        await dropDatabase(admin, old, ctx);
-      } else {
-        notes.push(
-          `the previous "${name}" was kept as "${old}" (no safety backup was taken); drop it when no longer needed`,
-        );
+      settled = true;
+      if (old) {
+        await carryOverDatabaseProperties(a, old, name, ctx);
+        if (safetyId || state === 'empty') {
+          await dropDatabase(a, old, ctx);
+        } else {
+          notes.push(
+            `the previous "${name}" was kept as "${old}" (no safety backup was taken); drop it when no longer needed`,
+          );
+        }
       }
+    } finally {
+      await a.end().catch(() => {});
     }
     const location = target.displayUrl;
     ctx.log.info(`restored into ${location}`);
     return { location, notes: [...notes, `pg_restore ${pgRestore}`] };
-  } finally {
-    await admin.end().catch(() => {});
+  };
+  return { location: target.displayUrl, commit, abort };
+}
+
+/**
+ * What restoring into the target means now: a new database, an existing one without tables
+ * (replaced), or one with tables (refused unless overwrite is set).
+ */
+async function targetState(
+  admin: pg.Client,
+  target: PgConnection,
+  overwrite: boolean,
+  ctx: SourceContext,
+): Promise<'create' | 'empty' | 'overwrite'> {
+  const name = target.database;
+  const exists =
+    (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount! > 0;
+  if (!exists) return 'create';
+  const tables = await userTableCount(target, ctx);
+  if (tables === 0) return 'empty';
+  if (!overwrite) {
+    throw new ConfigError(
+      'overwrite',
+      `the target database "${name}" already has ${tables} tables; nothing was changed`,
+      {
+        hint: 'restore into a new database (another name in target), or set overwrite to replace it (a safety backup is taken first)',
+      },
+    );
+  }
+  return 'overwrite';
+}
+
+async function refuseOtherConnections(
+  admin: pg.Client,
+  name: string,
+  doing: string,
+): Promise<void> {
+  const others = await otherConnections(admin, name);
+  if (others.length) {
+    throw new SourceError(
+      `cannot ${doing} "${name}": it has ${others.length} other connection(s): ${others.join('; ')}; nothing was changed`,
+      {
+        hint: 'stop the applications using the database (or pg_terminate_backend them), then restore again',
+      },
+    );
+  }
+}
+
+/** Drops staged databases an interrupted restore left on this server, when provably abandoned. */
+async function dropAbandonedStaging(admin: pg.Client, ctx: SourceContext): Promise<void> {
+  const r = await admin.query<{ datname: string; marker: string | null }>(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database
+      WHERE strpos(datname, $1) > 0`,
+    [STAGED_INFIX],
+  );
+  for (const row of r.rows) {
+    const why = abandonedBecause(parseMarker(row.marker));
+    if (!why) continue;
+    if ((await otherConnections(admin, row.datname)).length) continue;
+    ctx.log.info(
+      `dropping the staged database "${row.datname}" an interrupted restore left: ${why}`,
+    );
+    await dropDatabase(admin, row.datname, ctx);
   }
 }

@@ -16,9 +16,11 @@
  */
 import { startProcess } from '../core/process.ts';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import type net from 'node:net';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
@@ -43,7 +45,9 @@ import type {
   Source,
   SourceContext,
   SourceDriver,
+  StagedRestore,
 } from './types.ts';
+import { removeAbandonedBeside, stagedPathName } from './staging.ts';
 
 export const RDB_MEMBER = 'dump.rdb';
 export const LOGICAL_MEMBER = 'keys.lbr';
@@ -569,11 +573,11 @@ function filePathOf(target: string): string {
   return resolvePath(target);
 }
 
-async function restoreRdbFile(
+async function stageRdbFile(
   members: AsyncIterable<ArchiveEntry>,
   request: RestoreRequest,
   ctx: SourceContext,
-): Promise<RestoreResult> {
+): Promise<StagedRestore> {
   let path = filePathOf(request.target);
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) path = join(path, 'dump.rdb');
@@ -584,32 +588,35 @@ async function restoreRdbFile(
       hint: 'choose a new path, or set overwrite: true to replace it',
     });
   }
+  for (const line of await removeAbandonedBeside(dirname(path), basename(path)))
+    ctx.log.info(`redis: ${line}`);
+  const tmp = join(dirname(path), stagedPathName(basename(path), 'tmp'));
   let written = false;
-  for await (const entry of members) {
-    if (entry.path !== RDB_MEMBER || !entry.body) {
-      entry.body?.resume();
-      continue;
+  try {
+    for await (const entry of members) {
+      if (entry.path !== RDB_MEMBER || !entry.body || written) {
+        entry.body?.resume();
+        continue;
+      }
+      await mkdir(dirname(path), { recursive: true });
+      const fh = await open(tmp, 'wx', 0o600);
+      try {
+        const check = checkedRdb(
+          entry.body,
+          ctx,
+          () => {},
+          (msg) => new IntegrityError(`redis: ${msg}`),
+        );
+        for await (const chunk of check) await fh.write(chunk);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      written = true;
     }
-    await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.lifeboat-${process.pid}.tmp`;
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      const check = checkedRdb(
-        entry.body,
-        ctx,
-        () => {},
-        (msg) => new IntegrityError(`redis: ${msg}`),
-      );
-      for await (const chunk of check) await fh.write(chunk);
-      await fh.sync();
-    } catch (err) {
-      await fh.close();
-      await rm(tmp, { force: true });
-      throw err;
-    }
-    await fh.close();
-    await rename(tmp, path);
-    written = true;
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
   }
   if (!written) {
     throw new ConfigError(
@@ -622,18 +629,53 @@ async function restoreRdbFile(
   }
   return {
     location: path,
-    notes: [
-      `RDB snapshot written to ${path}; a running server cannot load it. To use it: stop Redis, copy it to the`,
-      "server's `dir`/`dbfilename` (CONFIG GET dir / dbfilename), disable appendonly or remove the AOF, start Redis.",
-    ],
+    async commit() {
+      if (!request.overwrite && (await stat(path).catch(() => undefined))) {
+        throw new ConfigError(
+          'target',
+          `${path} appeared during the restore; nothing was changed`,
+          {
+            hint: 'choose a new path, or set overwrite: true to replace it',
+          },
+        );
+      }
+      await rename(tmp, path);
+      return {
+        location: path,
+        notes: [
+          `RDB snapshot written to ${path}; a running server cannot load it. To use it: stop Redis, copy it to the`,
+          "server's `dir`/`dbfilename` (CONFIG GET dir / dbfilename), disable appendonly or remove the AOF, start Redis.",
+        ],
+      };
+    },
+    abort: () => rm(tmp, { force: true }),
   };
 }
 
-async function restoreLogical(
+/** Keys the target already holds in the databases the backup writes to. */
+async function busyDatabases(
+  conn: RedisConnection,
+  dbs: number[],
+  mapDb: (db: number) => number,
+): Promise<string[]> {
+  const busy: string[] = [];
+  for (const db of dbs) {
+    const n = await dbSize(conn, mapDb(db));
+    if (n > 0) busy.push(`db ${mapDb(db)} holds ${n} keys`);
+  }
+  return busy;
+}
+
+/**
+ * The logical restore's staging applies nothing: it spools the key stream to the run's private
+ * temporary folder while checking every DUMP payload's CRC-64 and the key counts against the
+ * manifest. Commit replays the spool with RESTORE.
+ */
+async function stageLogical(
   members: AsyncIterable<ArchiveEntry>,
   request: RestoreRequest,
   ctx: SourceContext,
-): Promise<RestoreResult> {
+): Promise<StagedRestore> {
   const target = parseRedisUrl(request.target, 'target', ctx.env);
   const logical = request.manifest.details?.logical as { databases?: number[] } | undefined;
   if (!logical) {
@@ -657,17 +699,70 @@ async function restoreLogical(
   }
   const mapDb = (db: number) => target.db ?? db;
   const conn = await connect(target, 'target', ctx);
-  const notes: string[] = [];
   try {
-    const busy: string[] = [];
-    for (const db of sourceDbs) {
-      const n = await dbSize(conn, mapDb(db));
-      if (n > 0) busy.push(`db ${mapDb(db)} holds ${n} keys`);
-    }
+    const busy = await busyDatabases(conn, sourceDbs, mapDb);
     if (busy.length && !request.overwrite) {
       throw new ConfigError('target', `${target.displayUrl} is not empty (${busy.join(', ')})`, {
         hint: 'restore into an empty database (e.g. another /db number), or set overwrite: true to replace the keys the backup holds',
       });
+    }
+  } finally {
+    conn.close();
+  }
+
+  const spool = join(ctx.tmpDir, `redis-${randomBytes(6).toString('hex')}.keys`);
+  let keys = 0;
+  try {
+    let sawLogical = false;
+    for await (const entry of members) {
+      if (entry.path !== LOGICAL_MEMBER || !entry.body || sawLogical) {
+        entry.body?.resume();
+        continue;
+      }
+      sawLogical = true;
+      const fh = await open(spool, 'wx', 0o600);
+      try {
+        for await (const chunk of entry.body) await fh.write(chunk as Buffer);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      keys = await checkLogical(createReadStream(spool), request.manifest);
+    }
+    if (!sawLogical)
+      throw new IntegrityError(`redis: the backup lacks its ${LOGICAL_MEMBER} member`);
+  } catch (err) {
+    await rm(spool, { force: true });
+    throw err;
+  }
+  ctx.log.info(`redis: ${keys} keys checked (DUMP payload CRC-64 and counts); none applied yet`);
+  return {
+    location: target.displayUrl,
+    commit: () => applyLogical(spool, target, sourceDbs, mapDb, request, ctx),
+    abort: () => rm(spool, { force: true }),
+  };
+}
+
+async function applyLogical(
+  spool: string,
+  target: RedisTarget,
+  sourceDbs: number[],
+  mapDb: (db: number) => number,
+  request: RestoreRequest,
+  ctx: SourceContext,
+): Promise<RestoreResult> {
+  const conn = await connect(target, 'target', ctx);
+  const notes: string[] = [];
+  try {
+    const busy = await busyDatabases(conn, sourceDbs, mapDb);
+    if (busy.length && !request.overwrite) {
+      throw new ConfigError(
+        'target',
+        `${target.displayUrl} was written to during the restore (${busy.join(', ')}); nothing was changed`,
+        {
+          hint: 'make sure nothing writes to the target database, or set overwrite: true',
+        },
+      );
     }
     if (busy.length && request.safetyBackup) {
       const id = await request.safetyBackup(request.target);
@@ -703,37 +798,20 @@ async function restoreLogical(
         });
       });
     };
-    let sawLogical = false;
-    for await (const entry of members) {
-      if (entry.path !== LOGICAL_MEMBER || !entry.body) {
-        entry.body?.resume();
-        continue;
+    for await (const rec of readLogical(createReadStream(spool))) {
+      if (rec.tag === 'select') {
+        batch.push(['SELECT', mapDb(rec.db)]);
+      } else if (rec.tag === 'key') {
+        const ttl = rec.pttl > 0 ? rec.pttl : 0;
+        const cmd: Array<string | number | Buffer> = ['RESTORE', rec.key, ttl, rec.payload];
+        if (replace) cmd.push('REPLACE');
+        batch.push(cmd);
+        batchBytes += rec.payload.length + rec.key.length;
+        restored++;
+        if (batch.length >= 500 || batchBytes >= 8 * 1024 * 1024) await flush();
       }
-      sawLogical = true;
-      try {
-        for await (const rec of readLogical(entry.body)) {
-          if (rec.tag === 'select') {
-            batch.push(['SELECT', mapDb(rec.db)]);
-          } else if (rec.tag === 'key') {
-            const ttl = rec.pttl > 0 ? rec.pttl : 0;
-            const cmd: Array<string | number | Buffer> = ['RESTORE', rec.key, ttl, rec.payload];
-            if (replace) cmd.push('REPLACE');
-            batch.push(cmd);
-            batchBytes += rec.payload.length + rec.key.length;
-            restored++;
-            if (batch.length >= 500 || batchBytes >= 8 * 1024 * 1024) await flush();
-          }
-        }
-      } catch (err) {
-        if (err instanceof SourceError || err instanceof ConfigError) throw err;
-        throw new IntegrityError(`redis: the key stream is damaged: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
-      await flush();
     }
-    if (!sawLogical)
-      throw new IntegrityError(`redis: the backup lacks its ${LOGICAL_MEMBER} member`);
+    await flush();
     const byDb = new Map<number, TypeCounts>();
     for (const db of sourceDbs) byDb.set(mapDb(db), await scanTypes(conn, mapDb(db)));
     notes.push(
@@ -742,7 +820,45 @@ async function restoreLogical(
     return { location: target.displayUrl, inventory: inventoryFrom(byDb), notes };
   } finally {
     conn.close();
+    await rm(spool, { force: true });
   }
+}
+
+/**
+ * Reads a logical key stream to the end: every DUMP payload's CRC-64 checked and the keys
+ * counted by type against the manifest. Returns the number of keys.
+ */
+async function checkLogical(
+  body: AsyncIterable<Buffer | string>,
+  manifest: SourceManifest,
+): Promise<number> {
+  const byDb = new Map<number, TypeCounts>();
+  let types: TypeCounts | undefined;
+  let keys = 0;
+  try {
+    for await (const rec of readLogical(body)) {
+      if (rec.tag === 'select') byDb.set(rec.db, (types = {}));
+      else if (rec.tag === 'key') {
+        if (!types) throw new Error('a key record comes before any select record');
+        const problem = dumpPayloadProblem(rec.payload);
+        if (problem) throw new Error(`key ${JSON.stringify(rec.key.toString('utf8'))}: ${problem}`);
+        types[rec.type] = (types[rec.type] ?? 0) + 1;
+        keys++;
+      }
+    }
+  } catch (err) {
+    throw new IntegrityError(`redis: ${LOGICAL_MEMBER} is damaged: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const found = inventoryFrom(byDb).extra!.keysByType;
+  const listed = manifest.inventory.extra?.keysByType;
+  if (manifest.details?.mode !== 'rdb' && JSON.stringify(found) !== JSON.stringify(listed)) {
+    throw new IntegrityError(
+      `redis: ${LOGICAL_MEMBER} holds ${JSON.stringify(found)} but the manifest lists ${JSON.stringify(listed)}`,
+    );
+  }
+  return keys;
 }
 
 async function verifyMembers(
@@ -767,31 +883,7 @@ async function verifyMembers(
       }
     } else if (entry.path === LOGICAL_MEMBER && entry.body) {
       sawLogical = true;
-      const byDb = new Map<number, TypeCounts>();
-      let types: TypeCounts | undefined;
-      try {
-        for await (const rec of readLogical(entry.body)) {
-          if (rec.tag === 'select') byDb.set(rec.db, (types = {}));
-          else if (rec.tag === 'key') {
-            if (!types) throw new Error('a key record comes before any select record');
-            const problem = dumpPayloadProblem(rec.payload);
-            if (problem)
-              throw new Error(`key ${JSON.stringify(rec.key.toString('utf8'))}: ${problem}`);
-            types[rec.type] = (types[rec.type] ?? 0) + 1;
-          }
-        }
-      } catch (err) {
-        throw new IntegrityError(`redis: ${LOGICAL_MEMBER} is damaged: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
-      const found = inventoryFrom(byDb).extra!.keysByType;
-      const listed = manifest.inventory.extra?.keysByType;
-      if (manifest.details?.mode !== 'rdb' && JSON.stringify(found) !== JSON.stringify(listed)) {
-        throw new IntegrityError(
-          `redis: ${LOGICAL_MEMBER} holds ${JSON.stringify(found)} but the manifest lists ${JSON.stringify(listed)}`,
-        );
-      }
+      await checkLogical(entry.body as AsyncIterable<Buffer>, manifest);
     } else entry.body?.resume();
   }
   if (expectRdb && !sawRdb)
@@ -811,11 +903,11 @@ export const redisDriver: SourceDriver = {
     return new RedisSource(target);
   },
 
-  async restore(members, request, ctx) {
+  async stage(members, request, ctx) {
     const scheme = schemeOf(request.target);
-    if (scheme === 'redis' || scheme === 'rediss') return restoreLogical(members, request, ctx);
+    if (scheme === 'redis' || scheme === 'rediss') return stageLogical(members, request, ctx);
     if (scheme === undefined || scheme === 'file' || /^[a-zA-Z]:[\\/]/.test(request.target)) {
-      return restoreRdbFile(members, request, ctx);
+      return stageRdbFile(members, request, ctx);
     }
     throw new ConfigError(
       'target',

@@ -23,12 +23,19 @@ import type {
   Source,
   SourceContext,
   SourceDriver,
+  StagedRestore,
 } from './types.ts';
+import { removeAbandonedBeside, stagedPathName } from './staging.ts';
 
 export const SQLITE_MEMBER = 'database.sqlite';
 
 /** Files SQLite keeps beside a database; they belong to it and move with it. */
 const SIDECARS = ['-wal', '-shm', '-journal'];
+/**
+ * Pages per backup() step. Node 24 rejects SQLite's "-1 = all pages" and anything beyond an
+ * int32, so the largest int32: one step for any database under 2^31 pages (8 TiB at 4 KiB).
+ */
+export const ALL_PAGES_IN_ONE_STEP = 2 ** 31 - 1;
 
 /** Relative paths are relative to the run's working directory, when the engine passes one. */
 function workingDir(ctx: SourceContext): string {
@@ -228,7 +235,7 @@ class SqliteSource implements Source {
         // All pages in one step: SQLite restarts a stepped backup whenever another process
         // writes, which under steady writes may never finish. One step reads one snapshot
         // (in WAL mode writers carry on meanwhile).
-        await backup(source, copy, { rate: -1 });
+        await backup(source, copy, { rate: ALL_PAGES_IN_ONE_STEP });
       } catch (err) {
         if (isNotADatabase(err)) {
           throw new SourceError(`${this.path} is not a valid SQLite database: ${message(err)}`, {
@@ -362,11 +369,11 @@ export async function replaceDatabase(
   await removeWithSidecars(previous);
 }
 
-async function restoreSqlite(
+async function stageSqlite(
   members: AsyncIterable<ArchiveEntry>,
   request: RestoreRequest,
   ctx: SourceContext,
-): Promise<RestoreResult> {
+): Promise<StagedRestore> {
   const target = sqlitePath(request.target, 'target', workingDir(ctx));
   const location = `sqlite:${target}`;
   const targetSt = await lstat(target).catch(() => undefined);
@@ -386,7 +393,9 @@ async function restoreSqlite(
 
   const dir = dirname(target);
   await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(target)}.lifeboat-${randomBytes(6).toString('hex')}.tmp`);
+  for (const line of await removeAbandonedBeside(dir, basename(target))) ctx.log.info(line);
+  // Beside the target, so commit is a rename on the same filesystem.
+  const tmp = join(dir, stagedPathName(basename(target), 'tmp'));
   let checked: CheckedCopy;
   try {
     const mode = await writeMember(members, tmp);
@@ -407,32 +416,45 @@ async function restoreSqlite(
     throw err;
   }
 
-  if (!present.length) {
-    try {
-      await rename(tmp, target);
-    } catch (err) {
-      await removeWithSidecars(tmp);
-      throw new SourceError(`cannot move the restored database to ${target}: ${message(err)}`, {
-        cause: err,
-      });
+  const commit = async (): Promise<RestoreResult> => {
+    // Looked at again: the target may have appeared while the archive was read.
+    const now: string[] = [];
+    for (const p of [target, ...SIDECARS.map((s) => target + s)]) if (await exists(p)) now.push(p);
+    if (now.length && !request.overwrite) {
+      throw new ConfigError(
+        'target',
+        `${now[0]} appeared during the restore; nothing was changed`,
+        {
+          hint: 'pass overwrite: true or choose a new file',
+        },
+      );
     }
-    await fsyncDir(dir);
-    ctx.log.info(`Restored SQLite database to ${target}`);
-    return { location, inventory: { tables: checked.tables } };
-  }
-
-  await replaceDatabase(tmp, target, (path) =>
-    checkCopy(
-      path,
-      (reason) => new IntegrityError(`the database now at ${target} failed its check: ${reason}`),
-    ),
-  );
-  ctx.log.info(`Restored SQLite database over ${target} (the previous one was replaced)`);
-  return {
-    location,
-    inventory: { tables: checked.tables },
-    notes: [`${target} was overwritten`],
+    if (!now.length) {
+      try {
+        await rename(tmp, target);
+      } catch (err) {
+        throw new SourceError(`cannot move the restored database to ${target}: ${message(err)}`, {
+          cause: err,
+        });
+      }
+      await fsyncDir(dir);
+      ctx.log.info(`Restored SQLite database to ${target}`);
+      return { location, inventory: { tables: checked.tables } };
+    }
+    await replaceDatabase(tmp, target, (path) =>
+      checkCopy(
+        path,
+        (reason) => new IntegrityError(`the database now at ${target} failed its check: ${reason}`),
+      ),
+    );
+    ctx.log.info(`Restored SQLite database over ${target} (the previous one was replaced)`);
+    return {
+      location,
+      inventory: { tables: checked.tables },
+      notes: [`${target} was overwritten`],
+    };
   };
+  return { location, commit, abort: () => removeWithSidecars(tmp) };
 }
 
 async function verifySqlite(
@@ -483,7 +505,7 @@ export const sqliteDriver: SourceDriver = {
   kind: 'sqlite',
   schemes: ['sqlite'],
   open: (url, ctx) => new SqliteSource(url, ctx),
-  restore: restoreSqlite,
+  stage: stageSqlite,
   verify: verifySqlite,
   inventory: inventorySqlite,
 };

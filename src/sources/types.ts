@@ -58,6 +58,23 @@ export interface RestoreResult {
   notes?: string[];
 }
 
+/**
+ * A restore's first phase, done: the data sits in a new temporary database, file or folder (for
+ * Redis, a checked spool; nothing applied), checked by the source itself. The target is untouched
+ * until `commit`; `abort` removes what was staged.
+ */
+export interface StagedRestore {
+  /** Where commit will put the data, credentials removed. */
+  location: string;
+  /**
+   * Move the staged data into place (rename, swap, apply), taking the safety backup first when
+   * it replaces existing data. Called once, only after every check of the archive passed.
+   */
+  commit(): Promise<RestoreResult>;
+  /** Remove whatever was staged. Idempotent; safe after a failed or successful commit. */
+  abort(): Promise<void>;
+}
+
 /** One kind of source: one file in src/sources and one line in the registry. */
 export interface SourceDriver {
   kind: string;
@@ -65,12 +82,16 @@ export interface SourceDriver {
   schemes: string[];
   /** Validate a source URL (ConfigError naming the option on bad input) and return a Source. */
   open(url: string, ctx: SourceContext): Source;
-  /** Restore the members of one source folder into the target. Integrity was proven beforehand. */
-  restore(
+  /**
+   * Restore's first phase: read the members of one source folder (all of them) into a new
+   * temporary place beside the target and check the result (structure, inventory). Refuses a
+   * non-empty target without overwrite before reading anything. Throws after cleaning up.
+   */
+  stage(
     members: AsyncIterable<ArchiveEntry>,
     request: RestoreRequest,
     ctx: SourceContext,
-  ): Promise<RestoreResult>;
+  ): Promise<StagedRestore>;
   /** Structural check of the dumped members (beyond checksums): integrity_check, pg_restore --list, … */
   verify?(
     members: AsyncIterable<ArchiveEntry>,
@@ -79,4 +100,19 @@ export interface SourceDriver {
   ): Promise<void>;
   /** Inventory of a live target (for drills and overwrite checks). */
   inventory?(url: string, ctx: SourceContext): Promise<Inventory>;
+}
+
+/** Both phases at once, for callers that have already proven the archive (and for tests). */
+export async function restoreNow(
+  driver: SourceDriver,
+  members: AsyncIterable<ArchiveEntry>,
+  request: RestoreRequest,
+  ctx: SourceContext,
+): Promise<RestoreResult> {
+  const staged = await driver.stage(members, request, ctx);
+  try {
+    return await staged.commit();
+  } finally {
+    await staged.abort();
+  }
 }

@@ -12,12 +12,21 @@ export interface StorageEntry {
 /** Every storage backend. Adding one is one file in src/storage and one line here. */
 export const storageEntries: StorageEntry[] = [
   { schemes: ['file'], load: () => import('./file.ts').then((m) => m.fileStorage) },
-  { schemes: ['memory'], load: () => import('./memory.ts').then((m) => m.memoryStorage) },
   { schemes: ['s3', 'gs'], load: () => import('./s3.ts').then((m) => m.s3Storage) },
   { schemes: ['azblob'], load: () => import('./azblob.ts').then((m) => m.azblobStorage) },
   { schemes: ['sftp'], load: () => import('./sftp.ts').then((m) => m.sftpStorage) },
   { schemes: ['artifact'], load: () => import('./artifact.ts').then((m) => m.artifactStorage) },
 ];
+
+/**
+ * `memory:` keeps backups in the process, gone when it exits: for tests only, so a user can
+ * never choose it. Test files turn it on with this environment variable.
+ */
+export const TEST_MEMORY_STORAGE_ENV = 'LIFEBOAT_TEST_MEMORY_STORAGE';
+const memoryEntry: StorageEntry = {
+  schemes: ['memory'],
+  load: () => import('./memory.ts').then((m) => m.memoryStorage),
+};
 
 export function acceptedStorageSchemes(): string[] {
   return storageEntries.flatMap((f) => f.schemes.map((s) => `${s}:`));
@@ -29,7 +38,12 @@ export async function openStorage(
   option = 'destination',
 ): Promise<Storage> {
   const scheme = schemeOf(url);
-  const entry = scheme ? storageEntries.find((f) => f.schemes.includes(scheme)) : undefined;
+  const entry =
+    scheme === 'memory' && process.env[TEST_MEMORY_STORAGE_ENV] === '1'
+      ? memoryEntry
+      : scheme
+        ? storageEntries.find((f) => f.schemes.includes(scheme))
+        : undefined;
   if (!entry) {
     throw new ConfigError(
       option,
