@@ -68,6 +68,7 @@ export async function startHoldingProxy(
   let onHeld: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (onHeld = resolve));
   let holding = false;
+  const upstreams = new Set<http.ClientRequest>();
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
@@ -79,7 +80,15 @@ export async function startHoldingProxy(
       return;
     }
     const upstream = http.request(
-      { host: '127.0.0.1', port: targetPort, method, path: url, headers: req.headers },
+      // No keep-alive: an idle pooled socket would hold s3rver's close() open after the tests.
+      {
+        host: '127.0.0.1',
+        port: targetPort,
+        method,
+        path: url,
+        headers: req.headers,
+        agent: false,
+      },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         if (!rule) {
@@ -99,6 +108,8 @@ export async function startHoldingProxy(
         });
       },
     );
+    upstreams.add(upstream);
+    upstream.on('close', () => upstreams.delete(upstream));
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -111,6 +122,8 @@ export async function startHoldingProxy(
     held,
     close: () =>
       new Promise<void>((resolve) => {
+        // A held download keeps its connection to s3rver open, which would hold s3rver's close().
+        for (const u of upstreams) u.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
