@@ -693,7 +693,15 @@ async function stageInto(
         continue;
       }
       ctx.log.info(`mysql: staging ${job.from.name} in ${job.staged} with ${client.path}`);
-      await runClient(client, options, job.staged, entry.body, job.from.name, request.manifest, ctx);
+      await runClient(
+        client,
+        options,
+        job.staged,
+        entry.body,
+        job.from.name,
+        request.manifest,
+        ctx,
+      );
       restored.add(job.from.member);
     }
     for (const p of prepared)
