@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -25,6 +25,7 @@ import {
   until,
   type CliProcess,
 } from '../helpers/cancel.ts';
+import { runAction } from '../helpers/action-harness.ts';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver.ts';
 
 const ci = process.env['CI'] === 'true';
@@ -518,6 +519,121 @@ describe('cancelling the CLI', { concurrency: false }, () => {
     }
   });
 });
+
+describe('after a kill -9', () => {
+  test('the next run removes the temp folder the killed run left, and says so', EACH, async (t) => {
+    let conn: RedisConnection;
+    try {
+      conn = await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db: REDIS_DB });
+    } catch (err) {
+      if (ci) throw err;
+      return t.skip('Redis is not running on 127.0.0.1:6379');
+    }
+    const w = await place('kill9');
+    const valve = await startValve(6379, 1 << 20);
+    try {
+      await conn.call('FLUSHDB');
+      for (let i = 0; i < 600; i++) await conn.call('SET', `k${i}`, randomBytes(4096));
+      const killed = startCli(
+        [
+          'backup',
+          '--source',
+          `redis://127.0.0.1:${valve.port}/${REDIS_DB}`,
+          '--redis-mode',
+          'logical',
+          '--destination',
+          `file:${w.backups}`,
+        ],
+        { RUNNER_TEMP: w.runnerTemp },
+      );
+      await valve.held;
+      killed.child.kill('SIGKILL');
+      await killed.exit;
+      const left = await readdir(w.runnerTemp);
+      assert.equal(left.length, 1, 'a killed run cannot clean up after itself');
+
+      // Also: TMPDIR points nowhere usable, RUNNER_TEMP is enough.
+      const dbPath = join(w.root, 'small.sqlite');
+      const d = new DatabaseSync(dbPath);
+      d.exec('CREATE TABLE t (v TEXT); INSERT INTO t VALUES (1)');
+      d.close();
+      const next = startCli(
+        ['backup', '--source', `sqlite:${dbPath}`, '--destination', `file:${w.backups}`],
+        { RUNNER_TEMP: w.runnerTemp, TMPDIR: '/nonexistent/tmp' },
+      );
+      assert.equal((await next.exit).code, 0, next.stderr());
+      assert.match(
+        next.stderr(),
+        new RegExp(`Removed the stale temporary folder .*${left[0]}.*no longer running`),
+      );
+      assert.deepEqual(await readdir(w.runnerTemp), []);
+    } finally {
+      await valve.close();
+      await conn.call('FLUSHDB');
+      conn.close();
+    }
+  });
+});
+
+describe('cancelling the action', () => {
+  test(
+    'SIGINT mid-upload: exit 130, "cancelled" in the log, the summary and error-kind',
+    EACH,
+    async (t) => {
+      if (!s3) return t.skip('s3rver is not available');
+      const w = await place('action');
+      const bucket = await s3.createBucket();
+      const dbPath = join(w.root, 'app.sqlite');
+      bigSqlite(dbPath);
+      // runs.main pointed at the sources: the committed dist/ is rebuilt only on main.
+      const actionYml = join(w.root, 'action.yml');
+      const yml = await readFile('action.yml', 'utf8');
+      await writeFile(
+        actionYml,
+        yml.replace(/^(\s*main:\s*).*$/m, `$1${join(process.cwd(), 'src/action/index.ts')}`),
+      );
+      const upload = await startHoldingProxy(s3.port, holdFirstPart);
+      try {
+        const run = runAction({
+          workspace: w.root,
+          actionYml,
+          inputs: {
+            source: `sqlite:${dbPath}`,
+            destination: `s3://${bucket}/b`,
+            's3-endpoint': upload.endpoint,
+          },
+          env: {
+            ...(s3.env as Record<string, string>),
+            NODE_OPTIONS: '--disable-warning=ExperimentalWarning',
+          },
+          onStart: (child) => void upload.held.then(() => child.kill('SIGINT')),
+        });
+        const r = await run;
+        assert.equal(r.code, 130, r.log);
+        assert.ok(
+          r.errors.some((e) => /cancelled \(SIGINT received\)/.test(e.message)),
+          r.log,
+        );
+        assert.match(r.summary, /cancelled/);
+        assert.equal(r.outputs['error-kind'], 'operational');
+        await assertOnlyCompleteBackups(bucket, 0);
+      } finally {
+        await upload.close();
+        await s3.deleteBucket(bucket);
+      }
+    },
+  );
+});
+
+function bigSqlite(path: string): void {
+  const d = new DatabaseSync(path);
+  d.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)');
+  const ins = d.prepare('INSERT INTO t (b) VALUES (?)');
+  d.exec('BEGIN');
+  for (let i = 0; i < 400; i++) ins.run(randomBytes(64 << 10));
+  d.exec('COMMIT');
+  d.close();
+}
 
 function nonEmptyFiles(dir: string): string[] {
   const out: string[] = [];
