@@ -77,6 +77,8 @@ async function cancel(
   signal: 'SIGINT' | 'SIGTERM',
   tool?: string,
   inspect?: (pid: number) => void,
+  /** A second signal right after the first: it must not cut the cleanup short. */
+  again?: 'SIGINT' | 'SIGTERM',
 ): Promise<void> {
   if (tool) {
     const found = await until(`${tool} to run under the CLI`, () =>
@@ -86,6 +88,10 @@ async function cancel(
   }
   const children = childrenOf(cli.child.pid!);
   cli.child.kill(signal);
+  if (again) {
+    await cli.logged(/Cancelling/);
+    cli.child.kill(again);
+  }
   const { code } = await cli.exit;
   assert.equal(code, signal === 'SIGINT' ? 130 : 143, cli.stderr());
   assert.match(cli.stderr(), /error: cancelled \(SIG(INT|TERM) received\)/);
@@ -348,7 +354,7 @@ describe('cancelling the CLI', { concurrency: false }, () => {
     },
   );
 
-  test('Redis to file: SIGINT mid-dump', EACH, async (t) => {
+  test('Redis to file: SIGINT mid-dump, then SIGTERM during the cleanup', EACH, async (t) => {
     let conn: RedisConnection;
     try {
       conn = await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db: REDIS_DB });
@@ -375,7 +381,8 @@ describe('cancelling the CLI', { concurrency: false }, () => {
       );
       await cli.logged(/Dump(ing)? redis/);
       await valve.held;
-      await cancel(cli, 'SIGINT', 'zstd');
+      await cancel(cli, 'SIGINT', 'zstd', undefined, 'SIGTERM');
+      assert.match(cli.stderr(), /received again: still cleaning up/);
       await assertNothingLeft(w);
     } finally {
       await valve.close();

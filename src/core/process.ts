@@ -65,6 +65,8 @@ export class ProcessRun {
     this.child = child;
     live.add(child);
     child.stderr?.on('data', (c: Buffer) => this.#push(c));
+    // 'close' waits for stdout to be read to its end, which a cancelled reader never does.
+    child.once('exit', () => clearTimeout(this.#killTimer));
     // A child that stops reading makes writes fail with EPIPE; its exit status says why.
     child.stdin?.on('error', () => undefined);
     this.exited = new Promise<ExitStatus>((resolve) => {
@@ -109,6 +111,8 @@ export class ProcessRun {
     this.#killTimer = setTimeout(() => {
       if (this.running) this.child.kill('SIGKILL');
     }, this.#options.graceMs ?? DEFAULT_GRACE_MS);
+    // The live child keeps the process up; the timer alone must not.
+    this.#killTimer.unref();
   }
 
   /** The last lines the tool wrote to stderr, masked. */
