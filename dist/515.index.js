@@ -370,7 +370,24 @@ class ArtifactStorage {
         await (0,promises_.rm)(group.root, { recursive: true, force: true });
         return { size: member.size, sha256: member.sha256 };
     }
-    async get(key) {
+    /**
+     * Artifacts have no conditional create: this is a check-then-write, so two runs may both
+     * succeed in a narrow window. A workflow `concurrency:` group is the real guard here.
+     */
+    async createExclusive(key, body) {
+        if (await this.stat(key))
+            return false;
+        await this.put(key, external_node_stream_.Readable.from([body]), { contentType: 'application/json' });
+        return true;
+    }
+    async get(key, options = {}) {
+        const stream = await this.getWhole(key);
+        // Zip entries and artifact downloads cannot start mid-way: skip to a resumed read's offset.
+        return options.offset
+            ? external_node_stream_.Readable.from(skipBytes(options.offset)(stream), { objectMode: false })
+            : stream;
+    }
+    async getWhole(key) {
         (0,keys/* checkKey */.y)(key, this.displayUrl);
         const held = this.held.get(this.nameFor(key))?.members.get(key);
         if (held)
@@ -936,6 +953,20 @@ async function mapLimit(items, limit, fn) {
     });
     await Promise.all(workers);
     return out;
+}
+/** Drops the first `count` bytes of a stream. */
+function skipBytes(count) {
+    return async function* (source) {
+        let left = count;
+        for await (const chunk of source) {
+            if (left >= chunk.length) {
+                left -= chunk.length;
+                continue;
+            }
+            yield left > 0 ? chunk.subarray(left) : chunk;
+            left = 0;
+        }
+    };
 }
 
 

@@ -463,27 +463,31 @@ async function connect(target, option, ctx, database) {
         throw classify(err, option, target, ctx);
     }
 }
-/** Turn a connection/query failure into the error a person can act on. */
+/**
+ * Turn a connection/query failure into the error a person can act on. A refused connection, a
+ * timeout or a rejected password happens at or after connecting, so it is operational
+ * (SourceError, exit 1) and names the server, the database, the option and the fix.
+ */
 function classify(err, option, target, ctx) {
     const e = err;
     const msg = ctx.redactor.redact(e.message ?? String(err));
+    const where = target.socket ?? `${target.host}:${target.port}`;
+    const what = `${option}: MySQL/MariaDB at ${where}${target.database ? `, database '${target.database}'` : ''}`;
+    const fail = (text, hint) => new errors/* SourceError */.c8(`${what}: ${text}`, { cause: err, hint });
     if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.errno === 1045) {
-        return new errors/* ConfigError */.xL(option, `${target.displayUrl}: access denied for user '${target.user}'`, {
-            hint: 'check the user and password in the URL (percent-encode special characters) or MYSQL_PWD',
-        });
+        return fail(`access denied for user '${target.user}'`, `check the user and password in the ${option} URL (percent-encode special characters) or MYSQL_PWD`);
     }
     if (e.code === 'ER_BAD_DB_ERROR' || e.errno === 1049) {
-        return new errors/* ConfigError */.xL(option, `${target.displayUrl}: ${msg}`, {
-            hint: 'check the database name in the URL or the databases option',
-        });
+        return fail(msg, `check the database name in the ${option} URL or the databases option`);
     }
     if (e.code === 'ECONNREFUSED' ||
         e.code === 'ENOTFOUND' ||
+        e.code === 'EAI_AGAIN' ||
         e.code === 'ETIMEDOUT' ||
-        e.code === 'EHOSTUNREACH') {
-        return new errors/* ConfigError */.xL(option, `cannot connect to ${target.displayUrl}: ${msg}`, {
-            hint: 'check the host and port and that the server is running and reachable',
-        });
+        e.code === 'EHOSTUNREACH' ||
+        e.code === 'ENETUNREACH' ||
+        e.code === 'ENOENT') {
+        return fail(`cannot connect (${e.code}): ${msg}`, `check the host and port in the ${option} URL, that the server is running, and that this machine may connect to it`);
     }
     return new errors/* SourceError */.c8(`${target.displayUrl}: ${msg}`, { cause: err });
 }
@@ -598,8 +602,9 @@ class MysqlSource {
                     : schemata.map((s) => s.n).filter((n) => !SYSTEM_SCHEMAS.includes(n));
             const missing = wanted.filter((w) => !schemata.some((s) => s.n === w));
             if (missing.length) {
-                throw new errors/* ConfigError */.xL(chosen.length ? 'databases' : 'source', `database ${missing.map((m) => `'${m}'`).join(', ')} does not exist on ${this.displayUrl}`, {
-                    hint: `existing databases: ${schemata
+                // Found only by asking the server, so operational like a refused connection (exit 1).
+                throw new errors/* SourceError */.c8(`${chosen.length ? 'databases' : 'source'}: database ${missing.map((m) => `'${m}'`).join(', ')} does not exist on ${this.displayUrl}`, {
+                    hint: `check the ${chosen.length ? 'databases option' : 'database name in the source URL'}; existing databases: ${schemata
                         .map((s) => s.n)
                         .filter((n) => !SYSTEM_SCHEMAS.includes(n))
                         .join(', ') || '(none)'}`,

@@ -287,10 +287,42 @@ class S3Storage {
         }
         return result;
     }
+    /**
+     * A conditional PutObject (`If-None-Match: *`): AWS S3, R2, GCS and current MinIO refuse it
+     * with 412 when the key exists. Stores that ignore the header (s3rver, older MinIO) are
+     * covered only by the HEAD before it, a check-then-write with a narrow race.
+     */
+    async createExclusive(key, body) {
+        (0,_keys_js__WEBPACK_IMPORTED_MODULE_6__/* .checkKey */ .y)(key, this.displayUrl);
+        if (await this.stat(key))
+            return false;
+        try {
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_8__.PutObjectCommand({
+                Bucket: this.settings.bucket,
+                Key: this.settings.prefix + key,
+                Body: body,
+                ContentType: 'application/json',
+                IfNoneMatch: '*',
+            }));
+            return true;
+        }
+        catch (err) {
+            const e = err;
+            const status = e.$metadata?.httpStatusCode;
+            // 412: someone else's object is there; 409: a concurrent conditional write is in flight.
+            if (status === 412 || status === 409 || e.name === 'PreconditionFailed')
+                return false;
+            throw this.fail(err, `create ${key}`);
+        }
+    }
     async get(key, options) {
         (0,_keys_js__WEBPACK_IMPORTED_MODULE_6__/* .checkKey */ .y)(key, this.displayUrl);
         try {
-            const response = await this.readClient.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_8__.GetObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }), options?.signal ? { abortSignal: options.signal } : {});
+            const response = await this.readClient.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_8__.GetObjectCommand({
+                Bucket: this.settings.bucket,
+                Key: this.settings.prefix + key,
+                ...(options?.offset ? { Range: `bytes=${options.offset}-` } : {}),
+            }), options?.signal ? { abortSignal: options.signal } : {});
             const stream = response.Body;
             if (stream instanceof node_stream__WEBPACK_IMPORTED_MODULE_0__.Readable)
                 return stream;

@@ -316,7 +316,7 @@ describe('secrets never reach the output', () => {
     'mysql://root:S3cret%2FPw!x@127.0.0.1:1/app',
     'redis://:S3cret%2FPw!x@127.0.0.1:1/0',
   ]) {
-    test(`a failing ${url.split(':')[0]} source does not print its password in any form`, async () => {
+    test(`a ${url.split(':')[0]} server refusing connections exits 1 without its password in any form or leftovers`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'lifeboat-secret-'));
       try {
         const r = await runCli([
@@ -327,7 +327,10 @@ describe('secrets never reach the output', () => {
           `file:${dir}`,
           '--json',
         ]);
-        assert.notEqual(r.code, 0);
+        // A server that refuses the connection is operational, not a config mistake.
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /source: [\w/]+ at 127\.0\.0\.1:1\b.*(ECONNREFUSED)/i);
+        assert.deepEqual(await readdir(dir), [], 'a failed backup leaves nothing behind');
         const all = r.stdout + r.stderr;
         for (const form of [
           'S3cret/Pw!x',

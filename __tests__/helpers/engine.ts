@@ -15,6 +15,7 @@ export async function runEngine(
   raw: RawOptions,
   now: Date | (() => Date),
   env: NodeJS.ProcessEnv = {},
+  extra: Pick<RunContext, 'sleep' | 'runUrl'> = {},
 ): Promise<EngineRun> {
   const logs: string[] = [];
   const log: Logger = {
@@ -31,6 +32,7 @@ export async function runEngine(
     cwd: process.cwd(),
     now: typeof now === 'function' ? now : () => now,
     version: 'test',
+    ...extra,
   };
   const options = parseOptions(raw);
   const report = new RunReport(options.command);

@@ -103,12 +103,17 @@ export async function startS3rver(): Promise<S3rverHandle | { unavailable: strin
   };
 }
 
-export type Fault = 'pass' | 'reset' | { status: number; code: string; message?: string };
+export type Fault =
+  | 'pass'
+  | 'reset'
+  | { status: number; code: string; message?: string }
+  /** Pass the request on, then reset the connection after this many bytes of the answer's body. */
+  | { cutAfter: number };
 
 export interface FaultProxy {
   endpoint: string;
   /** Every request seen, in order: method and URL (path + query). */
-  requests: Array<{ method: string; url: string; fault: Fault }>;
+  requests: Array<{ method: string; url: string; fault: Fault; headers: http.IncomingHttpHeaders }>;
   close(): Promise<void>;
 }
 
@@ -126,12 +131,12 @@ export async function startFaultProxy(
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const fault = decide({ method, url, index: requests.length });
-    requests.push({ method, url, fault });
+    requests.push({ method, url, fault, headers: req.headers });
     if (fault === 'reset') {
       req.socket.destroy();
       return;
     }
-    if (fault !== 'pass') {
+    if (fault !== 'pass' && !('cutAfter' in fault)) {
       // Drain the body first so the client sees the answer, not a broken pipe.
       req.resume();
       req.on('end', () => {
@@ -152,7 +157,23 @@ export async function startFaultProxy(
       { host: '127.0.0.1', port: targetPort, method, path: url, headers: req.headers },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
+        if (fault === 'pass') {
+          upstreamRes.pipe(res);
+          return;
+        }
+        let left = fault.cutAfter;
+        upstreamRes.on('data', (chunk: Buffer) => {
+          if (left <= 0) return;
+          const piece = chunk.subarray(0, left);
+          left -= piece.length;
+          res.write(piece, () => {
+            if (left <= 0) {
+              upstreamRes.destroy();
+              req.socket.resetAndDestroy();
+            }
+          });
+        });
+        upstreamRes.on('end', () => res.end());
       },
     );
     upstream.on('error', () => res.destroy());

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { restoreNow } from '../../src/sources/types.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -274,7 +275,7 @@ describe('mysql source', () => {
     assert.equal(Number(left!.n), 0, 'no staged or set-aside database is left');
   });
 
-  test('wrong password and unknown database fail with the option and the fix, never the password', async (t) => {
+  test('a wrong password, an unknown database or a closed port is operational (exit 1) with the server, option and fix, never the password', async (t) => {
     if (!available) return t.skip(skipReason);
     await q(`CREATE USER '${USER}'@'%' IDENTIFIED BY ?`, [PASSWORD]);
     await q(`GRANT ALL ON \`${DB}\`.* TO '${USER}'@'%'`);
@@ -291,22 +292,41 @@ describe('mysql source', () => {
     );
     assert.ok(!good.ctx.lines.join('\n').includes(PASSWORD));
 
+    // Refusals found by connecting are operational (exit 1), naming server, database and option.
     await assert.rejects(dump(`mysql://${USER}:wrong@${HOST}/${DB}`), (err: unknown) => {
-      assert.ok(err instanceof ConfigError, String(err));
-      assert.equal(err.option, 'source');
-      assert.match(err.message, /access denied/);
-      assert.match(err.hint ?? '', /password/);
+      assert.ok(err instanceof SourceError, String(err));
+      assert.match(
+        err.message,
+        new RegExp(`^source: MySQL/MariaDB at [^ ]+:3306, database '${DB}': access denied`),
+      );
+      assert.match(err.hint ?? '', /password in the source URL/);
+      assert.ok(!`${err.message}${err.hint}`.includes('wrong'));
       return true;
     });
     await assert.rejects(dump(`mysql://root@${HOST}/${DB}_nope`), (err: unknown) => {
-      assert.ok(err instanceof ConfigError, String(err));
-      assert.match(err.message, /does not exist/);
+      assert.ok(err instanceof SourceError, String(err));
+      assert.match(err.message, /does not exist|Unknown database/);
+      return true;
+    });
+    const closed = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const port = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(port));
+      });
+    });
+    await assert.rejects(dump(`mysql://root@127.0.0.1:${closed}/${DB}`), (err: unknown) => {
+      assert.ok(err instanceof SourceError, String(err));
+      assert.match(
+        err.message,
+        new RegExp(`^source: MySQL/MariaDB at 127\\.0\\.0\\.1:${closed}.*ECONNREFUSED`),
+      );
+      assert.match(err.hint ?? '', /host and port in the source URL/);
       return true;
     });
     await assert.rejects(
       dump(`mysql://root@${HOST}/`, { databases: [DB, 'nope_' + suffix] }),
       (err: unknown) => {
-        assert.ok(err instanceof ConfigError && err.option === 'databases', String(err));
+        assert.ok(err instanceof SourceError && /^databases: /.test(err.message), String(err));
         return true;
       },
     );

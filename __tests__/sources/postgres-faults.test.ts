@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
 import type { MemberMeta, MemberRecord, MemberSink } from '../../src/archive/types.ts';
-import { ConfigError, SourceError } from '../../src/engine/errors.ts';
+import { SourceError } from '../../src/engine/errors.ts';
 import { pgDriver } from '../../src/sources/postgres.ts';
 import {
   LOCAL,
@@ -164,7 +164,44 @@ describe('postgres dump faults', () => {
     }
   });
 
-  test('an unreachable host is a ConfigError naming the source and the fix; nothing is dumped', async (t) => {
+  test('losing the session that holds the snapshot names the database and says the dump was abandoned', async (t) => {
+    if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
+    const db = uniqueDb('snap');
+    created.push(db);
+    await admin.query(`CREATE DATABASE ${db}`);
+    await query(
+      db,
+      `CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS t FROM generate_series(1, 100000) g`,
+    );
+    const ctx = await makeCtx();
+    try {
+      // Once pg_dump streams, end Lifeboat's own session (the one that exported the snapshot).
+      const sink = new RecordingSink(async () => {
+        const r = await admin!.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'lifeboat'`,
+          [db],
+        );
+        assert.equal(r.rows.length, 1);
+        await admin!.query('SELECT pg_terminate_backend($1)', [r.rows[0]!.pid]);
+      });
+      await assert.rejects(pgDriver.open(localUrl(db), ctx).dump(sink, ctx), (err: unknown) => {
+        assert.ok(err instanceof SourceError, String(err));
+        assert.match(
+          err.message,
+          new RegExp(
+            `lost the PostgreSQL session holding the snapshot of database "${db}" at 127\\.0\\.0\\.1:5432`,
+          ),
+        );
+        assert.match(err.message, /the dump was abandoned/);
+        assert.doesNotMatch(err.message, /not queryable/);
+        return true;
+      });
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
+  test('an unreachable host is operational (SourceError) naming the server, database, option and fix; nothing is dumped', async (t) => {
     const port = await freePort();
     const ctx = await makeCtx();
     try {
@@ -174,13 +211,13 @@ describe('postgres dump faults', () => {
       ]) {
         const sink = new RecordingSink();
         await assert.rejects(pgDriver.open(url, ctx).dump(sink, ctx), (err: unknown) => {
-          assert.ok(err instanceof ConfigError, String(err));
-          assert.equal(err.option, 'source');
+          assert.ok(err instanceof SourceError, String(err));
+          assert.match(err.message, /^source: PostgreSQL at [^ ]+, database "x": /);
           assert.match(
             err.message,
             /cannot reach PostgreSQL at .* \((ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\)/,
           );
-          assert.match(err.hint ?? '', /host and port/);
+          assert.match(err.hint ?? '', /host and port in the source URL/);
           assert.ok(!err.message.includes('pw-secret-1'));
           return true;
         });
@@ -192,7 +229,38 @@ describe('postgres dump faults', () => {
     void t;
   });
 
-  test('a database that does not exist is a ConfigError; nothing is dumped', async (t) => {
+  test('a server that accepts the connection but never answers times out as operational (exit 1)', async () => {
+    // A listener that takes the TCP connection and says nothing, like a hung server.
+    const sockets = new Set<import('node:net').Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const ctx = await makeCtx();
+    try {
+      const sink = new RecordingSink();
+      await assert.rejects(
+        pgDriver
+          .open(`postgres://postgres@127.0.0.1:${port}/x?connect_timeout=1`, ctx)
+          .dump(sink, ctx),
+        (err: unknown) => {
+          assert.ok(err instanceof SourceError, String(err));
+          assert.match(
+            err.message,
+            new RegExp(`^source: PostgreSQL at 127\\.0\\.0\\.1:${port}, database "x": .*timed out`),
+          );
+          assert.match(err.hint ?? '', /connect_timeout/);
+          return true;
+        },
+      );
+      assert.deepEqual(sink.outcomes, []);
+    } finally {
+      await ctx.cleanup();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
+  test('a database that does not exist is operational (found only by connecting); nothing is dumped', async (t) => {
     if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
     const ctx = await makeCtx();
     try {
@@ -200,7 +268,7 @@ describe('postgres dump faults', () => {
       await assert.rejects(
         pgDriver.open(localUrl('lb_surely_missing_db'), ctx).dump(sink, ctx),
         (err: unknown) => {
-          assert.ok(err instanceof ConfigError, String(err));
+          assert.ok(err instanceof SourceError, String(err));
           assert.match(
             err.message,
             /database "lb_surely_missing_db" does not exist on 127\.0\.0\.1:5432/,

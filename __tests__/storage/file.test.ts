@@ -9,7 +9,7 @@ import { IntegrityError, StorageError } from '../../src/engine/errors.ts';
 import { Redactor, silentLogger } from '../../src/engine/log.ts';
 import { fileRoot, fileStorage } from '../../src/storage/file.ts';
 import { openStorage } from '../../src/storage/registry.ts';
-import type { StorageContext } from '../../src/storage/types.ts';
+import type { Storage, StorageContext } from '../../src/storage/types.ts';
 import { failingBody, readAll, sha256, storageConformanceSuite } from './conformance.ts';
 
 const ctx: StorageContext = { log: silentLogger, redactor: new Redactor(), env: {}, options: {} };
@@ -43,6 +43,23 @@ test('file: URLs: relative, absolute, file:/// and ~ all name one absolute folde
   assert.match(fileRoot('file:~/b', '/work'), /\/b$/);
   assert.throws(() => fileRoot('file:', '/work'), /names no folder/);
   assert.throws(() => fileRoot('file://otherhost/x', '/work'), /not a local file URL/);
+});
+
+test('a failed put leaves no folder it made; deleting the last object removes emptied folders', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'lifeboat-file-dirs-'));
+  try {
+    const s = fileStorage.create(`file:${root}`, ctx) as Storage;
+    await assert.rejects(s.put('set/deep/a', failingBody(1000)));
+    assert.deepEqual(await readdir(root), []);
+    await s.put('set/deep/a', Readable.from(['x']));
+    await s.put('other/b', Readable.from(['y']));
+    await s.delete('set/deep/a');
+    assert.deepEqual(await readdir(root), ['other']);
+    await s.delete('other/b');
+    assert.deepEqual(await readdir(root), [], 'the root itself stays');
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });
 
 test('a failed put leaves no temporary file on disk; an interrupted one neither', async () => {

@@ -19,6 +19,7 @@ function fakeStorage(overrides: Partial<Storage>): Storage {
     stat: unused,
     list: unused,
     delete: unused,
+    createExclusive: unused,
     ...overrides,
   };
 }
@@ -347,4 +348,90 @@ describe('classifyNodeError', () => {
   for (const [label, err, expected] of cases) {
     test(label, () => assert.deepEqual(classifyNodeError(err), expected));
   }
+});
+
+describe('withRetry: reads cut off mid-stream', () => {
+  const data = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
+  /** Yields data from `offset`, and fails with `err` after `cutAfter` bytes when given. */
+  function cutStream(offset: number, cutAfter?: number, err?: Error): Readable {
+    return Readable.from(
+      (async function* () {
+        let sent = 0;
+        for (let at = offset; at < data.length; at += 10_000) {
+          const chunk = data.subarray(at, Math.min(at + 10_000, data.length));
+          if (cutAfter !== undefined && sent + chunk.length > cutAfter) {
+            yield chunk.subarray(0, cutAfter - sent);
+            throw err;
+          }
+          sent += chunk.length;
+          yield chunk;
+        }
+      })(),
+      { objectMode: false },
+    );
+  }
+  const reset = () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+
+  test('a reset connection is resumed with a ranged get; the reader sees every byte once', async () => {
+    const r = recorder();
+    const offsets: number[] = [];
+    const inner = fakeStorage({
+      get: async (_key, options) => {
+        const offset = options?.offset ?? 0;
+        offsets.push(offset);
+        // The first two reads are cut off; the third runs to the end.
+        return offsets.length <= 2 ? cutStream(offset, 55_555, reset()) : cutStream(offset);
+      },
+    });
+    const s = withRetry(inner, { log: r.log, sleep: r.sleep, random: () => 0.5 });
+    const got = await readAll(await s.get('set/a.tar.zst'));
+    assert.equal(sha256(got), sha256(data));
+    assert.deepEqual(offsets, [0, 55_555, 111_110]);
+    assert.equal(r.warnings.length, 2);
+    assert.match(
+      r.warnings[0]!,
+      /reading set\/a\.tar\.zst was cut off at byte 55555 .*ECONNRESET.*resuming/,
+    );
+  });
+
+  test('a read that keeps failing without progress gives up as a transient StorageError', async () => {
+    const r = recorder();
+    let calls = 0;
+    const inner = fakeStorage({
+      get: async (_key, options) => {
+        calls++;
+        return cutStream(options?.offset ?? 0, calls === 1 ? 1000 : 0, reset());
+      },
+    });
+    const s = withRetry(inner, { log: r.log, sleep: r.sleep, attempts: 3 });
+    await assert.rejects(readAll(await s.get('k')), (err: unknown) => {
+      assert.ok(err instanceof StorageError, String(err));
+      assert.equal(err.transient, true);
+      assert.match(
+        err.message,
+        /reading k failed at byte 1000: read ECONNRESET \(gave up after 3 attempts\)/,
+      );
+      return true;
+    });
+  });
+
+  test('a raw stream error that is not transient reaches the reader as a StorageError, unretried', async () => {
+    const r = recorder();
+    let calls = 0;
+    const inner = fakeStorage({
+      get: async () => {
+        calls++;
+        return cutStream(0, 20_000, new Error('EIO: i/o error'));
+      },
+    });
+    const s = withRetry(inner, { log: r.log, sleep: r.sleep });
+    await assert.rejects(readAll(await s.get('k')), (err: unknown) => {
+      assert.ok(err instanceof StorageError, String(err));
+      assert.equal(err.transient, false);
+      assert.match(err.message, /fake:\/\/bucket\/prefix: reading k failed at byte 20000: EIO/);
+      return true;
+    });
+    assert.equal(calls, 1);
+    assert.deepEqual(r.warnings, []);
+  });
 });

@@ -381,6 +381,24 @@ if (!sshdPresent && !ci) {
     });
   });
 
+  test('deleting the last object of a set folder removes the emptied folder, not the root', async () => {
+    const dir = freshDir();
+    try {
+      const storage = openSftp(url(dir), context(pinned()));
+      await storage.put('set/deep/a', Readable.from(['x']));
+      await storage.put('other/b', Readable.from(['y']));
+      await storage.delete('set/deep/a');
+      assert.deepEqual(readdirSync(dir).sort(), ['other']);
+      await storage.delete('other/b');
+      assert.deepEqual(readdirSync(dir), []);
+      await storage.put('set/again', Readable.from(['z']));
+      assert.deepEqual(readdirSync(join(dir, 'set')), ['again']);
+      await storage.close?.();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('sftp: interrupted uploads', () => {
     test('a process killed midway leaves a temporary file that list, stat and get never show', async () => {
       const dir = freshDir();

@@ -573,20 +573,28 @@ async function connect(target, option, ctx, db) {
         return await RedisConnection.connect(opts);
     }
     catch (err) {
+        if (err.name === 'AbortError')
+            throw err;
+        // Everything here happened while connecting, so it is operational (exit 1): the URL parsed.
+        const where = `${target.conn.host}:${target.conn.port}`;
+        const what = `${option}: Redis at ${where}${db !== undefined ? `, database ${db}` : ''}`;
+        const msg = ctx.redactor.redact(err instanceof Error ? err.message : String(err));
         if (err instanceof RedisReplyError &&
             /WRONGPASS|NOAUTH|invalid password|invalid username/i.test(err.message)) {
-            throw new errors/* ConfigError */.xL(option, `Redis refused the credentials for ${target.displayUrl}: ${err.message}`, {
-                hint: 'check the user and password in the URL (redis://user:password@host) or REDISCLI_AUTH',
+            throw new errors/* SourceError */.c8(`${what}: the server refused the credentials: ${msg}`, {
+                hint: `check the user and password in the ${option} URL (redis://user:password@host) or REDISCLI_AUTH`,
+                cause: err,
             });
         }
         if (err instanceof RedisReplyError && /DB index is out of range/i.test(err.message)) {
-            throw new errors/* ConfigError */.xL(option, `${target.displayUrl}: database ${db} does not exist on this server`, {
-                hint: "use a database number below the server's `databases` setting (16 by default)",
+            throw new errors/* SourceError */.c8(`${what}: database ${db} does not exist on this server`, {
+                hint: `use a database number in the ${option} URL below the server's \`databases\` setting (16 by default)`,
+                cause: err,
             });
         }
-        const msg = err instanceof Error ? err.message : String(err);
-        throw new errors/* ConfigError */.xL(option, `cannot connect to ${target.displayUrl}: ${ctx.redactor.redact(msg)}`, {
-            hint: 'check the host and port, that Redis is running and reachable, and rediss:// for TLS',
+        const code = err.code;
+        throw new errors/* SourceError */.c8(`${what}: cannot connect${typeof code === 'string' ? ` (${code})` : ''}: ${msg}`, {
+            hint: `check the host and port in the ${option} URL, that Redis is running and reachable, and rediss:// for TLS`,
             cause: err,
         });
     }

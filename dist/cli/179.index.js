@@ -286,13 +286,30 @@ class AzureBlobStorage {
             throw this.mapError(err, `upload of ${key}`);
         }
     }
+    /** Put Blob with `If-None-Match: *`: the service refuses it (409) when the blob exists. */
+    async createExclusive(key, body) {
+        const name = this.blobName(key);
+        try {
+            await this.client.getBlockBlobClient(name).upload(body, body.length, {
+                conditions: { ifNoneMatch: '*' },
+                blobHTTPHeaders: { blobContentType: 'application/json' },
+            });
+            return true;
+        }
+        catch (err) {
+            if (err instanceof _azure_storage_blob__WEBPACK_IMPORTED_MODULE_2__/* .RestError */ .pj && (err.statusCode === 409 || err.statusCode === 412))
+                return false;
+            throw this.mapError(err, `create of ${key}`);
+        }
+    }
     async get(key, options = {}) {
         const name = this.blobName(key);
+        const offset = options.offset ?? 0;
         let response;
         try {
             response = await this.client
                 .getBlockBlobClient(name)
-                .download(0, undefined, { abortSignal: options.signal, maxRetryRequests: 5 });
+                .download(offset, undefined, { abortSignal: options.signal, maxRetryRequests: 5 });
         }
         catch (err) {
             throw this.mapError(err, `download of ${key}`);
@@ -302,7 +319,8 @@ class AzureBlobStorage {
             throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .StorageError */ .aq(`${this.displayUrl}: download of ${key} returned no body`, {
                 transient: true,
             });
-        const expected = response.metadata?.[SHA256_METADATA];
+        // The blob's sha256 covers the whole blob; a resumed read checks only its own length.
+        const expected = offset === 0 ? response.metadata?.[SHA256_METADATA] : undefined;
         const expectedSize = response.contentLength;
         return stream.pipe(verifying(`${this.displayUrl} ${key}`, expected, expectedSize, (err) => this.mapError(err, `download of ${key}`), stream));
     }

@@ -103,10 +103,10 @@ class FileStorage {
         const folder = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target);
         const temp = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(folder, `.${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(target)}.lifeboat-tmp-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8).toString('hex')}`);
         let handle;
+        let created;
         try {
             options?.signal?.throwIfAborted();
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(folder, { recursive: true });
-            handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(temp, 'wx', 0o600);
+            ({ created, handle } = await openTemp(folder, temp));
             const digest = new _body_js__WEBPACK_IMPORTED_MODULE_7__/* .BodyDigest */ .Hj();
             for await (const chunk of (0,_body_js__WEBPACK_IMPORTED_MODULE_7__/* .chunksOf */ .U_)(body, options?.signal)) {
                 digest.update(chunk);
@@ -124,12 +124,47 @@ class FileStorage {
         catch (err) {
             await handle?.close().catch(() => undefined);
             await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { force: true }).catch(() => undefined);
+            // A failed put leaves no folder it made, so a failed backup leaves no empty set folder.
+            if (created !== undefined)
+                await this.removeEmptyFolders(folder);
             if (options?.signal?.aborted) {
                 throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .StorageError */ .aq(`put ${key} to ${this.displayUrl} was aborted`, {
                     cause: options.signal.reason,
                 });
             }
             throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_9__/* .toStorageError */ .JK)(err, `could not write ${key} to ${this.displayUrl}`, hintFor(err, this.root));
+        }
+    }
+    async createExclusive(key, body) {
+        const target = this.pathOf(key);
+        const folder = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target);
+        const temp = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(folder, `.${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(target)}.lifeboat-tmp-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8).toString('hex')}`);
+        let handle;
+        try {
+            ({ handle } = await openTemp(folder, temp));
+            await writeAll(handle, body);
+            await handle.sync();
+            await handle.close();
+            handle = undefined;
+            // link() fails with EEXIST when the key exists, atomically (on NFS too, unlike O_EXCL),
+            // and publishes the whole content at once.
+            try {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.link)(temp, target);
+            }
+            catch (err) {
+                if (codeOf(err) === 'EEXIST')
+                    return false;
+                throw err;
+            }
+            await syncFolder(folder);
+            return true;
+        }
+        catch (err) {
+            throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_9__/* .toStorageError */ .JK)(err, `could not write ${key} to ${this.displayUrl}`, hintFor(err, this.root));
+        }
+        finally {
+            await handle?.close().catch(() => undefined);
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { force: true }).catch(() => undefined);
         }
     }
     async get(key, options) {
@@ -151,7 +186,7 @@ class FileStorage {
             await handle.close();
             throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_9__/* .toStorageError */ .JK)(err, `could not read ${key} from ${this.displayUrl}`);
         }
-        const stream = handle.createReadStream();
+        const stream = handle.createReadStream(options?.offset ? { start: options.offset } : {});
         return options?.signal ? (0,node_stream__WEBPACK_IMPORTED_MODULE_4__.addAbortSignal)(options.signal, stream) : stream;
     }
     async stat(key) {
@@ -183,6 +218,7 @@ class FileStorage {
         const path = this.pathOf(key);
         try {
             await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path);
+            await this.removeEmptyFolders((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(path));
         }
         catch (err) {
             // Nothing to delete: missing, or a folder that no object key names.
@@ -191,6 +227,18 @@ class FileStorage {
                 (codeOf(err) === 'EPERM' && (await isFolder(path))))
                 return;
             throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_9__/* .toStorageError */ .JK)(err, `could not delete ${key} from ${this.displayUrl}`, hintFor(err, this.root));
+        }
+    }
+    /** Removes `folder` and its parents up to (not including) the root while they are empty. */
+    async removeEmptyFolders(folder) {
+        const root = this.root.endsWith(node_path__WEBPACK_IMPORTED_MODULE_3__.sep) ? this.root : this.root + node_path__WEBPACK_IMPORTED_MODULE_3__.sep;
+        for (let f = folder; f.startsWith(root); f = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(f)) {
+            try {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rmdir)(f);
+            }
+            catch {
+                return; // not empty (or already gone): a concurrent put keeps its folder
+            }
         }
     }
     async walk(folderKey, prefix, out) {
@@ -236,6 +284,36 @@ class FileStorage {
         return path;
     }
 }
+/** Creates the folder and the temporary file, again if a delete removed the empty folder between. */
+async function openTemp(folder, temp) {
+    for (let attempt = 1;; attempt++) {
+        const created = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(folder, { recursive: true }).catch(realMkdirError(folder));
+        try {
+            return { created, handle: await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(temp, 'wx', 0o600) };
+        }
+        catch (err) {
+            if (codeOf(err) !== 'ENOENT' || attempt >= 3)
+                throw err;
+        }
+    }
+}
+/**
+ * Node's recursive mkdir reports ENOENT where the file system is read-only or not writable:
+ * creating the first missing folder alone gives the real reason (EROFS, EACCES).
+ */
+function realMkdirError(folder) {
+    return async (err) => {
+        if (codeOf(err) !== 'ENOENT')
+            throw err;
+        let missing = folder;
+        while ((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(missing) !== missing && !(await isFolder((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(missing))))
+            missing = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(missing);
+        // Throws the real reason; if the folder can be made after all, the first error stands.
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(missing);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rmdir)(missing);
+        throw err;
+    };
+}
 async function writeAll(handle, chunk) {
     let offset = 0;
     while (offset < chunk.length) {
@@ -275,12 +353,12 @@ function hintFor(err, root) {
     switch (codeOf(err)) {
         case 'EACCES':
         case 'EPERM':
-            return `check that this user may write to ${root}`;
+            return `check that this user may write to ${root}, or point the destination option elsewhere`;
         case 'ENOSPC':
         case 'EDQUOT':
             return `free some space on the disk holding ${root}`;
         case 'EROFS':
-            return `${root} is on a read-only file system`;
+            return `${root} is on a read-only file system: point the destination option at a writable folder (or remount it read-write)`;
         case 'ENOTDIR':
         case 'EEXIST':
         case 'EISDIR':

@@ -758,6 +758,46 @@ class SftpStorage {
             await session.run((cb) => sftp.rename(temp, target, cb));
         }
     }
+    /**
+     * open with O_CREAT|O_EXCL ('wx'), which the server refuses when the file exists. The content
+     * is written after the create, so a reader may briefly see an empty file.
+     */
+    async createExclusive(key, body) {
+        (0,_keys_js__WEBPACK_IMPORTED_MODULE_9__/* .checkKey */ .y)(key, this.displayUrl);
+        let session;
+        let path;
+        try {
+            session = await this.open();
+            path = this.remotePath(session.root, key);
+            await this.mkdirs(session, node_path__WEBPACK_IMPORTED_MODULE_2__.posix.dirname(path));
+        }
+        catch (err) {
+            throw this.mapError(err, `create of ${key}`);
+        }
+        const { sftp } = session;
+        let handle;
+        try {
+            handle = await session.run((cb) => sftp.open(path, 'wx', { mode: 0o600 }, cb));
+        }
+        catch (err) {
+            const exists = await session
+                .run((cb) => sftp.stat(path, cb))
+                .then(() => true, () => false);
+            if (exists)
+                return false;
+            throw this.mapError(err, `create of ${key}`);
+        }
+        try {
+            await session.run((cb) => sftp.write(handle, body, 0, body.length, 0, cb));
+            await session.run((cb) => sftp.close(handle, cb));
+            return true;
+        }
+        catch (err) {
+            await session.run((cb) => sftp.close(handle, cb)).catch(() => undefined);
+            await session.run((cb) => sftp.unlink(path, cb)).catch(() => undefined);
+            throw this.mapError(err, `create of ${key}`);
+        }
+    }
     async get(key, options = {}) {
         (0,_keys_js__WEBPACK_IMPORTED_MODULE_9__/* .checkKey */ .y)(key, this.displayUrl);
         try {
@@ -780,7 +820,7 @@ class SftpStorage {
                 await session.run((cb) => sftp.close(handle, cb)).catch(() => undefined);
                 throw err;
             }
-            const stream = new SftpReadStream(session, handle, size, `${this.displayUrl} ${key}`, (err) => this.mapError(err, `download of ${key}`));
+            const stream = new SftpReadStream(session, handle, size, `${this.displayUrl} ${key}`, (err) => this.mapError(err, `download of ${key}`), options.offset ?? 0);
             options.signal?.addEventListener('abort', () => stream.destroy(options.signal.reason), { once: true });
             return stream;
         }
@@ -849,12 +889,34 @@ class SftpStorage {
         try {
             const session = await this.open();
             const { sftp, root } = session;
-            await session.run((cb) => sftp.unlink(this.remotePath(root, key), cb));
+            const path = this.remotePath(root, key);
+            try {
+                await session.run((cb) => sftp.unlink(path, cb));
+            }
+            finally {
+                await this.removeEmptyDirs(session, node_path__WEBPACK_IMPORTED_MODULE_2__.posix.dirname(path));
+            }
         }
         catch (err) {
             const mapped = this.mapError(err, `delete of ${key}`);
             if (!mapped.notFound)
                 throw mapped;
+        }
+    }
+    /** A set folder emptied by a delete goes too, so a failed first backup leaves nothing. */
+    async removeEmptyDirs(session, dir) {
+        const root = session.root.replace(/\/+$/, '');
+        // Below the storage root only: a relative root is the login folder ('' → paths like 'set').
+        const inside = (d) => session.root === ''
+            ? d !== '.' && d !== '' && !d.startsWith('/')
+            : d.startsWith(`${root}/`) && d !== root;
+        for (let d = dir; inside(d); d = node_path__WEBPACK_IMPORTED_MODULE_2__.posix.dirname(d)) {
+            const removed = await session
+                .run((cb) => session.sftp.rmdir(d, cb))
+                .then(() => true, () => false);
+            if (!removed)
+                return;
+            this.madeDirs.delete(d);
         }
     }
     async close() {
@@ -882,8 +944,9 @@ class SftpReadStream extends node_stream__WEBPACK_IMPORTED_MODULE_3__.Readable {
     next = 0;
     pumping = false;
     wake;
-    constructor(session, handle, size, label, mapError) {
+    constructor(session, handle, size, label, mapError, start) {
         super({ highWaterMark: 1 << 20 });
+        this.next = start;
         this.label = label;
         this.session = session;
         this.handle = handle;

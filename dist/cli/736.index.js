@@ -123,11 +123,13 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   clearMemoryStorage: () => (/* binding */ clearMemoryStorage),
 /* harmony export */   memoryStorage: () => (/* binding */ memoryStorage)
 /* harmony export */ });
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57075);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(72993);
-/* harmony import */ var _body_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4315);
-/* harmony import */ var _keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(31851);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(28069);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57075);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(72993);
+/* harmony import */ var _body_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4315);
+/* harmony import */ var _keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(31851);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(28069);
+
 
 
 
@@ -160,25 +162,25 @@ class MemoryStorage {
         this.objects = objects;
     }
     async put(key, body, options) {
-        (0,_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .checkKey */ .y)(key, this.displayUrl);
-        const digest = new _body_js__WEBPACK_IMPORTED_MODULE_2__/* .BodyDigest */ .Hj();
+        (0,_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .checkKey */ .y)(key, this.displayUrl);
+        const digest = new _body_js__WEBPACK_IMPORTED_MODULE_3__/* .BodyDigest */ .Hj();
         const chunks = [];
         try {
-            for await (const chunk of (0,_body_js__WEBPACK_IMPORTED_MODULE_2__/* .chunksOf */ .U_)(body, options?.signal)) {
+            for await (const chunk of (0,_body_js__WEBPACK_IMPORTED_MODULE_3__/* .chunksOf */ .U_)(body, options?.signal)) {
                 digest.update(chunk);
                 chunks.push(Buffer.from(chunk));
             }
         }
         catch (err) {
             if (options?.signal?.aborted) {
-                throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .StorageError */ .aq(`put ${key} to ${this.displayUrl} was aborted`, {
+                throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .StorageError */ .aq(`put ${key} to ${this.displayUrl} was aborted`, {
                     cause: options.signal.reason,
                 });
             }
-            throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .toStorageError */ .JK)(err, `put ${key} to ${this.displayUrl} failed`);
+            throw (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .toStorageError */ .JK)(err, `put ${key} to ${this.displayUrl} failed`);
         }
         const result = digest.result();
-        (0,_body_js__WEBPACK_IMPORTED_MODULE_2__/* .checkAnnounced */ .AV)(key, this.displayUrl, options, result);
+        (0,_body_js__WEBPACK_IMPORTED_MODULE_3__/* .checkAnnounced */ .AV)(key, this.displayUrl, options, result);
         this.objects.set(key, {
             data: Buffer.concat(chunks),
             modified: new Date(),
@@ -187,30 +189,42 @@ class MemoryStorage {
         return result;
     }
     async get(key, options) {
-        (0,_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .checkKey */ .y)(key, this.displayUrl);
+        (0,_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .checkKey */ .y)(key, this.displayUrl);
         const object = this.objects.get(key);
         if (!object)
             throw notFound(key, this.displayUrl);
         const { data } = object;
-        const stream = node_stream__WEBPACK_IMPORTED_MODULE_0__.Readable.from((function* () {
-            for (let at = 0; at < data.length; at += READ_CHUNK)
+        const start = options?.offset ?? 0;
+        const stream = node_stream__WEBPACK_IMPORTED_MODULE_1__.Readable.from((function* () {
+            for (let at = start; at < data.length; at += READ_CHUNK)
                 yield Buffer.from(data.subarray(at, at + READ_CHUNK));
         })(), { objectMode: false });
-        return options?.signal ? (0,node_stream__WEBPACK_IMPORTED_MODULE_0__.addAbortSignal)(options.signal, stream) : stream;
+        return options?.signal ? (0,node_stream__WEBPACK_IMPORTED_MODULE_1__.addAbortSignal)(options.signal, stream) : stream;
+    }
+    async createExclusive(key, body) {
+        (0,_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .checkKey */ .y)(key, this.displayUrl);
+        if (this.objects.has(key))
+            return false;
+        this.objects.set(key, {
+            data: Buffer.from(body),
+            modified: new Date(),
+            sha256: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(body).digest('hex'),
+        });
+        return true;
     }
     async stat(key) {
-        (0,_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .checkKey */ .y)(key, this.displayUrl);
+        (0,_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .checkKey */ .y)(key, this.displayUrl);
         const object = this.objects.get(key);
         return object && infoOf(key, object);
     }
     async list(prefix) {
-        (0,_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .checkPrefix */ .b)(prefix, this.displayUrl);
+        (0,_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .checkPrefix */ .b)(prefix, this.displayUrl);
         return [...this.objects]
             .filter(([key]) => key.startsWith(prefix))
             .map(([key, o]) => infoOf(key, o));
     }
     async delete(key) {
-        (0,_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .checkKey */ .y)(key, this.displayUrl);
+        (0,_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .checkKey */ .y)(key, this.displayUrl);
         this.objects.delete(key);
     }
 }
@@ -218,14 +232,14 @@ function infoOf(key, o) {
     return { key, size: o.data.length, modified: o.modified, sha256: o.sha256 };
 }
 function notFound(key, where) {
-    return new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .StorageError */ .aq(`${key} not found on ${where}`, { notFound: true });
+    return new _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .StorageError */ .aq(`${key} not found on ${where}`, { notFound: true });
 }
 const memoryStorage = {
     schemes: ['memory'],
     create(url, _ctx) {
         const name = url.replace(/^memory:(\/\/)?/i, '');
         if (!name) {
-            throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('destination', `'${url}' names no memory store`, {
+            throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigError */ .xL('destination', `'${url}' names no memory store`, {
                 hint: 'write it as memory:<name>',
             });
         }

@@ -418,26 +418,27 @@ async function loadCerts(conn, option) {
         throw new errors/* ConfigError */.xL(option, `cannot read sslrootcert '${path}': ${err.message}`);
     }
 }
-/** One clear error for a failed connection, naming the option and the fix. */
+/**
+ * One clear error for a failed connection, naming the server, the database, the option and the
+ * fix. Everything here happened at or after connecting, so it is operational (SourceError, exit
+ * 1): the URL parsed, and a down server, a timeout or a refused password can change between
+ * runs. Exit 2 is for what parseConnection rejects before any connection.
+ */
 function connectError(err, conn, option, ctx) {
     const e = err;
     const where = `${conn.host}:${conn.port}`;
+    const what = `${option}: PostgreSQL at ${where}, database "${conn.database}"`;
     const msg = ctx.redactor.redact(e.message ?? String(err));
+    const fail = (text, hint) => new errors/* SourceError */.c8(`${what}: ${text}`, { cause: err, hint });
     switch (e.code) {
         case '28P01':
         case '28000':
             if (/no encryption|SSL off/i.test(msg)) {
-                return new errors/* ConfigError */.xL(option, `the server at ${where} refused an unencrypted connection: ${msg}`, {
-                    hint: 'add ?sslmode=require (or verify-full with sslrootcert) to the URL',
-                });
+                return fail(`the server refused an unencrypted connection: ${msg}`, `add ?sslmode=require (or verify-full with sslrootcert) to the ${option} URL`);
             }
-            return new errors/* ConfigError */.xL(option, `authentication failed for user "${conn.user}" at ${where}: ${msg}`, {
-                hint: 'check the user and password in the URL (percent-encode special characters) or PGPASSWORD',
-            });
+            return fail(`authentication failed for user "${conn.user}": ${msg}`, `check the user and password in the ${option} URL (percent-encode special characters) or PGPASSWORD`);
         case '3D000':
-            return new errors/* ConfigError */.xL(option, `database "${conn.database}" does not exist on ${where}`, {
-                hint: 'check the database name at the end of the URL',
-            });
+            return fail(`database "${conn.database}" does not exist on ${where}`, `check the database name at the end of the ${option} URL`);
         case 'ECONNREFUSED':
         case 'ENOTFOUND':
         case 'EAI_AGAIN':
@@ -445,16 +446,12 @@ function connectError(err, conn, option, ctx) {
         case 'ENETUNREACH':
         case 'ETIMEDOUT':
         case 'ENOENT':
-            return new errors/* ConfigError */.xL(option, `cannot reach PostgreSQL at ${where} (${e.code}): ${msg}`, {
-                hint: 'check the host and port in the URL, that the server is running, and that this machine may connect to it',
-            });
+            return fail(`cannot reach PostgreSQL at ${where} (${e.code}): ${msg}`, `check the host and port in the ${option} URL, that the server is running, and that this machine may connect to it`);
         default:
             if (/timeout/i.test(msg)) {
-                return new errors/* ConfigError */.xL(option, `cannot reach PostgreSQL at ${where}: ${msg}`, {
-                    hint: 'check the host and port in the URL and any firewall between; connect_timeout=<seconds> sets the wait',
-                });
+                return fail(`cannot reach PostgreSQL at ${where} (timed out): ${msg}`, `check the host and port in the ${option} URL and any firewall between; connect_timeout=<seconds> sets the wait`);
             }
-            return new errors/* SourceError */.c8(`cannot connect to PostgreSQL at ${where}: ${msg}`, { cause: err });
+            return fail(`cannot connect to PostgreSQL at ${where}: ${msg}`, `check that the server at ${where} is running and accepts connections from this machine`);
     }
 }
 async function connect(conn, option, ctx) {
@@ -844,6 +841,15 @@ class PgSource {
         const wantGlobals = bool(ctx.options, 'globals');
         const started = Date.now();
         const client = await connect(conn, 'source', ctx);
+        // This session holds the snapshot pg_dump reads: once it is gone the dump cannot be
+        // consistent, whatever pg_dump itself reports.
+        let sessionLost;
+        let ending = false;
+        client.on('error', (err) => (sessionLost ??= err));
+        client.on('end', () => {
+            if (!ending)
+                sessionLost ??= new Error('the server closed the connection');
+        });
         let backendPid;
         try {
             backendPid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0]
@@ -933,11 +939,19 @@ class PgSource {
         catch (err) {
             // Our session may still be counting rows (or waiting on a lock): end it server-side so
             // closing the client cannot hang.
+            if (sessionLost) {
+                throw new errors/* SourceError */.c8(`source: lost the PostgreSQL session holding the snapshot of database "${conn.database}" ` +
+                    `at ${conn.host}:${conn.port} (${ctx.redactor.redact(sessionLost.message)}); the dump was abandoned`, {
+                    cause: err,
+                    hint: 'the server ended the session (restart, pg_terminate_backend, idle_in_transaction_session_timeout or a network cut); run the backup again',
+                });
+            }
             if (backendPid !== undefined)
                 await terminateBackend(conn, backendPid, ctx);
             throw err;
         }
         finally {
+            ending = true;
             await client.end().catch(() => { });
         }
     }
@@ -1134,7 +1148,7 @@ async function adminConnection(target, ctx) {
         return await connect(withDatabase(target, 'postgres'), 'target', ctx);
     }
     catch (err) {
-        if (err instanceof errors/* ConfigError */.xL && /does not exist/.test(err.message)) {
+        if (err.cause?.code === '3D000') {
             return connect(withDatabase(target, 'template1'), 'target', ctx);
         }
         throw err;

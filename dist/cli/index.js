@@ -411,7 +411,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _engine_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(11115);
 
 (0,_engine_warnings_js__WEBPACK_IMPORTED_MODULE_0__/* .quietExperimentalSqliteWarning */ .P)();
-const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(770), __nccwpck_require__.e(312)]).then(__nccwpck_require__.bind(__nccwpck_require__, 36312));
+const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(770), __nccwpck_require__.e(29)]).then(__nccwpck_require__.bind(__nccwpck_require__, 59029));
 const stdout = process.stdout.write.bind(process.stdout);
 if (process.argv.includes('--json')) {
     // Libraries (the artifact client) print progress to stdout; with --json it must hold only JSON.

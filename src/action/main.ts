@@ -53,6 +53,9 @@ export async function run(): Promise<void> {
       signal: cancellation.signal,
       tmpRoot: tempRootFor(process.env),
     };
+    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
+    if (GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID)
+      ctx.runUrl = `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`;
     await runCommand(options, ctx, report);
   } catch (err) {
     report.error ??= describeError(err);

@@ -24,6 +24,7 @@ import {
   ConfigError,
   IntegrityError,
   LifeboatError,
+  SourceError,
   StorageError,
   describeError,
 } from './errors.ts';
@@ -102,6 +103,19 @@ export interface BackupRequest {
   set?: string;
   /** Destinations already open (safety backups reuse the restore's). */
   destinations?: OpenDestination[];
+  /** Destinations that failed their write probe: reported as failed, not written to. */
+  unwritable?: Array<{ destination: OpenDestination; error: unknown }>;
+}
+
+/** The set a backup goes to, from the options alone (no source is opened). */
+export function backupSetName(options: Options, request: BackupRequest = {}): string {
+  const first = parseNamedLines(lines(options, 'source'))[0];
+  if (!first && !request.set && !str(options, 'name')) {
+    throw new ConfigError('source', 'is required for backup', {
+      hint: 'name what to back up, e.g. sqlite:./app.db or postgres://user@host/db',
+    });
+  }
+  return validateSetName(request.set ?? str(options, 'name') ?? deriveSetName(first!.url));
 }
 
 /**
@@ -121,15 +135,16 @@ export async function createBackup(
   const destinations = request.destinations ?? (await openDestinations(options, ctx));
   try {
     const planned = await planSources(options, ctx, sctx);
-    const set = validateSetName(
-      request.set ?? str(options, 'name') ?? deriveSetName(planned[0]!.url),
-    );
+    const set = backupSetName(options, request);
+    const unwritable = request.unwritable ?? [];
     const compression = (str(options, 'compression') ?? 'zstd') as Compression;
     const started = ctx.now();
     const id = newBackupId(started);
     const keys = backupKeys(set, id, compression);
     report.name = set;
     report.backupId = id;
+    // None could take even the lock and probe: nothing is dumped.
+    if (destinations.length === 0) throw everyDestinationFailed(unwritable, report);
     ctx.log.info(
       `Backing up ${planned.map((p) => `${p.name} (${redactUrl(p.url)})`).join(', ')} as ${set}/${id} ` +
         `[${compression}${compression === 'zstd' ? ` via ${zstdImplementation()}` : ''}] to ${destinations.map((d) => d.displayUrl).join(', ')}`,
@@ -240,7 +255,16 @@ export async function createBackup(
       if (pumpError) throw pumpError;
     } catch (err) {
       writer.abort(err instanceof Error ? err : new Error(String(err)));
-      await settledPuts;
+      const results = await settledPuts;
+      // When the destinations failed first, the dump only saw its output close: report why
+      // each destination failed instead of "Premature close".
+      const own = results.flatMap((r, i) =>
+        r.status === 'rejected' && r.reason !== err && !(r.reason instanceof SourceError)
+          ? [{ destination: destinations[i]!, error: r.reason as unknown }]
+          : [],
+      );
+      if (own.length === destinations.length && !(err instanceof SourceError))
+        throw everyDestinationFailed([...unwritable, ...own], report);
       throw err;
     } finally {
       ctx.signal?.removeEventListener('abort', onAbort);
@@ -255,6 +279,18 @@ export async function createBackup(
         );
     }
     endPhase(ctx.log);
+    if (results.every((r) => r.status === 'rejected')) {
+      throw everyDestinationFailed(
+        [
+          ...unwritable,
+          ...results.map((r, i) => ({
+            destination: destinations[i]!,
+            error: (r as PromiseRejectedResult).reason as unknown,
+          })),
+        ],
+        report,
+      );
+    }
     // A single destination's failed put leaves no reference: its error is reported below, and
     // no size or sha256 is claimed for an archive that was never stored.
     const reference = hasher
@@ -274,6 +310,19 @@ export async function createBackup(
 
     const stored: OpenDestination[] = [];
     const failures: string[] = [];
+    let integrity = false;
+    for (const { destination, error } of unwritable) {
+      report.destinations.push({
+        url: destination.displayUrl,
+        key: keys.archive,
+        ok: false,
+        size,
+        sha256,
+        error: describeError(error),
+        verified: false,
+      } as RunReport['destinations'][number]);
+      failures.push(`${destination.displayUrl}: ${describeError(error)}`);
+    }
     let finalManifest: SidecarManifest | undefined;
     for (const [i, d] of destinations.entries()) {
       const dr = {
@@ -327,20 +376,48 @@ export async function createBackup(
         // A plain line: the run's one failure, which names every destination, is the error.
         ctx.log.info(`Destination ${d.displayUrl} failed: ${describeError(err)}`);
         await cleanupPartial(d, keys, ctx);
-        if (err instanceof IntegrityError && destinations.length === 1) throw err;
+        if (err instanceof IntegrityError) integrity = true;
       }
     }
     ctx.signal?.throwIfAborted();
     if (failures.length > 0) {
-      throw new StorageError(
-        `${failures.length} of ${destinations.length} destination(s) failed: ${failures.join('; ')}`,
-      );
+      const total = destinations.length + unwritable.length;
+      const message = `${failures.length} of ${total} destination(s) failed: ${failures.join('; ')}`;
+      // Bytes that disagree are an integrity failure however many destinations there are.
+      throw integrity ? new IntegrityError(message) : new StorageError(message);
     }
     return { id, set, manifest: finalManifest!, stored };
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
     if (!request.destinations) await closeDestinations(destinations);
   }
+}
+
+/** Every destination failed before anything was stored: one error naming each one's reason. */
+function everyDestinationFailed(
+  failed: Array<{ destination: OpenDestination; error: unknown }>,
+  report: RunReport,
+): LifeboatError {
+  for (const { destination, error } of failed) {
+    if (report.destinations.some((d) => d.url === destination.displayUrl)) continue;
+    report.destinations.push({
+      url: destination.displayUrl,
+      key: '',
+      ok: false,
+      size: 0,
+      sha256: '',
+      error: describeError(error),
+      verified: false,
+    } as RunReport['destinations'][number]);
+  }
+  const message =
+    `${failed.length} of ${failed.length} destination(s) failed: ` +
+    failed
+      .map(({ destination, error }) => `${destination.displayUrl}: ${describeError(error)}`)
+      .join('; ');
+  return failed.some(({ error }) => error instanceof IntegrityError)
+    ? new IntegrityError(message)
+    : new StorageError(message);
 }
 
 /** Removes whatever a failed backup may have left so nothing half-written looks like a backup. */

@@ -26,6 +26,7 @@ import {
 import { ConfigError, FreshnessError } from './errors.ts';
 import { endPhase, formatBytes, formatDuration, formatTime, startPhase } from './log.ts';
 import { backupKeys, backupTime } from './naming.ts';
+import { lockSet, lockSettings, type LockSettings } from './lock.ts';
 import { verifyStoredBackup } from './verify.ts';
 import { keyValueTable } from '../report/summary.ts';
 
@@ -172,6 +173,10 @@ export async function pruneSet(
   report: RunReport,
   destinations: OpenDestination[],
   set?: string,
+  /** Backups this run made: never removed by its own retention. */
+  protect: readonly string[] = [],
+  /** Take the set's lock on each destination first (prune); a backup already holds it. */
+  lock?: LockSettings,
 ): Promise<void> {
   const policy = parseRetentionPolicy(options.values as Parameters<typeof parseRetentionPolicy>[0]);
   if (isEmptyPolicy(policy)) {
@@ -184,36 +189,14 @@ export async function pruneSet(
   for (const d of destinations) {
     startPhase(ctx.log, `Retention on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}`);
     const name = await resolveSet(options, d, ctx, set);
-    const entries = (await listBackups(d, name, ctx)).filter((e) => e.set === name);
-    const plan = planRetention(
-      entries.map((e) => ({
-        id: e.id,
-        time: new Date(e.manifest.createdAt),
-        verified: isConfirmedBackup(e.manifest),
-      })),
-      policy,
-    );
-    const text = formatPlan(plan, 'text');
-    ctx.log.info(
-      `Retention plan for ${name} on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}:\n${text}`,
-    );
-    report.sections.push({
-      title: `Retention: ${name} on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}`,
-      markdown: formatPlan(plan, 'markdown'),
-    });
-    kept += plan.keep.length;
-    if (dryRun) {
-      endPhase(ctx.log);
-      continue;
-    }
-    for (const r of plan.remove) {
-      const e = entries.find((x) => x.id === r.id)!;
-      const keys = backupKeys(name, r.id, e.manifest.compression);
-      // The manifest goes first so a half-removed backup is never listed.
-      for (const key of [keys.manifest, keys.sha256, e.manifest.archive.key])
-        await d.storage.delete(key);
-      removed++;
-      ctx.log.info(`Removed ${name}/${r.id} from ${d.displayUrl}`);
+    const locks = lock && !dryRun ? await lockSet([d], name, lock, ctx, 'prune') : undefined;
+    try {
+      if (locks?.failed[0]) throw locks.failed[0].error;
+      const counts = await pruneOne(options, ctx, report, d, name, policy, protect);
+      removed += counts.removed;
+      kept += counts.kept;
+    } finally {
+      await locks?.release();
     }
     endPhase(ctx.log);
   }
@@ -221,13 +204,59 @@ export async function pruneSet(
   report.outputs['kept'] = String(kept);
 }
 
+async function pruneOne(
+  options: Options,
+  ctx: RunContext,
+  report: RunReport,
+  d: OpenDestination,
+  name: string,
+  policy: ReturnType<typeof parseRetentionPolicy>,
+  protect: readonly string[],
+): Promise<{ removed: number; kept: number }> {
+  const dryRun = bool(options, 'dry-run');
+  let removed = 0;
+  const entries = (await listBackups(d, name, ctx)).filter((e) => e.set === name);
+  const plan = planRetention(
+    entries.map((e) => ({
+      id: e.id,
+      time: new Date(e.manifest.createdAt),
+      verified: isConfirmedBackup(e.manifest),
+    })),
+    policy,
+    protect,
+  );
+  const text = formatPlan(plan, 'text');
+  ctx.log.info(
+    `Retention plan for ${name} on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}:\n${text}`,
+  );
+  report.sections.push({
+    title: `Retention: ${name} on ${d.displayUrl}${dryRun ? ' (dry run)' : ''}`,
+    markdown: formatPlan(plan, 'markdown'),
+  });
+  const kept = plan.keep.length;
+  if (dryRun) return { removed: 0, kept };
+  for (const r of plan.remove) {
+    const e = entries.find((x) => x.id === r.id)!;
+    const keys = backupKeys(name, r.id, e.manifest.compression);
+    // The manifest goes first so a half-removed backup is never listed.
+    for (const key of [keys.manifest, keys.sha256, e.manifest.archive.key])
+      await d.storage.delete(key);
+    removed++;
+    ctx.log.info(`Removed ${name}/${r.id} from ${d.displayUrl}`);
+  }
+  return { removed, kept };
+}
+
 export async function pruneCommand(
   options: Options,
   ctx: RunContext,
   report: RunReport,
 ): Promise<void> {
+  // Checked before anything is listed or locked.
+  parseRetentionPolicy(options.values as Parameters<typeof parseRetentionPolicy>[0]);
+  const lock = lockSettings(options);
   await withDestinations(options, ctx, (destinations) =>
-    pruneSet(options, ctx, report, destinations),
+    pruneSet(options, ctx, report, destinations, undefined, [], lock),
   );
 }
 

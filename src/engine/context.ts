@@ -9,6 +9,10 @@ export interface RunContext {
   now: () => Date;
   /** Lifeboat's own version, recorded in manifests. */
   version: string;
+  /** Waits between lock polls; tests inject one so no real time passes. */
+  sleep?: (ms: number) => Promise<void>;
+  /** This run's page (the action's run URL), recorded in set locks so a waiting run can name it. */
+  runUrl?: string;
   /** See SourceContext.provideTool. */
   provideTool?: (tool: string, majorVersion: string) => Promise<string | undefined>;
   /** Aborted when the run is cancelled (SIGINT/SIGTERM); reaches every source, child and upload. */

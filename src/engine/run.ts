@@ -1,7 +1,9 @@
 import type { Options } from '../options/parse.ts';
-import { lines } from '../options/parse.ts';
+import { lines, str } from '../options/parse.ts';
 import type { RunReport } from '../report/report.ts';
-import { createBackup } from './backup.ts';
+import { checkSchedule } from '../retention/freshness.ts';
+import { parseDuration, parseRetentionPolicy } from '../retention/policy.ts';
+import { backupSetName, createBackup, rejectEncryption } from './backup.ts';
 import {
   listCommand,
   pruneCommand,
@@ -14,6 +16,7 @@ import { runTempRoot, sweepStaleTemp } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import { withDestinations } from './destinations.ts';
 import { ConfigError, LifeboatError, describeError, exitCodeFor } from './errors.ts';
+import { lockSet, lockSettings, type HeldLocks, type LockSettings } from './lock.ts';
 import { restoreBackup } from './restore.ts';
 
 export type ErrorKindOutput = 'none' | 'config' | 'operational' | 'integrity';
@@ -81,30 +84,67 @@ function cancelledReason(ctx: RunContext): LifeboatError | undefined {
   return reason instanceof LifeboatError ? reason : undefined;
 }
 
+/**
+ * Everything a backup will need later is parsed now, so a typo fails before the first byte is
+ * dumped (a bad keep-within used to be found only after the backup was stored).
+ */
+export function checkBackupOptions(options: Options, ctx: RunContext): LockSettings {
+  rejectEncryption(options);
+  parseRetentionPolicy(options.values as Parameters<typeof parseRetentionPolicy>[0]);
+  checkSchedule(lines(options, 'schedule'), ctx.now());
+  const grace = str(options, 'grace');
+  if (grace) parseDuration('grace', grace);
+  return lockSettings(options);
+}
+
 async function backupCommand(options: Options, ctx: RunContext, report: RunReport): Promise<void> {
-  await withDestinations(options, ctx, async (destinations) => {
-    const outcome = await createBackup(options, ctx, report, { destinations });
-    const first = report.destinations.find((d) => d.ok);
-    report.outputs['location'] = first
-      ? `${first.url.replace(/\/$/, '')}/${outcome.manifest.archive.key}`
-      : '';
-    report.outputs['verified'] = String(report.destinations.every((d) => d.verified));
-    // Retention and freshness only after a fully successful backup: a failed run deletes nothing.
-    await pruneSet(options, ctx, report, outcome.stored, outcome.set);
-    const explicitSchedule = lines(options, 'schedule').length > 0;
-    if (explicitSchedule || ctx.env['GITHUB_WORKFLOW_REF']) {
-      try {
-        const fresh = await statusCheck(options, ctx, report, outcome.stored, outcome.set);
-        if (fresh && !fresh.ok) ctx.log.warn(fresh.message);
-      } catch (err) {
-        if (!(err instanceof LifeboatError)) throw err;
-        // Right after a good backup the set is fresh by definition, so a workflow that is not
-        // checked out (the usual artifact: job) only loses a formality: say so, do not warn
-        // every night. A schedule the user set and we cannot use is worth a warning.
-        (explicitSchedule ? ctx.log.warn : ctx.log.info)(
-          `freshness not checked: ${describeError(err)}`,
-        );
-      }
+  const lock = checkBackupOptions(options, ctx);
+  const set = backupSetName(options);
+  await withDestinations(options, ctx, async (all) => {
+    // The lock is the first object written: a destination that cannot take it is reported
+    // as failed before anything is dumped, and the rest go on.
+    const locks = await lockSet(all, set, lock, ctx, 'backup');
+    try {
+      await backupLocked(options, ctx, report, locks);
+    } finally {
+      // Reported in the order they were given, unwritable ones included.
+      const order = all.map((d) => d.displayUrl);
+      report.destinations.sort((a, b) => order.indexOf(a.url) - order.indexOf(b.url));
+      await locks.release();
     }
   });
+}
+
+async function backupLocked(
+  options: Options,
+  ctx: RunContext,
+  report: RunReport,
+  locks: HeldLocks,
+): Promise<void> {
+  const outcome = await createBackup(options, ctx, report, {
+    destinations: locks.held,
+    unwritable: locks.failed,
+  });
+  const first = report.destinations.find((d) => d.ok);
+  report.outputs['location'] = first
+    ? `${first.url.replace(/\/$/, '')}/${outcome.manifest.archive.key}`
+    : '';
+  report.outputs['verified'] = String(report.destinations.every((d) => d.verified));
+  // Retention and freshness only after a fully successful backup: a failed run deletes nothing.
+  await pruneSet(options, ctx, report, outcome.stored, outcome.set, [outcome.id]);
+  const explicitSchedule = lines(options, 'schedule').length > 0;
+  if (explicitSchedule || ctx.env['GITHUB_WORKFLOW_REF']) {
+    try {
+      const fresh = await statusCheck(options, ctx, report, outcome.stored, outcome.set);
+      if (fresh && !fresh.ok) ctx.log.warn(fresh.message);
+    } catch (err) {
+      if (!(err instanceof LifeboatError)) throw err;
+      // Right after a good backup the set is fresh by definition, so a workflow that is not
+      // checked out (the usual artifact: job) only loses a formality: say so, do not warn
+      // every night. A schedule the user set and we cannot use is worth a warning.
+      (explicitSchedule ? ctx.log.warn : ctx.log.info)(
+        `freshness not checked: ${describeError(err)}`,
+      );
+    }
+  }
 }

@@ -268,6 +268,33 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'Show the retention plan without deleting anything.',
   },
   {
+    name: 'lock-wait',
+    type: 'string',
+    default: '0s',
+    commands: RETENTION,
+    group: 'retention',
+    description:
+      "How long a backup or prune waits for another run's lock on the same set (`10m`, `1h`) before failing with a message naming the holder. `0s`: fail at once.",
+  },
+  {
+    name: 'lock-ttl',
+    type: 'string',
+    default: '15m',
+    commands: RETENTION,
+    group: 'retention',
+    description:
+      "How long a set's lock lasts without being refreshed (a running holder refreshes it every third of this). A crashed run's lock expires after this and the next run takes it over.",
+  },
+  {
+    name: 'break-lock',
+    type: 'boolean',
+    default: 'false',
+    commands: RETENTION,
+    group: 'retention',
+    description:
+      "Remove the set's lock, whoever holds it, before taking it. Only for a lock left by a run known to be dead: two runs of one set at once may delete each other's backups.",
+  },
+  {
     name: 'schedule',
     type: 'lines',
     commands: ['status', 'backup'],

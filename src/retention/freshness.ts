@@ -47,6 +47,11 @@ const SCHEDULE_HINT =
 const FIELD =
   /^(?:\*|[0-9]+|[a-z]{3})(?:-(?:[0-9]+|[a-z]{3}))?(?:\/[0-9]+)?(?:,(?:\*|[0-9]+|[a-z]{3})(?:-(?:[0-9]+|[a-z]{3}))?(?:\/[0-9]+)?)*$/i;
 
+/** Checks every line before any work starts; throws ConfigError naming `schedule`. */
+export function checkSchedule(lines: readonly string[], now = new Date()): void {
+  for (const l of lines) parseCron(l, now);
+}
+
 /** Validates one cron line the way GitHub's `on.schedule` would and parses it in UTC. */
 function parseCron(expr: string, currentDate: Date): CronExpression {
   const text = expr.trim();

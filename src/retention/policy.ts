@@ -102,7 +102,12 @@ const hasTime = (b: BackupRef): boolean =>
  * backup minus the duration. Rules are ORed. On top of that: an empty policy keeps everything,
  * the newest verified backup is always kept, and a backup without a valid time is kept.
  */
-export function planRetention(backups: BackupRef[], policy: RetentionPolicy): RetentionPlan {
+export function planRetention(
+  backups: BackupRef[],
+  policy: RetentionPolicy,
+  /** Ids that must stay whatever the policy says: the backup the current run just made. */
+  protect: readonly string[] = [],
+): RetentionPlan {
   const sorted = backups.filter(hasTime).sort(newestFirst);
   const reasons = new Map<BackupRef, string[]>(sorted.map((b) => [b, []]));
   const reasonsOf = (b: BackupRef): string[] => reasons.get(b)!;
@@ -141,6 +146,8 @@ export function planRetention(backups: BackupRef[], policy: RetentionPolicy): Re
 
   const newestVerified = sorted.find((b) => b.verified);
   if (newestVerified) reasonsOf(newestVerified).push('newest verified');
+  // An overlapping run may have made newer backups; this run's own is never its victim.
+  for (const b of sorted) if (protect.includes(b.id)) reasonsOf(b).push('made by this run');
 
   const decide = (b: BackupRef, why: string[]): RetentionDecision => ({
     id: b.id,

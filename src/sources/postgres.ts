@@ -215,7 +215,12 @@ interface PgErrorLike {
   message?: string;
 }
 
-/** One clear error for a failed connection, naming the option and the fix. */
+/**
+ * One clear error for a failed connection, naming the server, the database, the option and the
+ * fix. Everything here happened at or after connecting, so it is operational (SourceError, exit
+ * 1): the URL parsed, and a down server, a timeout or a refused password can change between
+ * runs. Exit 2 is for what parseConnection rejects before any connection.
+ */
 export function connectError(
   err: unknown,
   conn: PgConnection,
@@ -224,30 +229,28 @@ export function connectError(
 ): LifeboatError {
   const e = err as PgErrorLike;
   const where = `${conn.host}:${conn.port}`;
+  const what = `${option}: PostgreSQL at ${where}, database "${conn.database}"`;
   const msg = ctx.redactor.redact(e.message ?? String(err));
+  const fail = (text: string, hint: string) =>
+    new SourceError(`${what}: ${text}`, { cause: err, hint });
   switch (e.code) {
     case '28P01':
     case '28000':
       if (/no encryption|SSL off/i.test(msg)) {
-        return new ConfigError(
-          option,
-          `the server at ${where} refused an unencrypted connection: ${msg}`,
-          {
-            hint: 'add ?sslmode=require (or verify-full with sslrootcert) to the URL',
-          },
+        return fail(
+          `the server refused an unencrypted connection: ${msg}`,
+          `add ?sslmode=require (or verify-full with sslrootcert) to the ${option} URL`,
         );
       }
-      return new ConfigError(
-        option,
-        `authentication failed for user "${conn.user}" at ${where}: ${msg}`,
-        {
-          hint: 'check the user and password in the URL (percent-encode special characters) or PGPASSWORD',
-        },
+      return fail(
+        `authentication failed for user "${conn.user}": ${msg}`,
+        `check the user and password in the ${option} URL (percent-encode special characters) or PGPASSWORD`,
       );
     case '3D000':
-      return new ConfigError(option, `database "${conn.database}" does not exist on ${where}`, {
-        hint: 'check the database name at the end of the URL',
-      });
+      return fail(
+        `database "${conn.database}" does not exist on ${where}`,
+        `check the database name at the end of the ${option} URL`,
+      );
     case 'ECONNREFUSED':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
@@ -255,16 +258,21 @@ export function connectError(
     case 'ENETUNREACH':
     case 'ETIMEDOUT':
     case 'ENOENT':
-      return new ConfigError(option, `cannot reach PostgreSQL at ${where} (${e.code}): ${msg}`, {
-        hint: 'check the host and port in the URL, that the server is running, and that this machine may connect to it',
-      });
+      return fail(
+        `cannot reach PostgreSQL at ${where} (${e.code}): ${msg}`,
+        `check the host and port in the ${option} URL, that the server is running, and that this machine may connect to it`,
+      );
     default:
       if (/timeout/i.test(msg)) {
-        return new ConfigError(option, `cannot reach PostgreSQL at ${where}: ${msg}`, {
-          hint: 'check the host and port in the URL and any firewall between; connect_timeout=<seconds> sets the wait',
-        });
+        return fail(
+          `cannot reach PostgreSQL at ${where} (timed out): ${msg}`,
+          `check the host and port in the ${option} URL and any firewall between; connect_timeout=<seconds> sets the wait`,
+        );
       }
-      return new SourceError(`cannot connect to PostgreSQL at ${where}: ${msg}`, { cause: err });
+      return fail(
+        `cannot connect to PostgreSQL at ${where}: ${msg}`,
+        `check that the server at ${where} is running and accepts connections from this machine`,
+      );
   }
 }
 
@@ -727,6 +735,14 @@ class PgSource implements Source {
     const started = Date.now();
 
     const client = await connect(conn, 'source', ctx);
+    // This session holds the snapshot pg_dump reads: once it is gone the dump cannot be
+    // consistent, whatever pg_dump itself reports.
+    let sessionLost: Error | undefined;
+    let ending = false;
+    client.on('error', (err: Error) => (sessionLost ??= err));
+    client.on('end', () => {
+      if (!ending) sessionLost ??= new Error('the server closed the connection');
+    });
     let backendPid: number | undefined;
     try {
       backendPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!
@@ -846,9 +862,20 @@ class PgSource implements Source {
     } catch (err) {
       // Our session may still be counting rows (or waiting on a lock): end it server-side so
       // closing the client cannot hang.
+      if (sessionLost) {
+        throw new SourceError(
+          `source: lost the PostgreSQL session holding the snapshot of database "${conn.database}" ` +
+            `at ${conn.host}:${conn.port} (${ctx.redactor.redact(sessionLost.message)}); the dump was abandoned`,
+          {
+            cause: err,
+            hint: 'the server ended the session (restart, pg_terminate_backend, idle_in_transaction_session_timeout or a network cut); run the backup again',
+          },
+        );
+      }
       if (backendPid !== undefined) await terminateBackend(conn, backendPid, ctx);
       throw err;
     } finally {
+      ending = true;
       await client.end().catch(() => {});
     }
   }
@@ -1098,7 +1125,7 @@ async function adminConnection(target: PgConnection, ctx: SourceContext): Promis
   try {
     return await connect(withDatabase(target, 'postgres'), 'target', ctx);
   } catch (err) {
-    if (err instanceof ConfigError && /does not exist/.test(err.message)) {
+    if ((err as { cause?: PgErrorLike }).cause?.code === '3D000') {
       return connect(withDatabase(target, 'template1'), 'target', ctx);
     }
     throw err;

@@ -19,6 +19,7 @@ import {
 } from './artifact-zip.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import type {
+  GetOptions,
   ObjectInfo,
   PutOptions,
   PutResult,
@@ -214,7 +215,25 @@ class ArtifactStorage implements Storage {
     return { size: member.size, sha256: member.sha256 };
   }
 
-  async get(key: string): Promise<Readable> {
+  /**
+   * Artifacts have no conditional create: this is a check-then-write, so two runs may both
+   * succeed in a narrow window. A workflow `concurrency:` group is the real guard here.
+   */
+  async createExclusive(key: string, body: Buffer): Promise<boolean> {
+    if (await this.stat(key)) return false;
+    await this.put(key, Readable.from([body]), { contentType: 'application/json' });
+    return true;
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<Readable> {
+    const stream = await this.getWhole(key);
+    // Zip entries and artifact downloads cannot start mid-way: skip to a resumed read's offset.
+    return options.offset
+      ? Readable.from(skipBytes(options.offset)(stream), { objectMode: false })
+      : stream;
+  }
+
+  private async getWhole(key: string): Promise<Readable> {
     checkKey(key, this.displayUrl);
     const held = this.held.get(this.nameFor(key))?.members.get(key);
     if (held) return createReadStream(held.path);
@@ -843,4 +862,19 @@ async function mapLimit<T, R>(
   });
   await Promise.all(workers);
   return out;
+}
+
+/** Drops the first `count` bytes of a stream. */
+function skipBytes(count: number): (source: AsyncIterable<Buffer>) => AsyncGenerator<Buffer> {
+  return async function* (source) {
+    let left = count;
+    for await (const chunk of source) {
+      if (left >= chunk.length) {
+        left -= chunk.length;
+        continue;
+      }
+      yield left > 0 ? chunk.subarray(left) : chunk;
+      left = 0;
+    }
+  };
 }

@@ -16,6 +16,7 @@ import { checkAnnounced, chunksOf } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { classifyNodeError } from './retry.ts';
 import type {
+  GetOptions,
   ObjectInfo,
   PutOptions,
   PutResult,
@@ -339,13 +340,30 @@ class AzureBlobStorage implements Storage {
     }
   }
 
-  async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+  /** Put Blob with `If-None-Match: *`: the service refuses it (409) when the blob exists. */
+  async createExclusive(key: string, body: Buffer): Promise<boolean> {
     const name = this.blobName(key);
+    try {
+      await this.client.getBlockBlobClient(name).upload(body, body.length, {
+        conditions: { ifNoneMatch: '*' },
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412))
+        return false;
+      throw this.mapError(err, `create of ${key}`);
+    }
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<Readable> {
+    const name = this.blobName(key);
+    const offset = options.offset ?? 0;
     let response;
     try {
       response = await this.client
         .getBlockBlobClient(name)
-        .download(0, undefined, { abortSignal: options.signal, maxRetryRequests: 5 });
+        .download(offset, undefined, { abortSignal: options.signal, maxRetryRequests: 5 });
     } catch (err) {
       throw this.mapError(err, `download of ${key}`);
     }
@@ -354,7 +372,8 @@ class AzureBlobStorage implements Storage {
       throw new StorageError(`${this.displayUrl}: download of ${key} returned no body`, {
         transient: true,
       });
-    const expected = response.metadata?.[SHA256_METADATA];
+    // The blob's sha256 covers the whole blob; a resumed read checks only its own length.
+    const expected = offset === 0 ? response.metadata?.[SHA256_METADATA] : undefined;
     const expectedSize = response.contentLength;
     return stream.pipe(
       verifying(

@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import {
+  link,
+  mkdir,
+  open,
+  readdir,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
@@ -10,6 +21,7 @@ import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { toStorageError } from './retry.ts';
 import type {
+  GetOptions,
   ObjectInfo,
   PutOptions,
   PutResult,
@@ -45,10 +57,10 @@ export class FileStorage implements Storage {
       `.${basename(target)}.lifeboat-tmp-${randomBytes(8).toString('hex')}`,
     );
     let handle: FileHandle | undefined;
+    let created: string | undefined;
     try {
       options?.signal?.throwIfAborted();
-      await mkdir(folder, { recursive: true });
-      handle = await open(temp, 'wx', 0o600);
+      ({ created, handle } = await openTemp(folder, temp));
       const digest = new BodyDigest();
       for await (const chunk of chunksOf(body, options?.signal)) {
         digest.update(chunk);
@@ -65,6 +77,8 @@ export class FileStorage implements Storage {
     } catch (err) {
       await handle?.close().catch(() => undefined);
       await rm(temp, { force: true }).catch(() => undefined);
+      // A failed put leaves no folder it made, so a failed backup leaves no empty set folder.
+      if (created !== undefined) await this.removeEmptyFolders(folder);
       if (options?.signal?.aborted) {
         throw new StorageError(`put ${key} to ${this.displayUrl} was aborted`, {
           cause: options.signal.reason,
@@ -78,7 +92,43 @@ export class FileStorage implements Storage {
     }
   }
 
-  async get(key: string, options?: { signal?: AbortSignal }): Promise<Readable> {
+  async createExclusive(key: string, body: Buffer): Promise<boolean> {
+    const target = this.pathOf(key);
+    const folder = dirname(target);
+    const temp = join(
+      folder,
+      `.${basename(target)}.lifeboat-tmp-${randomBytes(8).toString('hex')}`,
+    );
+    let handle: FileHandle | undefined;
+    try {
+      ({ handle } = await openTemp(folder, temp));
+      await writeAll(handle, body);
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+      // link() fails with EEXIST when the key exists, atomically (on NFS too, unlike O_EXCL),
+      // and publishes the whole content at once.
+      try {
+        await link(temp, target);
+      } catch (err) {
+        if (codeOf(err) === 'EEXIST') return false;
+        throw err;
+      }
+      await syncFolder(folder);
+      return true;
+    } catch (err) {
+      throw toStorageError(
+        err,
+        `could not write ${key} to ${this.displayUrl}`,
+        hintFor(err, this.root),
+      );
+    } finally {
+      await handle?.close().catch(() => undefined);
+      await rm(temp, { force: true }).catch(() => undefined);
+    }
+  }
+
+  async get(key: string, options?: GetOptions): Promise<Readable> {
     const path = this.pathOf(key);
     let handle: FileHandle;
     try {
@@ -97,7 +147,7 @@ export class FileStorage implements Storage {
       await handle.close();
       throw toStorageError(err, `could not read ${key} from ${this.displayUrl}`);
     }
-    const stream = handle.createReadStream();
+    const stream = handle.createReadStream(options?.offset ? { start: options.offset } : {});
     return options?.signal ? addAbortSignal(options.signal, stream) : stream;
   }
 
@@ -137,6 +187,7 @@ export class FileStorage implements Storage {
     const path = this.pathOf(key);
     try {
       await unlink(path);
+      await this.removeEmptyFolders(dirname(path));
     } catch (err) {
       // Nothing to delete: missing, or a folder that no object key names.
       if (
@@ -150,6 +201,18 @@ export class FileStorage implements Storage {
         `could not delete ${key} from ${this.displayUrl}`,
         hintFor(err, this.root),
       );
+    }
+  }
+
+  /** Removes `folder` and its parents up to (not including) the root while they are empty. */
+  private async removeEmptyFolders(folder: string): Promise<void> {
+    const root = this.root.endsWith(sep) ? this.root : this.root + sep;
+    for (let f = folder; f.startsWith(root); f = dirname(f)) {
+      try {
+        await rmdir(f);
+      } catch {
+        return; // not empty (or already gone): a concurrent put keeps its folder
+      }
     }
   }
 
@@ -191,6 +254,38 @@ export class FileStorage implements Storage {
     }
     return path;
   }
+}
+
+/** Creates the folder and the temporary file, again if a delete removed the empty folder between. */
+async function openTemp(
+  folder: string,
+  temp: string,
+): Promise<{ created: string | undefined; handle: FileHandle }> {
+  for (let attempt = 1; ; attempt++) {
+    const created = await mkdir(folder, { recursive: true }).catch(realMkdirError(folder));
+    try {
+      return { created, handle: await open(temp, 'wx', 0o600) };
+    } catch (err) {
+      if (codeOf(err) !== 'ENOENT' || attempt >= 3) throw err;
+    }
+  }
+}
+
+/**
+ * Node's recursive mkdir reports ENOENT where the file system is read-only or not writable:
+ * creating the first missing folder alone gives the real reason (EROFS, EACCES).
+ */
+function realMkdirError(folder: string): (err: unknown) => Promise<never> {
+  return async (err) => {
+    if (codeOf(err) !== 'ENOENT') throw err;
+    let missing = folder;
+    while (dirname(missing) !== missing && !(await isFolder(dirname(missing))))
+      missing = dirname(missing);
+    // Throws the real reason; if the folder can be made after all, the first error stands.
+    await mkdir(missing);
+    await rmdir(missing);
+    throw err;
+  };
 }
 
 async function writeAll(handle: FileHandle, chunk: Buffer): Promise<void> {
@@ -238,12 +333,12 @@ function hintFor(err: unknown, root: string): string | undefined {
   switch (codeOf(err)) {
     case 'EACCES':
     case 'EPERM':
-      return `check that this user may write to ${root}`;
+      return `check that this user may write to ${root}, or point the destination option elsewhere`;
     case 'ENOSPC':
     case 'EDQUOT':
       return `free some space on the disk holding ${root}`;
     case 'EROFS':
-      return `${root} is on a read-only file system`;
+      return `${root} is on a read-only file system: point the destination option at a writable folder (or remount it read-write)`;
     case 'ENOTDIR':
     case 'EEXIST':
     case 'EISDIR':

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { Readable, addAbortSignal } from 'node:stream';
 import { ConfigError, StorageError } from '../engine/errors.ts';
 import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { toStorageError } from './retry.ts';
 import type {
+  GetOptions,
   ObjectInfo,
   PutOptions,
   PutResult,
@@ -74,19 +76,31 @@ export class MemoryStorage implements Storage {
     return result;
   }
 
-  async get(key: string, options?: { signal?: AbortSignal }): Promise<Readable> {
+  async get(key: string, options?: GetOptions): Promise<Readable> {
     checkKey(key, this.displayUrl);
     const object = this.objects.get(key);
     if (!object) throw notFound(key, this.displayUrl);
     const { data } = object;
+    const start = options?.offset ?? 0;
     const stream = Readable.from(
       (function* () {
-        for (let at = 0; at < data.length; at += READ_CHUNK)
+        for (let at = start; at < data.length; at += READ_CHUNK)
           yield Buffer.from(data.subarray(at, at + READ_CHUNK));
       })(),
       { objectMode: false },
     );
     return options?.signal ? addAbortSignal(options.signal, stream) : stream;
+  }
+
+  async createExclusive(key: string, body: Buffer): Promise<boolean> {
+    checkKey(key, this.displayUrl);
+    if (this.objects.has(key)) return false;
+    this.objects.set(key, {
+      data: Buffer.from(body),
+      modified: new Date(),
+      sha256: createHash('sha256').update(body).digest('hex'),
+    });
+    return true;
   }
 
   async stat(key: string): Promise<ObjectInfo | undefined> {

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Readable } from 'node:stream';
 import { LifeboatError, StorageError, isTransient } from '../engine/errors.ts';
 import { formatDuration, redactUrl, silentLogger, type Logger } from '../engine/log.ts';
-import type { ObjectInfo, PutOptions, PutResult, Storage } from './types.ts';
+import type { GetOptions, ObjectInfo, PutOptions, PutResult, Storage } from './types.ts';
 
 export interface RetryOptions {
   /** Tries in all, the first included (default 5). */
@@ -22,8 +22,11 @@ export interface RetryOptions {
  * Wraps a backend so operations that fail with a transient StorageError are tried again with
  * exponential backoff and full jitter (restic's RetryBackend); permanent errors fail at once.
  *
- * - stat, list, delete and get are retried whole. get retries opening the object only: an
- *   error after its stream was handed out reaches the reader, who verifies checksums anyway.
+ * - stat, list, delete and createExclusive are retried whole.
+ * - get retries opening the object, and a read cut off by a transient error (a reset
+ *   connection) is resumed where it stopped with a ranged get (`offset`), so the reader sees
+ *   one unbroken stream. Any other failure while reading reaches the reader as a classified
+ *   StorageError, the same on every backend; checksums stay the reader's to verify.
  * - put cannot read a consumed stream twice, so it is retried only when the failed attempt had
  *   not taken a single byte of the body (a refused connection, a failed auth round trip
  *   before the upload). Once bytes have flowed the error is final: streaming backends retry
@@ -76,13 +79,52 @@ export function withRetry(storage: Storage, options: RetryOptions = {}): Storage
         putOptions?.signal,
       );
     },
-    get(key: string, getOptions?: { signal?: AbortSignal }): Promise<Readable> {
-      return retrying(
-        `get ${key}`,
-        () => storage.get(key, getOptions),
-        undefined,
-        getOptions?.signal,
-      );
+    async get(key: string, getOptions?: GetOptions): Promise<Readable> {
+      const signal = getOptions?.signal;
+      const open = (offset: number) =>
+        retrying(
+          `get ${key}`,
+          () => storage.get(key, offset ? { ...getOptions, offset } : getOptions),
+          undefined,
+          signal,
+        );
+      const start = getOptions?.offset ?? 0;
+      const first = await open(start);
+      const where = `${storage.displayUrl}: reading ${key}`;
+      async function* resuming(): AsyncGenerator<Buffer> {
+        let offset = start;
+        let current = first;
+        let lastFailureAt = -1;
+        for (let failures = 0; ;) {
+          try {
+            for await (const chunk of current) {
+              offset += (chunk as Buffer).length;
+              yield chunk as Buffer;
+            }
+            return;
+          } catch (err) {
+            const failure = toStorageError(err, `${where} failed at byte ${offset}`);
+            if (!isTransient(failure) || signal?.aborted) throw failure;
+            // Each cut that made progress since the last one starts a fresh count.
+            if (offset > lastFailureAt) failures = 0;
+            lastFailureAt = offset;
+            if (++failures >= attempts) throw gaveUp(failure as StorageError, attempts);
+            const wait = Math.floor(
+              random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (failures - 1)),
+            );
+            log.warn(
+              `${where} was cut off at byte ${offset} (${safeMessage(err)}); ` +
+                `resuming from there, retry ${failures} of ${attempts - 1} in ${formatDuration(wait)}`,
+            );
+            await sleep(wait);
+            current = await open(offset);
+          }
+        }
+      }
+      return Readable.from(resuming(), { objectMode: false });
+    },
+    createExclusive(key: string, body: Buffer): Promise<boolean> {
+      return retrying(`create ${key}`, () => storage.createExclusive(key, body));
     },
     stat(key: string): Promise<ObjectInfo | undefined> {
       return retrying(`stat ${key}`, () => storage.stat(key));

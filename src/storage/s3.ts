@@ -5,6 +5,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   S3Client,
   type PutObjectCommandInput,
   type S3ClientConfig,
@@ -19,6 +20,7 @@ import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { classifyNodeError } from './retry.ts';
 import type {
+  GetOptions,
   ObjectInfo,
   PutOptions,
   PutResult,
@@ -202,11 +204,43 @@ export class S3Storage implements Storage {
     return result;
   }
 
-  async get(key: string, options?: { signal?: AbortSignal }): Promise<Readable> {
+  /**
+   * A conditional PutObject (`If-None-Match: *`): AWS S3, R2, GCS and current MinIO refuse it
+   * with 412 when the key exists. Stores that ignore the header (s3rver, older MinIO) are
+   * covered only by the HEAD before it, a check-then-write with a narrow race.
+   */
+  async createExclusive(key: string, body: Buffer): Promise<boolean> {
+    checkKey(key, this.displayUrl);
+    if (await this.stat(key)) return false;
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.settings.bucket,
+          Key: this.settings.prefix + key,
+          Body: body,
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
+      );
+      return true;
+    } catch (err) {
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      const status = e.$metadata?.httpStatusCode;
+      // 412: someone else's object is there; 409: a concurrent conditional write is in flight.
+      if (status === 412 || status === 409 || e.name === 'PreconditionFailed') return false;
+      throw this.fail(err, `create ${key}`);
+    }
+  }
+
+  async get(key: string, options?: GetOptions): Promise<Readable> {
     checkKey(key, this.displayUrl);
     try {
       const response = await this.readClient.send(
-        new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }),
+        new GetObjectCommand({
+          Bucket: this.settings.bucket,
+          Key: this.settings.prefix + key,
+          ...(options?.offset ? { Range: `bytes=${options.offset}-` } : {}),
+        }),
         options?.signal ? { abortSignal: options.signal } : {},
       );
       const stream = response.Body;

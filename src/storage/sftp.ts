@@ -10,6 +10,7 @@ import { checkAnnounced, chunksOf } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { classifyNodeError } from './retry.ts';
 import type {
+  GetOptions,
   ObjectInfo,
   PutOptions,
   PutResult,
@@ -712,7 +713,47 @@ class SftpStorage implements Storage {
     }
   }
 
-  async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+  /**
+   * open with O_CREAT|O_EXCL ('wx'), which the server refuses when the file exists. The content
+   * is written after the create, so a reader may briefly see an empty file.
+   */
+  async createExclusive(key: string, body: Buffer): Promise<boolean> {
+    checkKey(key, this.displayUrl);
+    let session: Session;
+    let path: string;
+    try {
+      session = await this.open();
+      path = this.remotePath(session.root, key);
+      await this.mkdirs(session, posix.dirname(path));
+    } catch (err) {
+      throw this.mapError(err, `create of ${key}`);
+    }
+    const { sftp } = session;
+    let handle: Buffer;
+    try {
+      handle = await session.run<Buffer>((cb) => sftp.open(path, 'wx', { mode: 0o600 }, cb));
+    } catch (err) {
+      const exists = await session
+        .run<Stats>((cb) => sftp.stat(path, cb))
+        .then(
+          () => true,
+          () => false,
+        );
+      if (exists) return false;
+      throw this.mapError(err, `create of ${key}`);
+    }
+    try {
+      await session.run<void>((cb) => sftp.write(handle, body, 0, body.length, 0, cb));
+      await session.run<void>((cb) => sftp.close(handle, cb));
+      return true;
+    } catch (err) {
+      await session.run<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+      await session.run<void>((cb) => sftp.unlink(path, cb)).catch(() => undefined);
+      throw this.mapError(err, `create of ${key}`);
+    }
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<Readable> {
     checkKey(key, this.displayUrl);
     try {
       options.signal?.throwIfAborted();
@@ -733,8 +774,13 @@ class SftpStorage implements Storage {
         await session.run<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
         throw err;
       }
-      const stream = new SftpReadStream(session, handle, size, `${this.displayUrl} ${key}`, (err) =>
-        this.mapError(err, `download of ${key}`),
+      const stream = new SftpReadStream(
+        session,
+        handle,
+        size,
+        `${this.displayUrl} ${key}`,
+        (err) => this.mapError(err, `download of ${key}`),
+        options.offset ?? 0,
       );
       options.signal?.addEventListener(
         'abort',
@@ -804,10 +850,35 @@ class SftpStorage implements Storage {
     try {
       const session = await this.open();
       const { sftp, root } = session;
-      await session.run<void>((cb) => sftp.unlink(this.remotePath(root, key), cb));
+      const path = this.remotePath(root, key);
+      try {
+        await session.run<void>((cb) => sftp.unlink(path, cb));
+      } finally {
+        await this.removeEmptyDirs(session, posix.dirname(path));
+      }
     } catch (err) {
       const mapped = this.mapError(err, `delete of ${key}`);
       if (!mapped.notFound) throw mapped;
+    }
+  }
+
+  /** A set folder emptied by a delete goes too, so a failed first backup leaves nothing. */
+  private async removeEmptyDirs(session: Session, dir: string): Promise<void> {
+    const root = session.root.replace(/\/+$/, '');
+    // Below the storage root only: a relative root is the login folder ('' → paths like 'set').
+    const inside = (d: string) =>
+      session.root === ''
+        ? d !== '.' && d !== '' && !d.startsWith('/')
+        : d.startsWith(`${root}/`) && d !== root;
+    for (let d = dir; inside(d); d = posix.dirname(d)) {
+      const removed = await session
+        .run<void>((cb) => session.sftp.rmdir(d, cb))
+        .then(
+          () => true,
+          () => false, // not empty, or gone: stop
+        );
+      if (!removed) return;
+      this.madeDirs.delete(d);
     }
   }
 
@@ -842,8 +913,10 @@ class SftpReadStream extends Readable {
     size: number,
     label: string,
     mapError: (err: unknown) => StorageError,
+    start: number,
   ) {
     super({ highWaterMark: 1 << 20 });
+    this.next = start;
     this.label = label;
     this.session = session;
     this.handle = handle;

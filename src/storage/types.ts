@@ -25,6 +25,16 @@ export interface PutResult {
   sha256: string;
 }
 
+export interface GetOptions {
+  signal?: AbortSignal;
+  /**
+   * Start at this byte instead of the first: a read cut off by a reset connection resumes
+   * where it stopped. Backends use a range read where the store has one (file, S3, Azure,
+   * SFTP, memory); the others skip the bytes before it.
+   */
+  offset?: number;
+}
+
 /**
  * A storage backend. Contract (enforced by __tests__/storage/conformance.ts):
  * - put streams the body and makes the object visible under `key` only once it is complete;
@@ -32,13 +42,18 @@ export interface PutResult {
  * - get returns the object's bytes; a missing key throws StorageError with notFound=true.
  * - list(prefix) returns every complete object whose key starts with prefix, in any order.
  * - delete of a missing key is not an error.
- * - Errors are StorageError; `transient` marks the ones worth retrying.
+ * - createExclusive writes a small object only when none exists under the key, atomically
+ *   where the store has conditional writes (docs/storage.md lists the guarantee per backend);
+ *   it returns false, writing nothing, when one exists. Locks are built on it.
+ * - Errors are StorageError; `transient` marks the ones worth retrying. A failure while the
+ *   stream returned by get is read is a StorageError too.
  */
 export interface Storage {
   /** The URL with credentials removed, safe to log. */
   readonly displayUrl: string;
   put(key: string, body: Readable, options?: PutOptions): Promise<PutResult>;
-  get(key: string, options?: { signal?: AbortSignal }): Promise<Readable>;
+  get(key: string, options?: GetOptions): Promise<Readable>;
+  createExclusive(key: string, body: Buffer): Promise<boolean>;
   stat(key: string): Promise<ObjectInfo | undefined>;
   list(prefix: string): Promise<ObjectInfo[]>;
   delete(key: string): Promise<void>;

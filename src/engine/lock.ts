@@ -1,0 +1,276 @@
+import { randomBytes } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Options } from '../options/parse.ts';
+import { bool, str } from '../options/parse.ts';
+import { parseDuration } from '../retention/duration.ts';
+import type { RunContext } from './context.ts';
+import type { OpenDestination } from './destinations.ts';
+import { ConfigError, StorageError, describeError, isNotFound } from './errors.ts';
+import { formatDuration } from './log.ts';
+
+/**
+ * One lock object per set in each destination keeps two backups or prunes of a set from
+ * overlapping. It is created with the store's conditional create (createExclusive), names its
+ * holder, expires by itself when its holder dies, and is refreshed while the holder works.
+ */
+export const LOCK_NAME = 'lifeboat.lock';
+
+export function lockKey(set: string): string {
+  return `${set}/${LOCK_NAME}`;
+}
+
+export interface LockRecord {
+  owner: string;
+  host: string;
+  pid: number;
+  command: string;
+  runUrl?: string;
+  acquiredAt: string;
+  expiresAt: string;
+  token: string;
+}
+
+export interface LockSettings {
+  waitMs: number;
+  ttlMs: number;
+  breakLock: boolean;
+}
+
+const DEFAULT_TTL_MS = 15 * 60_000;
+const POLL_MS = 5_000;
+
+/** Parses lock-wait, lock-ttl and break-lock; ConfigError naming the option, before any work. */
+export function lockSettings(options: Options): LockSettings {
+  const wait = str(options, 'lock-wait') ?? '0s';
+  const ttl = str(options, 'lock-ttl');
+  const waitMs = /^0+$/.test(wait.trim()) ? 0 : parseDuration('lock-wait', wait).ms;
+  const ttlMs = ttl ? parseDuration('lock-ttl', ttl).ms : DEFAULT_TTL_MS;
+  if (ttlMs < 60_000) {
+    // Shorter than this, a lock could lapse between two refreshes on a slow store.
+    throw new ConfigError('lock-ttl', `'${ttl ?? ''}' is shorter than a minute`, {
+      hint: 'give lock-ttl a duration of a minute or more, e.g. 15m (the default)',
+    });
+  }
+  return { waitMs, ttlMs, breakLock: bool(options, 'break-lock') };
+}
+
+export function describeHolder(r: LockRecord | undefined): string {
+  if (!r) return 'an unreadable lock (another run is writing it, or it is damaged)';
+  const run = r.runUrl ? `, run ${r.runUrl}` : '';
+  return `${r.owner} on ${r.host} (pid ${r.pid}, ${r.command}${run}) since ${r.acquiredAt}, expires ${r.expiresAt}`;
+}
+
+export interface HeldLocks {
+  /** Destinations whose lock this run holds. */
+  held: OpenDestination[];
+  /** Destinations that could not be written at all (their lock or probe failed). */
+  failed: Array<{ destination: OpenDestination; error: unknown }>;
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the set's lock on every destination, waiting up to lock-wait for a holder to finish.
+ * A destination that cannot be written is reported in `failed` (that is the writability probe:
+ * the lock is the first object written), so the others can still take the backup; a lock held
+ * by another run fails the whole command with a message naming the holder.
+ */
+export async function lockSet(
+  destinations: OpenDestination[],
+  set: string,
+  settings: LockSettings,
+  ctx: RunContext,
+  command: string,
+): Promise<HeldLocks> {
+  const sleep = ctx.sleep ?? ((ms: number) => delay(ms));
+  const token = randomBytes(12).toString('hex');
+  const record = (): LockRecord => {
+    const now = ctx.now();
+    const r: LockRecord = {
+      owner: ownerName(),
+      host: hostname(),
+      pid: process.pid,
+      command,
+      acquiredAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + settings.ttlMs).toISOString(),
+      token,
+    };
+    if (ctx.runUrl) r.runUrl = ctx.runUrl;
+    return r;
+  };
+  const mine = record();
+  const body = () => Buffer.from(JSON.stringify({ ...mine, expiresAt: record().expiresAt }) + '\n');
+  const key = lockKey(set);
+  const held: OpenDestination[] = [];
+  const failed: HeldLocks['failed'] = [];
+
+  const release = async () => {
+    clearInterval(refresher);
+    for (const d of held.splice(0)) {
+      try {
+        const current = await readLock(d, key);
+        if (current.record && current.record.token !== token) {
+          ctx.log.warn(
+            `${d.displayUrl}: the lock of ${set} was taken over by ${describeHolder(current.record)}; leaving it`,
+          );
+          continue;
+        }
+        await d.storage.delete(key);
+      } catch (err) {
+        ctx.log.warn(
+          `${d.displayUrl}: could not remove the lock ${key} (${describeError(err)}); it expires by itself`,
+        );
+      }
+    }
+  };
+  // Refreshed well before it expires, so a long dump keeps it; a dead run's lock lapses.
+  const refresher = setInterval(
+    () => {
+      for (const d of held) {
+        void d.storage
+          .put(key, Readable.from([body()]), { contentType: 'application/json' })
+          .catch((err: unknown) =>
+            ctx.log.warn(
+              `${d.displayUrl}: could not refresh the lock ${key}: ${describeError(err)}`,
+            ),
+          );
+      }
+    },
+    Math.max(1000, Math.floor(settings.ttlMs / 3)),
+  );
+  refresher.unref();
+
+  try {
+    for (const d of destinations) {
+      try {
+        await acquire(d);
+        held.push(d);
+        await probe(d, set);
+      } catch (err) {
+        if (err instanceof LockHeldError) throw err;
+        // A plain line: the run's one failure, naming every destination, is the error.
+        ctx.log.info(`Destination ${d.displayUrl} cannot be written: ${describeError(err)}`);
+        failed.push({ destination: d, error: err });
+      }
+    }
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  return { held, failed, release };
+
+  async function acquire(d: OpenDestination): Promise<void> {
+    const deadline = ctx.now().getTime() + settings.waitMs;
+    let broke = false;
+    let waited = false;
+    for (let round = 0; ; round++) {
+      if (await d.storage.createExclusive(key, Buffer.from(JSON.stringify(mine) + '\n'))) return;
+      const current = await readLock(d, key);
+      if (current.missing) {
+        if (round > 20) throw new StorageError(`${d.displayUrl}: ${key} flickers; giving up`);
+        continue;
+      }
+      // Our own create, whose answer was lost and retried.
+      if (current.record?.token === token) return;
+      const holder = describeHolder(current.record);
+      if (settings.breakLock && !broke) {
+        ctx.log.warn(`${d.displayUrl}: break-lock: removing the lock of ${set} held by ${holder}`);
+        await d.storage.delete(key);
+        broke = true;
+        continue;
+      }
+      const gone = current.record !== undefined && isDeadHere(current.record);
+      if (gone || current.expiresAt <= ctx.now().getTime()) {
+        ctx.log.warn(
+          `${d.displayUrl}: the lock of ${set} held by ${holder} ` +
+            `${gone ? 'belongs to a process of this host that no longer runs' : 'has expired'}; taking it over`,
+        );
+        // Delete only what we judged stale: a fresh lock written meanwhile is left alone.
+        const again = await readLock(d, key);
+        if (again.record?.token === current.record?.token) await d.storage.delete(key);
+        continue;
+      }
+      const left = deadline - ctx.now().getTime();
+      if (left <= 0) {
+        throw new LockHeldError(
+          `${d.displayUrl}: backup set '${set}' is locked by ${holder}` +
+            (settings.waitMs > 0 ? `; waited ${formatDuration(settings.waitMs)}` : ''),
+          {
+            hint:
+              'another backup or prune of this set is running: wait for it (raise lock-wait), ' +
+              'or, if it is known to be dead, set break-lock: true once; a stale lock also expires by itself',
+          },
+        );
+      }
+      if (!waited) {
+        ctx.log.info(
+          `${d.displayUrl}: set '${set}' is locked by ${holder}; waiting up to ${formatDuration(left)}…`,
+        );
+        waited = true;
+      }
+      await sleep(Math.min(POLL_MS, left));
+    }
+  }
+
+  /** Writes and deletes a small object, so an unwritable destination fails before any dump. */
+  async function probe(d: OpenDestination, setName: string): Promise<void> {
+    const probeKey = `${setName}/lifeboat-probe-${token}`;
+    await d.storage.put(probeKey, Readable.from([Buffer.from('lifeboat write probe\n')]), {
+      contentType: 'text/plain',
+    });
+    await d.storage.delete(probeKey);
+  }
+}
+
+/** The lock is held by another live run: the command fails before doing anything. Exit 1. */
+export class LockHeldError extends StorageError {}
+
+interface ReadLock {
+  missing: boolean;
+  record: LockRecord | undefined;
+  /** When it lapses (ms): its own expiresAt, or for an unreadable one its mtime + 15 min. */
+  expiresAt: number;
+}
+
+async function readLock(d: OpenDestination, key: string): Promise<ReadLock> {
+  let body: string;
+  try {
+    body = await text(await d.storage.get(key));
+  } catch (err) {
+    if (isNotFound(err)) return { missing: true, record: undefined, expiresAt: 0 };
+    throw err;
+  }
+  try {
+    const r = JSON.parse(body) as LockRecord;
+    const expiresAt = Date.parse(r.expiresAt);
+    if (typeof r.token === 'string' && Number.isFinite(expiresAt))
+      return { missing: false, record: r, expiresAt };
+  } catch {
+    // being written (SFTP creates, then writes), or damaged: judged by its age below
+  }
+  const info = await d.storage.stat(key);
+  if (!info) return { missing: true, record: undefined, expiresAt: 0 };
+  return { missing: false, record: undefined, expiresAt: info.modified.getTime() + DEFAULT_TTL_MS };
+}
+
+/** A holder on this very host whose process is gone (a kill -9, a crash) can be replaced now. */
+function isDeadHere(r: LockRecord): boolean {
+  if (r.host !== hostname() || !Number.isInteger(r.pid) || r.pid <= 0) return false;
+  if (r.pid === process.pid) return false;
+  try {
+    process.kill(r.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as { code?: string }).code === 'ESRCH';
+  }
+}
+
+function ownerName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown user';
+  }
+}
