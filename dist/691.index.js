@@ -19,8 +19,8 @@ __webpack_require__.d(__webpack_exports__, {
   serverInfo: () => (/* binding */ serverInfo)
 });
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(31421);
+// EXTERNAL MODULE: ./build/src/core/process.js
+var core_process = __webpack_require__(15816);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -410,14 +410,21 @@ async function detectClients(names, ctx, extraDirs = []) {
     }
     return out;
 }
-function run(cmd, args, ctx) {
-    return new Promise((resolve) => {
-        const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'], env: childEnv(ctx) });
-        let stdout = '';
-        child.stdout.on('data', (d) => (stdout += d.toString()));
-        child.on('error', () => resolve({ code: -1, stdout }));
-        child.on('close', (code) => resolve({ code: code ?? -1, stdout }));
-    });
+async function run(cmd, args, ctx) {
+    try {
+        const stdout = await (0,core_process/* runProcess */.R3)({
+            tool: (0,external_node_path_.basename)(cmd),
+            command: cmd,
+            args,
+            env: childEnv(ctx),
+            stderr: 'ignore',
+            signal: ctx.signal,
+        });
+        return { code: 0, stdout };
+    }
+    catch {
+        return { code: -1, stdout: '' };
+    }
 }
 /** The tools' environment: PATH and locale only, so no MYSQL_PWD or MYSQL_HOST leaks in. */
 function childEnv(ctx) {
@@ -430,8 +437,8 @@ function childEnv(ctx) {
 function optionValue(v) {
     return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
-/** A 0600 option file with the connection settings; the caller removes it. */
-async function writeOptionFile(target, ctx) {
+/** The connection settings as an option file's text; it reaches the tool only through a pipe. */
+function optionText(target) {
     const lines = ['[client]', `user=${optionValue(target.user)}`];
     if (target.password !== undefined)
         lines.push(`password=${optionValue(target.password)}`);
@@ -439,9 +446,25 @@ async function writeOptionFile(target, ctx) {
         lines.push(`socket=${optionValue(target.socket)}`);
     else
         lines.push(`host=${optionValue(target.host)}`, `port=${target.port}`, 'protocol=TCP');
-    const path = (0,external_node_path_.join)(ctx.tmpDir, `mysql-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.cnf`);
-    await (0,promises_.writeFile)(path, lines.join('\n') + '\n', { mode: 0o600, flag: 'wx' });
-    return path;
+    return lines.join('\n') + '\n';
+}
+/**
+ * Node hands children sockets, which /dev/fd/N cannot open, so sh turns the options (passed in
+ * its environment, then unset) into a here-document on fd 3 (a pipe in dash, bash and ash) and
+ * execs the tool in its place: the password never touches disk nor any command line, and the
+ * tool is the process the runner signals.
+ */
+const WITH_OPTIONS_ON_FD3 = 'o=$LIFEBOAT_MYSQL_OPTIONS; unset LIFEBOAT_MYSQL_OPTIONS; exec "$0" --defaults-extra-file=/dev/fd/3 "$@" 3<<LIFEBOAT_EOF\n$o\nLIFEBOAT_EOF\n';
+function startClient(tool, args, options, stdio, ctx) {
+    return (0,core_process/* startProcess */.kp)({
+        tool: (0,external_node_path_.basename)(tool),
+        command: 'sh',
+        args: ['-c', WITH_OPTIONS_ON_FD3, tool, ...args],
+        env: { ...childEnv(ctx), LIFEBOAT_MYSQL_OPTIONS: options },
+        ...stdio,
+        signal: ctx.signal,
+        redact: (t) => ctx.redactor.redact(t),
+    });
 }
 async function connect(target, option, ctx, database) {
     ctx.redactor.add(target.password);
@@ -544,11 +567,6 @@ function databasesOption(ctx) {
     const list = Array.isArray(v) ? v.map(String) : String(v).split(/[\n,]/);
     return list.map((s) => s.trim()).filter(Boolean);
 }
-function stderrTail(child) {
-    let text = '';
-    child.stderr?.on('data', (d) => (text = (text + d.toString()).slice(-8000)));
-    return () => text.trim();
-}
 async function findClient(server, ctx, kind) {
     const names = kind === 'dump' ? ['mariadb-dump', 'mysqldump'] : ['mariadb', 'mysql'];
     let clients = await detectClients(names, ctx);
@@ -634,18 +652,13 @@ class MysqlSource {
             [client.path.split('/').pop()]: `${client.flavour} ${client.version}`,
         };
         const tables = [];
-        const optionFile = await writeOptionFile(this.target, ctx);
-        try {
-            for (const db of databases) {
-                ctx.log.info(`mysql: dumping ${db.name} with ${client.path} (${client.flavour} ${client.version})`);
-                const scan = await this.dumpOne(db, client.path, args, optionFile, sink, ctx);
-                for (const [t, rows] of scan.rows)
-                    tables.push({ name: `${db.name}.${t}`, rows });
-                ctx.log.info(`mysql: ${db.name}: ${scan.rows.size} tables, ${(0,log/* formatBytes */.z3)(scan.bytes)}`);
-            }
-        }
-        finally {
-            await (0,promises_.rm)(optionFile, { force: true });
+        const options = optionText(this.target);
+        for (const db of databases) {
+            ctx.log.info(`mysql: dumping ${db.name} with ${client.path} (${client.flavour} ${client.version})`);
+            const scan = await this.dumpOne(db, client.path, args, options, sink, ctx);
+            for (const [t, rows] of scan.rows)
+                tables.push({ name: `${db.name}.${t}`, rows });
+            ctx.log.info(`mysql: ${db.name}: ${scan.rows.size} tables, ${(0,log/* formatBytes */.z3)(scan.bytes)}`);
         }
         const inventory = { tables, extra: { objects } };
         return {
@@ -659,9 +672,8 @@ class MysqlSource {
             },
         };
     }
-    async dumpOne(db, tool, extra, optionFile, sink, ctx) {
+    async dumpOne(db, tool, extra, options, sink, ctx) {
         const args = [
-            `--defaults-extra-file=${optionFile}`,
             '--single-transaction',
             '--quick',
             '--routines',
@@ -675,14 +687,7 @@ class MysqlSource {
             '--',
             db.name,
         ];
-        const child = (0,external_node_child_process_.spawn)(tool, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(ctx) });
-        const stderr = stderrTail(child);
-        const exited = new Promise((resolve) => {
-            child.on('error', () => resolve(-1));
-            child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1)));
-        });
-        const onAbort = () => child.kill();
-        ctx.signal?.addEventListener('abort', onAbort, { once: true });
+        const child = startClient(tool, args, options, { stdin: 'ignore', stdout: 'pipe' }, ctx);
         const scan = new SqlDumpScan();
         const label = `${this.displayUrl} database '${db.name}'`;
         async function* body() {
@@ -693,13 +698,14 @@ class MysqlSource {
                 }
             }
             finally {
-                if (child.exitCode === null)
-                    child.kill();
+                child.stop();
             }
-            const code = await exited;
-            if (code !== 0) {
-                const text = ctx.redactor.redact(stderr());
-                throw new errors/* SourceError */.c8(`mysql: the dump of ${label} failed (exit ${code}): ${text || 'no message'}`, {
+            const status = await child.exited;
+            if (status.code !== 0) {
+                if (child.aborted)
+                    throw child.failure(status);
+                const text = child.stderrTail();
+                throw new errors/* SourceError */.c8(`mysql: the dump of ${label} failed (${(0,core_process/* describeExit */.KE)(status, child.tool)}): ${text || 'no message'}`, {
                     hint: /Lost connection|gone away|2013|Killed|2006/i.test(text)
                         ? 'the server closed the connection during the dump (restart, kill, wait_timeout or max_allowed_packet); run the backup again'
                         : /insufficient privileges|Access denied|command denied/i.test(text)
@@ -715,9 +721,8 @@ class MysqlSource {
             await sink.addFile(db.member, external_node_stream_.Readable.from(body()), { mode: 0o600 });
         }
         finally {
-            ctx.signal?.removeEventListener('abort', onAbort);
-            if (child.exitCode === null)
-                child.kill();
+            child.stop();
+            await child.exited;
         }
         return scan;
     }
@@ -765,7 +770,6 @@ async function stageInto(members, request, ctx) {
             plan.set(d.name, d.name);
     const conn = await connect(target, 'target', ctx);
     const prepared = [];
-    let optionFile;
     try {
         const [v] = await queryRows(conn, 'SELECT VERSION() AS v, @@version_comment AS c');
         const server = serverInfo(v.v, v.c);
@@ -780,7 +784,7 @@ async function stageInto(members, request, ctx) {
             prepared.push({ from: facts, to, staged });
             await writeMarker(conn, staged, (0,staging/* stagingMarker */.W2)(to));
         }
-        optionFile = await writeOptionFile(target, ctx);
+        const options = optionText(target);
         const byMember = new Map(prepared.map((p) => [p.from.member, p]));
         const restored = new Set();
         for await (const entry of members) {
@@ -790,7 +794,7 @@ async function stageInto(members, request, ctx) {
                 continue;
             }
             ctx.log.info(`mysql: staging ${job.from.name} in ${job.staged} with ${client.path}`);
-            await runClient(client, optionFile, job.staged, entry.body, job.from.name, request.manifest, ctx);
+            await runClient(client, options, job.staged, entry.body, job.from.name, request.manifest, ctx);
             restored.add(job.from.member);
         }
         for (const p of prepared)
@@ -824,8 +828,6 @@ async function stageInto(members, request, ctx) {
         throw classify(err, 'target', target, ctx);
     }
     finally {
-        if (optionFile)
-            await (0,promises_.rm)(optionFile, { force: true });
         await conn.end().catch(() => { });
     }
     const remaining = new Set(prepared.map((p) => p.staged));
@@ -925,23 +927,16 @@ async function commitStaged(prepared, remaining, request, target, ctx) {
         await conn.end().catch(() => { });
     }
 }
-async function runClient(client, optionFile, database, body, sourceName, manifest, ctx) {
+async function runClient(client, options, database, body, sourceName, manifest, ctx) {
     const args = [
-        `--defaults-extra-file=${optionFile}`,
         '--binary-mode',
         '--default-character-set=utf8mb4',
         '--max-allowed-packet=1G',
         `--database=${database}`,
     ];
-    const child = (0,external_node_child_process_.spawn)(client.path, args, { stdio: ['pipe', 'ignore', 'pipe'], env: childEnv(ctx) });
-    const stderr = stderrTail(child);
-    const exited = new Promise((resolve) => {
-        child.on('error', () => resolve(-1));
-        child.on('close', (code) => resolve(code ?? -1));
-    });
-    child.stdin.on('error', () => {
-        // the client stopped reading (it failed); its exit code and stderr say why
-    });
+    const run = startClient(client.path, args, options, { stdin: 'pipe', stdout: 'ignore' }, ctx);
+    const { child, exited } = run;
+    const stdin = run.stdin;
     const scan = new SqlDumpScan();
     const stripSandbox = client.flavour === 'mysql';
     try {
@@ -949,26 +944,29 @@ async function runClient(client, optionFile, database, body, sourceName, manifes
             scan.update(chunk);
             if (child.exitCode !== null)
                 break;
-            if (!child.stdin.write(chunk))
-                await Promise.race([new Promise((r) => child.stdin.once('drain', r)), exited]);
+            if (!stdin.write(chunk))
+                await Promise.race([new Promise((r) => stdin.once('drain', r)), exited]);
         }
     }
     catch (err) {
-        child.kill();
+        run.stop();
         await exited;
         throw err;
     }
     if (!scan.complete && child.exitCode === null) {
-        child.kill();
+        run.stop();
         await exited;
         throw new errors/* IntegrityError */.cs(`mysql: the dump of '${sourceName}' ends without its '-- Dump completed' trailer`);
     }
-    child.stdin.end();
-    const code = await exited;
-    if (code !== 0) {
-        const text = ctx.redactor.redact(stderr());
+    stdin.end();
+    const status = await exited;
+    if (status.code !== 0) {
+        if (run.aborted)
+            throw run.failure(status);
+        const code = (0,core_process/* describeExit */.KE)(status, run.tool);
+        const text = run.stderrTail();
         const crossFlavour = manifest.details?.flavour && manifest.details.flavour !== client.flavour;
-        throw new errors/* SourceError */.c8(`mysql: restoring '${sourceName}' into '${database}' failed (exit ${code}): ${text || 'no message'}`, {
+        throw new errors/* SourceError */.c8(`mysql: restoring '${sourceName}' into '${database}' failed (${code}): ${text || 'no message'}`, {
             hint: /Unknown collation|utf8mb4_0900/i.test(text)
                 ? 'the dump uses MySQL 8 collations this server does not know; restore into MySQL 8+, or convert the collations first'
                 : /DEFINER|SUPER|SET_USER_ID|SYSTEM_USER/i.test(text)

@@ -5,7 +5,7 @@
  * up, `runs.main` is started with a node24 binary, and the outputs, workflow commands and job
  * summary are read back in the runner's own formats.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -66,6 +66,8 @@ export interface RunActionOptions {
   node?: string;
   /** Values for `${{ github.* }}` in input defaults. */
   github?: Record<string, string>;
+  /** Called once the action's process runs (to signal it, as a cancel does). */
+  onStart?: (child: ChildProcess) => void;
 }
 
 /** The Node that runs the action: a newest-Node CI pass points LIFEBOAT_TEST_NODE at its own. */
@@ -182,6 +184,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onStart?.(child);
     let log = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (log += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (log += d));

@@ -366,7 +366,7 @@ describe('mysql source', () => {
       await q(`KILL ${Number(victim)}`);
       await assert.rejects(running, (err: unknown) => {
         assert.ok(err instanceof SourceError, String(err));
-        assert.match(err.message, /failed \(exit \d+\)/);
+        assert.match(err.message, /failed \(exit code \d+\)/);
         return true;
       });
     } finally {

@@ -16,8 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
   redisDriver: () => (/* binding */ redisDriver)
 });
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(31421);
+// EXTERNAL MODULE: ./build/src/core/process.js
+var core_process = __webpack_require__(15816);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __webpack_require__(78474);
 // EXTERNAL MODULE: external "node:crypto"
@@ -679,34 +679,36 @@ async function findTool(name, env) {
 function startRdbCheck(tool, env) {
     // Node gives a child a socket, not a pipe, as stdin, and /dev/stdin cannot open a socket:
     // `cat` turns it into a real pipe. The tool path travels as $0, never through the shell's parser.
-    const child = (0,external_node_child_process_.spawn)('sh', ['-c', 'cat | "$0" /dev/stdin', tool], {
-        stdio: ['pipe', 'pipe', 'pipe'],
+    // No abort signal here: abort() below, which every failed or cancelled stream reaches, ends it.
+    const run = (0,core_process/* startProcess */.kp)({
+        tool: 'redis-check-rdb',
+        command: 'sh',
+        args: ['-c', 'cat | "$0" /dev/stdin', tool],
         env: { PATH: env.PATH ?? process.env.PATH ?? '' },
+        stdin: 'pipe',
+        stdout: 'pipe',
     });
+    const stdin = run.stdin;
     let output = '';
-    child.stdout.on('data', (d) => (output = (output + d.toString()).slice(-4000)));
-    child.stderr.on('data', (d) => (output = (output + d.toString()).slice(-4000)));
-    child.stdin.on('error', () => {
-        // it exits early on a bad file; the exit code says why
-    });
-    const done = new Promise((resolve) => {
-        child.on('error', (err) => resolve({ ok: false, output: err.message }));
-        child.on('close', (code) => resolve({ ok: code === 0, output }));
-    });
+    run.stdout.on('data', (d) => (output = (output + d.toString()).slice(-4000)));
+    const done = run.exited.then((status) => ({
+        ok: status.code === 0,
+        output: status.spawnError ? status.spawnError.message : `${output}\n${run.stderrTail()}`,
+    }));
     return {
         async write(chunk) {
-            if (child.stdin.destroyed || child.exitCode !== null)
+            if (stdin.destroyed || !run.running)
                 return;
-            if (!child.stdin.write(chunk))
-                await Promise.race([(0,external_node_events_.once)(child.stdin, 'drain'), done]);
+            if (!stdin.write(chunk))
+                await Promise.race([(0,external_node_events_.once)(stdin, 'drain'), done]);
         },
         async finish() {
-            child.stdin.end();
+            stdin.end();
             return done;
         },
         abort() {
             // Closing its input ends `cat`, then the checker; killing `sh` would leave both running.
-            child.stdin.destroy();
+            stdin.destroy();
         },
     };
 }

@@ -496,7 +496,7 @@ class ArtifactStorage {
         }
     }
     spoolDir() {
-        this.spool ??= (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'lifeboat-artifact-'));
+        this.spool ??= (0,promises_.mkdtemp)((0,external_node_path_.join)(this.ctx.tmpRoot ?? (0,external_node_os_.tmpdir)(), 'lifeboat-artifact-'));
         return this.spool;
     }
     async spoolMember(group, key, body, options) {

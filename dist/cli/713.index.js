@@ -237,7 +237,7 @@ class S3Storage {
         if (this.settings.storageClass)
             params.StorageClass = this.settings.storageClass;
         const upload = new _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_1__/* .Upload */ ._({
-            client: this.client,
+            client: signal ? withAbortSignal(this.client, signal) : this.client,
             params,
             partSize,
             queueSize,
@@ -251,8 +251,10 @@ class S3Storage {
         }
         catch (err) {
             source.destroy();
-            if (signal?.aborted)
+            if (signal?.aborted) {
+                await this.abortMultipart(upload, key);
                 throw this.aborted(key, signal);
+            }
             if (bodyError !== undefined) {
                 if (err !== bodyError) {
                     // lib-storage reports a failed AbortMultipartUpload instead of the body's error.
@@ -397,6 +399,26 @@ class S3Storage {
     async close() {
         this.client.destroy();
         this.readClient.destroy();
+    }
+    /**
+     * lib-storage's abort() leaves the multipart upload for after its in-flight parts, which a
+     * cancel has just cut off, so it never happens: abort it here, on the unaborted client.
+     */
+    async abortMultipart(upload, key) {
+        const uploadId = upload.uploadId;
+        if (!uploadId)
+            return;
+        try {
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_8__.AbortMultipartUploadCommand({
+                Bucket: this.settings.bucket,
+                Key: this.settings.prefix + key,
+                UploadId: uploadId,
+            }));
+        }
+        catch (err) {
+            this.log.warn(`${this.displayUrl}: could not abort the incomplete upload of ${key} (${messageOf(err)}); ` +
+                'it is not listed, and a lifecycle rule "AbortIncompleteMultipartUpload" removes its parts');
+        }
     }
     aborted(key, signal) {
         return new _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .StorageError */ .aq(`upload of ${key} to ${this.displayUrl} was aborted`, {
@@ -646,6 +668,13 @@ const s3Storage = {
         return new S3Storage(s3Settings(url, ctx), ctx.log);
     },
 };
+/** The client with every request tied to `signal`, so a cancel also cuts parts in flight. */
+function withAbortSignal(client, signal) {
+    const bound = Object.create(client);
+    const send = client.send.bind(client);
+    bound.send = ((command, options) => send(command, { ...options, abortSignal: signal }));
+    return bound;
+}
 
 
 /***/ })

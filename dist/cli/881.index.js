@@ -24,8 +24,8 @@ __webpack_require__.d(__webpack_exports__, {
   readInventory: () => (/* binding */ readInventory)
 });
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(31421);
+// EXTERNAL MODULE: ./build/src/core/process.js
+var process = __webpack_require__(15816);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
@@ -130,9 +130,13 @@ async function candidateDirs(env, pgBin) {
     return dirs;
 }
 function versionOf(path, env) {
-    return new Promise((resolve) => {
-        (0,external_node_child_process_.execFile)(path, ['--version'], { env, timeout: 15_000 }, (err, stdout) => resolve(err ? undefined : stdout));
-    });
+    return (0,process/* runProcess */.R3)({
+        tool: (0,external_node_path_.basename)(path),
+        command: path,
+        args: ['--version'],
+        env,
+        signal: AbortSignal.timeout(15_000),
+    }).catch(() => undefined);
 }
 /** Every distinct program named `tool` in the candidate folders, with its version. */
 async function findClients(tool, env, pgBin) {
@@ -249,24 +253,6 @@ async function resolveRestoreClient(tool, archive, dumpedWith, ctx) {
 // EXTERNAL MODULE: ./build/src/sources/staging.js
 var staging = __webpack_require__(80269);
 ;// CONCATENATED MODULE: ./build/src/sources/postgres.js
-/**
- * PostgreSQL source (`postgres://` / `postgresql://[user[:password]@]host[:port]/dbname[?sslmode=…]`).
- *
- * Backup: `pg_dump` in custom format, its own compression off (-Z0, Lifeboat compresses),
- * streamed straight into one member `<dbname>.pgdump`. With `jobs` > 1, a parallel dump in
- * directory format instead: it needs a temporary folder as large as the uncompressed dump, whose
- * files then become members under `<dbname>.pgdump.d/`. With `globals`, `pg_dumpall
- * --globals-only` (roles, tablespaces) becomes `globals.sql`, first in the folder.
- *
- * Credentials reach the tools only through the child's environment (PGPASSWORD and friends);
- * nothing secret is ever on a command line. The inventory (schemas, tables, row counts,
- * sequences) is read in the same snapshot pg_dump dumps (pg_export_snapshot + --snapshot).
- *
- * Restore: into a new database by default (created). An existing database that already has
- * tables is only replaced with `overwrite`: safety backup first, restore into a temporary
- * database, compare with the manifest's inventory, then swap by renaming in one transaction,
- * so a failed restore leaves the old database as it was.
- */
 
 
 
@@ -670,35 +656,27 @@ async function referencedRoles(client) {
      ) x WHERE r IS NOT NULL ORDER BY 1`);
     return r.rows.map((x) => x.r);
 }
-/** Keeps the last lines a tool wrote to stderr, for error messages. */
-class StderrTail {
-    text = '';
-    push(chunk) {
-        this.text = (this.text + chunk.toString('utf8')).slice(-16_384);
-    }
-    lines(ctx) {
-        const lines = this.text.trim().split('\n').filter(Boolean).slice(-STDERR_TAIL_LINES);
-        return ctx.redactor.redact(lines.join('\n'));
-    }
-}
 function startTool(client, args, env, stdin, stdout, ctx) {
     ctx.log.debug(`running ${client.path} ${args.join(' ')}`);
-    const child = (0,external_node_child_process_.spawn)(client.path, args, { env, stdio: [stdin, stdout, 'pipe'] });
-    const stderr = new StderrTail();
-    child.stderr.on('data', (c) => stderr.push(c));
-    const exited = new Promise((resolve) => {
-        child.on('error', (err) => {
-            stderr.push(Buffer.from(`${err.message}\n`));
-            resolve({ code: -1, signal: null });
-        });
-        child.on('close', (code, signal) => resolve({ code, signal }));
+    const run = (0,process/* startProcess */.kp)({
+        tool: (0,external_node_path_.basename)(client.path),
+        command: client.path,
+        args,
+        env,
+        stdin,
+        stdout,
+        signal: ctx.signal,
+        redact: (t) => ctx.redactor.redact(t),
     });
-    const onAbort = () => {
-        child.kill('SIGTERM');
+    const exited = run.exited.then((r) => ({
+        code: r.spawnError ? -1 : r.code,
+        signal: r.signal,
+    }));
+    const lines = () => {
+        const tail = run.stderrTail(STDERR_TAIL_LINES);
+        return [tail, run.spawnError?.message].filter(Boolean).join('\n');
     };
-    ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    void exited.then(() => ctx.signal?.removeEventListener('abort', onAbort));
-    return { child, stderr, exited };
+    return { child: run.child, process: run, stderr: { lines }, exited };
 }
 function exitText(r) {
     return r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
@@ -724,8 +702,7 @@ function dumpStream(run, what, ctx, onHeader) {
     src.pipe(out, { end: false });
     // The consumer gave up (storage failed, archive aborted): stop pg_dump.
     out.on('close', () => {
-        if (run.child.exitCode === null && run.child.signalCode === null)
-            run.child.kill('SIGTERM');
+        run.process.stop();
     });
     void run.exited.then((r) => {
         if (out.destroyed)
@@ -782,7 +759,7 @@ async function runToBuffer(run, limit) {
     run.child.stdout.on('data', (c) => {
         size += c.length;
         if (size > limit)
-            run.child.kill('SIGTERM');
+            run.process.stop();
         else
             chunks.push(c);
     });
@@ -918,8 +895,7 @@ class PgSource {
                     await sink.addFile(member, stream, { mode: 0o600 });
                 }
                 catch (err) {
-                    if (run.child.exitCode === null)
-                        run.child.kill('SIGTERM');
+                    run.process.stop();
                     await run.exited;
                     throw err;
                 }
@@ -1097,8 +1073,7 @@ async function runOverBody(run, body) {
     catch (err) {
         bodyError = err;
         run.child.stdin.destroy();
-        if (run.child.exitCode === null)
-            run.child.kill('SIGTERM');
+        run.process.stop();
     }
     const r = await run.exited;
     if (bodyError !== undefined)

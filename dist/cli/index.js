@@ -411,7 +411,9 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _engine_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(11115);
 
 (0,_engine_warnings_js__WEBPACK_IMPORTED_MODULE_0__/* .quietExperimentalSqliteWarning */ .P)();
-const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(770), __nccwpck_require__.e(29)]).then(__nccwpck_require__.bind(__nccwpck_require__, 59029));
+const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(770), __nccwpck_require__.e(437)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17437));
+const { cancelOnSignals } = await __nccwpck_require__.e(/* import() */ 91).then(__nccwpck_require__.bind(__nccwpck_require__, 24091));
+const cancellation = cancelOnSignals((line) => process.stderr.write(`${line}\n`));
 const stdout = process.stdout.write.bind(process.stdout);
 if (process.argv.includes('--json')) {
     // Libraries (the artifact client) print progress to stdout; with --json it must hold only JSON.
@@ -422,7 +424,9 @@ process.exitCode = await main(process.argv.slice(2), {
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
+    signal: cancellation.signal,
 });
+cancellation.dispose();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

@@ -1,6 +1,8 @@
 import * as core from './runner.ts';
 import type { RunContext } from '../engine/context.ts';
-import { describeError } from '../engine/errors.ts';
+import { cancelOnSignals } from '../core/cancel.ts';
+import { tempRootFor } from '../core/temp.ts';
+import { CancelledError, describeError } from '../engine/errors.ts';
 import { endPhase, Redactor, redactingLogger, startPhase } from '../engine/log.ts';
 import { errorKindOf, runCommand } from '../engine/run.ts';
 import { VERSION } from '../engine/version.ts';
@@ -28,6 +30,7 @@ export async function run(): Promise<void> {
   const actionLog = createActionLogger();
   const log = redactingLogger(actionLog, redactor);
   log.info(`Lifeboat ${VERSION}`);
+  const cancellation = cancelOnSignals((line) => log.warn(line));
   let report = new RunReport(core.getInput('command') || 'backup');
   try {
     const options = parseOptions(readInputs(redactor));
@@ -47,6 +50,8 @@ export async function run(): Promise<void> {
           endPhase(log);
         }
       },
+      signal: cancellation.signal,
+      tmpRoot: tempRootFor(process.env),
     };
     const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
     if (GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID)
@@ -57,6 +62,8 @@ export async function run(): Promise<void> {
     report.outputs['error-kind'] = errorKindOf(err);
     actionLog.closeGroup();
     core.setFailed(redactor.redact(describeError(err)));
+    // 130/143 as a shell reports SIGINT/SIGTERM, so a cancelled step is not mistaken for a failed one.
+    if (err instanceof CancelledError) process.exitCode = err.exitCode;
   } finally {
     actionLog.closeGroup();
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value);
@@ -66,5 +73,6 @@ export async function run(): Promise<void> {
     } catch (err) {
       core.warning(`could not write the job summary: ${describeError(err)}`);
     }
+    cancellation.dispose();
   }
 }

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
+import { startProcess } from '../core/process.ts';
 import type { Logger } from '../engine/log.ts';
 
 /**
@@ -58,11 +58,12 @@ async function exists(path: string): Promise<boolean> {
 }
 
 function sh(argv: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited with ${code}`)),
-    );
-  });
+  return startProcess({
+    tool: argv.join(' '),
+    command: argv[0]!,
+    args: argv.slice(1),
+    env: process.env,
+    stdout: 'inherit',
+    stderr: 'inherit',
+  }).check();
 }

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream';
 import zlib from 'node:zlib';
+import { startProcess } from '../core/process.ts';
 import { IntegrityError } from '../engine/errors.ts';
 import type { Compression } from './types.ts';
 
@@ -214,33 +214,27 @@ function relay(stream: Duplex, mapError: (err: Error) => Error): Duplex {
 }
 
 function childStream(command: string, args: string[], mapError: (err: Error) => Error): Duplex {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s: string) => {
-    if (stderr.length < 4096) stderr += s;
+  const run = startProcess({
+    tool: basename(command),
+    command,
+    args,
+    // zstd needs nothing from the environment, and gets none of its secrets.
+    env: { PATH: process.env.PATH ?? '' },
+    stdin: 'pipe',
+    stdout: 'pipe',
+    failure: (message, options) => new Error(message, options),
   });
   let stdinError: Error | undefined;
-  child.stdin.on('error', (err: Error) => {
+  run.stdin!.on('error', (err: Error) => {
     stdinError = err;
   });
-  const name = command.split('/').pop();
-  return new Relay(child.stdin, child.stdout, mapError, {
+  return new Relay(run.stdin!, run.stdout!, mapError, {
     settle: (done) => {
-      child.once('error', (err) => done(err));
-      child.once('close', (code, signal) => {
-        if (code === 0 && !stdinError) done();
-        else if (code === 0) done(stdinError);
-        else {
-          const why = stderr.trim().split('\n').slice(-3).join('; ');
-          done(
-            new Error(`${name} exited with ${signal ?? `code ${code}`}${why ? `: ${why}` : ''}`),
-          );
-        }
+      void run.exited.then((status) => {
+        if (status.code === 0) done(stdinError);
+        else done(run.failure(status));
       });
     },
-    kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    },
+    kill: () => run.stop(),
   });
 }

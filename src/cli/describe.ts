@@ -1,4 +1,4 @@
-import { ConfigError, ExitCode, describeError } from '../engine/errors.ts';
+import { ConfigError, describeError } from '../engine/errors.ts';
 import { optionSpec } from '../options/schema.ts';
 import { cliSyntax } from './args.ts';
 
@@ -10,12 +10,4 @@ export function describeForCli(err: unknown): string {
     if (text.startsWith(prefix)) return `--${text}`;
   }
   return text;
-}
-
-/** The error-kind output, from the exit code (the same mapping as the action's). */
-export function errorKindOf(code: number): 'none' | 'config' | 'operational' | 'integrity' {
-  if (code === ExitCode.ok) return 'none';
-  if (code === ExitCode.config) return 'config';
-  if (code === ExitCode.integrity) return 'integrity';
-  return 'operational';
 }

@@ -3,6 +3,10 @@ import { quietExperimentalSqliteWarning } from '../engine/warnings.ts';
 
 quietExperimentalSqliteWarning();
 const { main } = await import('./main.ts');
+const { cancelOnSignals } = await import('../core/cancel.ts');
+// On a terminal the line first erases the live progress line it would otherwise run into.
+const erase = process.stderr.isTTY ? '\r\x1b[K' : '';
+const cancellation = cancelOnSignals((line) => process.stderr.write(`${erase}${line}\n`));
 const stdout = process.stdout.write.bind(process.stdout);
 if (process.argv.includes('--json')) {
   // Libraries (the artifact client) print progress to stdout; with --json it must hold only JSON.
@@ -15,4 +19,6 @@ process.exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   stderrIsTTY: process.stderr.isTTY,
   columns: () => process.stderr.columns || 80,
+  signal: cancellation.signal,
 });
+cancellation.dispose();

@@ -1,14 +1,15 @@
+import { tempRootFor } from '../core/temp.ts';
 import type { RunContext } from '../engine/context.ts';
 import { ExitCode, exitCodeFor } from '../engine/errors.ts';
 import { Redactor, redactingLogger, type Logger } from '../engine/log.ts';
-import { runCommand } from '../engine/run.ts';
+import { errorKindOf, runCommand, type ErrorKindOutput } from '../engine/run.ts';
 import { VERSION } from '../engine/version.ts';
 import { parseOptions } from '../options/parse.ts';
 import { OPTIONS } from '../options/schema.ts';
 import { RunReport } from '../report/report.ts';
 import { renderBackupTable, renderSummary } from '../report/summary.ts';
 import { parseArgs } from './args.ts';
-import { describeForCli, errorKindOf } from './describe.ts';
+import { describeForCli } from './describe.ts';
 import { runDemo } from './demo.ts';
 import { commandHelp, generalHelp } from './help.ts';
 import { StatusLine } from './status-line.ts';
@@ -21,6 +22,8 @@ export interface CliIo {
   /** stderr is an interactive terminal: progress is shown as one live line. */
   stderrIsTTY?: boolean;
   columns?: () => number;
+  /** Aborted on SIGINT/SIGTERM (index.ts installs the handlers). */
+  signal?: AbortSignal;
 }
 
 const defaultIo: CliIo = {
@@ -86,6 +89,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       now: () => new Date(),
       version: VERSION,
       ...(statusLine ? { progress: statusLine } : {}),
+      signal: io.signal,
+      tmpRoot: tempRootFor(io.env),
     };
     if (args.extraCommand === 'demo') return await runDemo(ctx, io);
     const options = parseOptions(args.raw);
@@ -98,9 +103,9 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     const message = describeForCli(err);
     if (report) {
       report.error = message;
-      printResult(report, json, io, redactor, code);
+      printResult(report, json, io, redactor, errorKindOf(err));
     } else if (json) {
-      const body = { ok: false, error: message, 'error-kind': errorKindOf(code) };
+      const body = { ok: false, error: message, 'error-kind': errorKindOf(err) };
       io.stdout(redactor.redact(JSON.stringify(body, null, 2)) + '\n');
     }
     log.error(message);
@@ -116,17 +121,15 @@ function printResult(
   json: boolean,
   io: CliIo,
   redactor: Redactor,
-  code: number = ExitCode.ok,
+  kind: ErrorKindOutput = 'none',
 ): void {
   if (json) {
     const body: Record<string, unknown> = {
       ok: !report.error,
       command: report.command,
     };
-    if (report.error) {
-      body['error'] = report.error;
-      body['error-kind'] = errorKindOf(code);
-    } else body['error-kind'] = 'none';
+    if (report.error) body['error'] = report.error;
+    body['error-kind'] = kind;
     // The list is given once, as structured data; outputs.backups is the same list as a string.
     const { backups: _listed, ...outputs } = report.outputs;
     body['outputs'] = report.command === 'list' ? outputs : report.outputs;

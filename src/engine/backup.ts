@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { compressStream, zstdImplementation } from '../archive/compression.ts';
@@ -13,6 +11,7 @@ import { bool, lines, str } from '../options/parse.ts';
 import type { RunReport } from '../report/report.ts';
 import { driverForUrl } from '../sources/registry.ts';
 import type { Source, SourceContext } from '../sources/types.ts';
+import { createRunTemp, runTempRoot } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import { createBranches, pumpToBranches } from './fanout.ts';
 import {
@@ -51,6 +50,7 @@ export function sourceContext(ctx: RunContext, options: Options, tmpDir: string)
     options: options.values,
   };
   if (ctx.provideTool) sctx.provideTool = ctx.provideTool;
+  if (ctx.signal) sctx.signal = ctx.signal;
   return sctx;
 }
 
@@ -131,7 +131,7 @@ export async function createBackup(
   request: BackupRequest = {},
 ): Promise<BackupOutcome> {
   rejectEncryption(options);
-  const tmpDir = await mkdtemp(join(tmpdir(), 'lifeboat-'));
+  const tmpDir = await createRunTemp(runTempRoot(ctx));
   const sctx = sourceContext(ctx, options, tmpDir);
   const destinations = request.destinations ?? (await openDestinations(options, ctx));
   try {
@@ -167,6 +167,7 @@ export async function createBackup(
     const puts = destinations.map((d, i) => {
       const put = d.storage.put(keys.archive, branches[i]!.stream as Readable, {
         contentType: 'application/octet-stream',
+        signal: ctx.signal,
       });
       branches[i]!.settle(put);
       return put;
@@ -178,6 +179,10 @@ export async function createBackup(
       () => undefined,
       (err: unknown) => err,
     );
+    // A cancel stops the archive itself, so a source that does not watch the signal still
+    // fails its next write instead of dumping on.
+    const onAbort = (): void => writer.abort(abortReason(ctx.signal!));
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
 
     const sourceManifests: SourceManifest[] = [];
     let manifest: Manifest | undefined;
@@ -264,6 +269,8 @@ export async function createBackup(
       if (own.length === destinations.length && !(err instanceof SourceError))
         throw everyDestinationFailed([...unwritable, ...own], report);
       throw err;
+    } finally {
+      ctx.signal?.removeEventListener('abort', onAbort);
     }
 
     startPhase(ctx.log, `Upload to ${destinations.map((d) => d.displayUrl).join(', ')}`);
@@ -340,13 +347,15 @@ export async function createBackup(
         const sidecar: SidecarManifest = { ...sidecarBase };
         if (bool(options, 'verify-after-backup')) {
           startPhase(ctx.log, `Read back ${keys.archive} from ${d.displayUrl}`);
-          await checkStoredArchive(d, sidecar);
+          await checkStoredArchive(d, sidecar, { signal: ctx.signal });
           endPhase(ctx.log);
           sidecar.verifiedAt = ctx.now().toISOString();
           dr.verified = true;
         } else {
           dr.verified = false;
         }
+        // A cancelled run must not make a backup visible: the sidecars come last.
+        ctx.signal?.throwIfAborted();
         await d.storage.put(
           keys.sha256,
           Readable.from([sha256sumLine(sha256, keys.archive.split('/').pop()!)]),
@@ -373,6 +382,7 @@ export async function createBackup(
         if (err instanceof IntegrityError) integrity = true;
       }
     }
+    ctx.signal?.throwIfAborted();
     if (failures.length > 0) {
       const total = destinations.length + unwritable.length;
       const message = `${failures.length} of ${total} destination(s) failed: ${failures.join('; ')}`;
@@ -426,6 +436,10 @@ async function cleanupPartial(
       ctx.log.warn(`could not remove ${key} from ${d.displayUrl}: ${(err as Error).message}`);
     }
   }
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
 function throughput(bytes: number, ms: number): string {

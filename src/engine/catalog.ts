@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Options } from '../options/parse.ts';
 import { bool, lines, str } from '../options/parse.ts';
 import type { BackupRow, RunReport } from '../report/report.ts';
@@ -13,6 +11,7 @@ import {
   planRetention,
 } from '../retention/policy.ts';
 import { sourceContext } from './backup.ts';
+import { createRunTemp, runTempRoot } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import {
   closeDestinations,
@@ -98,7 +97,7 @@ export async function verifyCommand(
   report: RunReport,
 ): Promise<void> {
   const destinations = await openDestinations(options, ctx);
-  const tmpDir = await mkdtemp(join(tmpdir(), 'lifeboat-'));
+  const tmpDir = await createRunTemp(runTempRoot(ctx));
   try {
     const entry = await findBackup(
       destinations,

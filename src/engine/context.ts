@@ -18,4 +18,8 @@ export interface RunContext {
   runUrl?: string;
   /** See SourceContext.provideTool. */
   provideTool?: (tool: string, majorVersion: string) => Promise<string | undefined>;
+  /** Aborted when the run is cancelled (SIGINT/SIGTERM); reaches every source, child and upload. */
+  signal?: AbortSignal;
+  /** Folder that holds this run's private temporary folder (the faces choose it: RUNNER_TEMP or the OS's). */
+  tmpRoot?: string;
 }

@@ -5,6 +5,7 @@ import type { Storage } from '../storage/types.ts';
 import type { SidecarManifest } from '../archive/types.ts';
 import type { Options } from '../options/parse.ts';
 import { lines } from '../options/parse.ts';
+import { runTempRoot } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import { ConfigError, IntegrityError, StorageError, isNotFound } from './errors.ts';
 import { redactUrl } from './log.ts';
@@ -37,6 +38,7 @@ export async function openDestinations(
       redactor: ctx.redactor,
       env: ctx.env,
       options: options.values,
+      tmpRoot: runTempRoot(ctx),
     });
     out.push({
       url,

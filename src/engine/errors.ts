@@ -4,7 +4,7 @@
  */
 import { renderOptionRefs, type OptionSyntax } from './option-ref.ts';
 
-export type ErrorKind = 'config' | 'source' | 'storage' | 'integrity' | 'freshness';
+export type ErrorKind = 'config' | 'source' | 'storage' | 'integrity' | 'freshness' | 'cancelled';
 
 export abstract class LifeboatError extends Error {
   abstract readonly kind: ErrorKind;
@@ -64,6 +64,19 @@ export class FreshnessError extends LifeboatError {
   readonly kind = 'freshness' as const;
 }
 
+/** The run was cancelled by SIGINT/SIGTERM. Exit 130 or 143, as a shell reports those signals. */
+export class CancelledError extends LifeboatError {
+  readonly kind = 'cancelled' as const;
+  readonly signal: 'SIGINT' | 'SIGTERM';
+  constructor(signal: 'SIGINT' | 'SIGTERM') {
+    super(`cancelled (${signal} received)`);
+    this.signal = signal;
+  }
+  get exitCode(): number {
+    return this.signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+  }
+}
+
 export function isNotFound(err: unknown): boolean {
   return err instanceof StorageError && err.notFound;
 }
@@ -73,11 +86,19 @@ export function isTransient(err: unknown): boolean {
 }
 
 /** Exit codes shared by the CLI and the action's tests. */
-export const ExitCode = { ok: 0, failure: 1, config: 2, integrity: 3 } as const;
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  config: 2,
+  integrity: 3,
+  sigint: 130,
+  sigterm: 143,
+} as const;
 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof ConfigError) return ExitCode.config;
   if (err instanceof IntegrityError) return ExitCode.integrity;
+  if (err instanceof CancelledError) return err.exitCode;
   return ExitCode.failure;
 }
 

@@ -15,6 +15,9 @@ export interface Branch {
 export function createBranches(count: number, highWaterMark = 1 << 20): Branch[] {
   return Array.from({ length: count }, () => {
     const stream = new PassThrough({ highWaterMark });
+    // The put reports a branch's failure; a cancel may destroy a branch whose put has not
+    // started reading it yet, and that must not crash the process.
+    stream.on('error', () => undefined);
     const branch: Branch = {
       stream,
       failed: false,

@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Options } from '../options/parse.ts';
 import { bool, lines, str } from '../options/parse.ts';
 import { RunReport } from '../report/report.ts';
@@ -9,6 +7,7 @@ import type { SourceManifest } from '../archive/types.ts';
 import type { StagedRestore } from '../sources/types.ts';
 import { driverForKind } from '../sources/registry.ts';
 import { createBackup, rejectEncryption, sourceContext } from './backup.ts';
+import { createRunTemp, runTempRoot } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import {
   closeDestinations,
@@ -36,7 +35,7 @@ export async function restoreBackup(
 ): Promise<void> {
   rejectEncryption(options);
   const destinations = await openDestinations(options, ctx);
-  const tmpDir = await mkdtemp(join(tmpdir(), 'lifeboat-'));
+  const tmpDir = await createRunTemp(runTempRoot(ctx));
   const sctx = sourceContext(ctx, options, tmpDir);
   const staged: Array<{ sm: SourceManifest; stage: StagedRestore }> = [];
   const safetyBackups: string[] = [];

@@ -12,6 +12,7 @@ import {
   statusCommand,
   verifyCommand,
 } from './catalog.ts';
+import { runTempRoot, sweepStaleTemp } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import { withDestinations } from './destinations.ts';
 import { ConfigError, LifeboatError, describeError, exitCodeFor } from './errors.ts';
@@ -39,6 +40,7 @@ export async function runCommand(
   ctx: RunContext,
   report: RunReport,
 ): Promise<void> {
+  await sweepStaleTemp(runTempRoot(ctx), ctx.log).catch(() => undefined);
   try {
     switch (options.command) {
       case 'backup':
@@ -61,9 +63,12 @@ export async function runCommand(
         });
     }
   } catch (err) {
-    report.error = describeError(err);
-    report.outputs['error-kind'] = errorKindOf(err);
-    throw err;
+    // Whatever a cancelled step made of the abort (a killed tool, a broken stream), the run
+    // was cancelled, and says so (error-kind operational: 130/143 are not config or integrity).
+    const cause = cancelledReason(ctx) ?? err;
+    report.error = describeError(cause);
+    report.outputs['error-kind'] = errorKindOf(cause);
+    throw cause;
   } finally {
     report.finishedMs = Date.now();
     if (report.backupId) report.outputs['backup-id'] = report.backupId;
@@ -72,6 +77,11 @@ export async function runCommand(
     report.outputs['duration-ms'] = String(report.durationMs);
     report.outputs['error-kind'] ??= 'none';
   }
+}
+
+function cancelledReason(ctx: RunContext): LifeboatError | undefined {
+  const reason: unknown = ctx.signal?.aborted ? ctx.signal.reason : undefined;
+  return reason instanceof LifeboatError ? reason : undefined;
 }
 
 /**

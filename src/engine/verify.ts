@@ -40,7 +40,7 @@ export async function verifyStoredBackup(
   checkReadable(sidecar);
   if (options.checkSha256Sidecar) await checkSha256Sidecar(d, sidecar);
 
-  const stream = await d.storage.get(sidecar.archive.key);
+  const stream = await d.storage.get(sidecar.archive.key, { signal: ctx.signal });
   const hasher = new HashingStream();
   const decompressor = decompressStream(sidecar.compression);
   const decompressed = pipeline(stream, hasher, decompressor, () => undefined);
@@ -165,12 +165,12 @@ async function proveRead(
 export async function checkStoredArchive(
   d: OpenDestination,
   sidecar: SidecarManifest,
-  options: { checkSha256Sidecar?: boolean } = {},
+  options: { checkSha256Sidecar?: boolean; signal?: AbortSignal | undefined } = {},
 ): Promise<void> {
   checkReadable(sidecar);
   if (options.checkSha256Sidecar) await checkSha256Sidecar(d, sidecar);
   const { key, size, sha256 } = sidecar.archive;
-  const stream = await d.storage.get(key);
+  const stream = await d.storage.get(key, { signal: options.signal });
   const hash = createHash('sha256');
   let bytes = 0;
   try {

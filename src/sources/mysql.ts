@@ -8,10 +8,10 @@
  * Credentials reach the tools through a 0600 option file (--defaults-extra-file, the first
  * argument), never the command line or the environment.
  */
-import { spawn } from 'node:child_process';
+import { describeExit, runProcess, startProcess, type ProcessRun } from '../core/process.ts';
 import { randomBytes } from 'node:crypto';
-import { rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import mysql from 'mysql2/promise';
 import type { Inventory, MemberSink, SourceManifest, ArchiveEntry } from '../archive/types.ts';
@@ -195,18 +195,24 @@ async function detectClients(
   return out;
 }
 
-function run(
+async function run(
   cmd: string,
   args: string[],
   ctx: SourceContext,
 ): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'], env: childEnv(ctx) });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.on('error', () => resolve({ code: -1, stdout }));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout }));
-  });
+  try {
+    const stdout = await runProcess({
+      tool: basename(cmd),
+      command: cmd,
+      args,
+      env: childEnv(ctx),
+      stderr: 'ignore',
+      signal: ctx.signal,
+    });
+    return { code: 0, stdout };
+  } catch {
+    return { code: -1, stdout: '' };
+  }
 }
 
 /** The tools' environment: PATH and locale only, so no MYSQL_PWD or MYSQL_HOST leaks in. */
@@ -221,15 +227,40 @@ function optionValue(v: string): string {
   return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-/** A 0600 option file with the connection settings; the caller removes it. */
-async function writeOptionFile(target: MysqlTarget, ctx: SourceContext): Promise<string> {
+/** The connection settings as an option file's text; it reaches the tool only through a pipe. */
+function optionText(target: MysqlTarget): string {
   const lines = ['[client]', `user=${optionValue(target.user)}`];
   if (target.password !== undefined) lines.push(`password=${optionValue(target.password)}`);
   if (target.socket) lines.push(`socket=${optionValue(target.socket)}`);
   else lines.push(`host=${optionValue(target.host)}`, `port=${target.port}`, 'protocol=TCP');
-  const path = join(ctx.tmpDir, `mysql-${randomBytes(6).toString('hex')}.cnf`);
-  await writeFile(path, lines.join('\n') + '\n', { mode: 0o600, flag: 'wx' });
-  return path;
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Node hands children sockets, which /dev/fd/N cannot open, so sh turns the options (passed in
+ * its environment, then unset) into a here-document on fd 3 (a pipe in dash, bash and ash) and
+ * execs the tool in its place: the password never touches disk nor any command line, and the
+ * tool is the process the runner signals.
+ */
+const WITH_OPTIONS_ON_FD3 =
+  'o=$LIFEBOAT_MYSQL_OPTIONS; unset LIFEBOAT_MYSQL_OPTIONS; exec "$0" --defaults-extra-file=/dev/fd/3 "$@" 3<<LIFEBOAT_EOF\n$o\nLIFEBOAT_EOF\n';
+
+function startClient(
+  tool: string,
+  args: string[],
+  options: string,
+  stdio: { stdin: 'ignore' | 'pipe'; stdout: 'ignore' | 'pipe' },
+  ctx: SourceContext,
+): ProcessRun {
+  return startProcess({
+    tool: basename(tool),
+    command: 'sh',
+    args: ['-c', WITH_OPTIONS_ON_FD3, tool, ...args],
+    env: { ...childEnv(ctx), LIFEBOAT_MYSQL_OPTIONS: options },
+    ...stdio,
+    signal: ctx.signal,
+    redact: (t) => ctx.redactor.redact(t),
+  });
 }
 
 async function connect(target: MysqlTarget, option: string, ctx: SourceContext, database?: string) {
@@ -393,12 +424,6 @@ function databasesOption(ctx: SourceContext): string[] {
   return list.map((s) => s.trim()).filter(Boolean);
 }
 
-function stderrTail(child: { stderr: Readable | null }): () => string {
-  let text = '';
-  child.stderr?.on('data', (d: Buffer) => (text = (text + d.toString()).slice(-8000)));
-  return () => text.trim();
-}
-
 async function findClient(server: ServerInfo, ctx: SourceContext, kind: 'dump' | 'client') {
   const names = kind === 'dump' ? ['mariadb-dump', 'mysqldump'] : ['mariadb', 'mysql'];
   let clients = await detectClients(names, ctx);
@@ -497,18 +522,14 @@ class MysqlSource implements Source {
       [client.path.split('/').pop()!]: `${client.flavour} ${client.version}`,
     };
     const tables: Array<{ name: string; rows: number }> = [];
-    const optionFile = await writeOptionFile(this.target, ctx);
-    try {
-      for (const db of databases) {
-        ctx.log.info(
-          `mysql: dumping ${db.name} with ${client.path} (${client.flavour} ${client.version})`,
-        );
-        const scan = await this.dumpOne(db, client.path, args, optionFile, sink, ctx);
-        for (const [t, rows] of scan.rows) tables.push({ name: `${db.name}.${t}`, rows });
-        ctx.log.info(`mysql: ${db.name}: ${scan.rows.size} tables, ${formatBytes(scan.bytes)}`);
-      }
-    } finally {
-      await rm(optionFile, { force: true });
+    const options = optionText(this.target);
+    for (const db of databases) {
+      ctx.log.info(
+        `mysql: dumping ${db.name} with ${client.path} (${client.flavour} ${client.version})`,
+      );
+      const scan = await this.dumpOne(db, client.path, args, options, sink, ctx);
+      for (const [t, rows] of scan.rows) tables.push({ name: `${db.name}.${t}`, rows });
+      ctx.log.info(`mysql: ${db.name}: ${scan.rows.size} tables, ${formatBytes(scan.bytes)}`);
     }
     const inventory: Inventory = { tables, extra: { objects } };
     return {
@@ -527,12 +548,11 @@ class MysqlSource implements Source {
     db: DbFacts,
     tool: string,
     extra: string[],
-    optionFile: string,
+    options: string,
     sink: MemberSink,
     ctx: SourceContext,
   ): Promise<SqlDumpScan> {
     const args = [
-      `--defaults-extra-file=${optionFile}`,
       '--single-transaction',
       '--quick',
       '--routines',
@@ -546,30 +566,24 @@ class MysqlSource implements Source {
       '--',
       db.name,
     ];
-    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(ctx) });
-    const stderr = stderrTail(child);
-    const exited = new Promise<number>((resolve) => {
-      child.on('error', () => resolve(-1));
-      child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1)));
-    });
-    const onAbort = () => child.kill();
-    ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    const child = startClient(tool, args, options, { stdin: 'ignore', stdout: 'pipe' }, ctx);
     const scan = new SqlDumpScan();
     const label = `${this.displayUrl} database '${db.name}'`;
     async function* body(): AsyncGenerator<Buffer> {
       try {
-        for await (const chunk of child.stdout) {
+        for await (const chunk of child.stdout!) {
           scan.update(chunk as Buffer);
           yield chunk as Buffer;
         }
       } finally {
-        if (child.exitCode === null) child.kill();
+        child.stop();
       }
-      const code = await exited;
-      if (code !== 0) {
-        const text = ctx.redactor.redact(stderr());
+      const status = await child.exited;
+      if (status.code !== 0) {
+        if (child.aborted) throw child.failure(status);
+        const text = child.stderrTail();
         throw new SourceError(
-          `mysql: the dump of ${label} failed (exit ${code}): ${text || 'no message'}`,
+          `mysql: the dump of ${label} failed (${describeExit(status, child.tool)}): ${text || 'no message'}`,
           {
             hint: /Lost connection|gone away|2013|Killed|2006/i.test(text)
               ? 'the server closed the connection during the dump (restart, kill, wait_timeout or max_allowed_packet); run the backup again'
@@ -588,8 +602,8 @@ class MysqlSource implements Source {
     try {
       await sink.addFile(db.member, Readable.from(body()), { mode: 0o600 });
     } finally {
-      ctx.signal?.removeEventListener('abort', onAbort);
-      if (child.exitCode === null) child.kill();
+      child.stop();
+      await child.exited;
     }
     return scan;
   }
@@ -657,7 +671,6 @@ async function stageInto(
 
   const conn = await connect(target, 'target', ctx);
   const prepared: StagedDatabase[] = [];
-  let optionFile: string | undefined;
   try {
     const [v] = await queryRows<{ v: string; c: string }>(
       conn,
@@ -677,7 +690,7 @@ async function stageInto(
       await writeMarker(conn, staged, stagingMarker(to));
     }
 
-    optionFile = await writeOptionFile(target, ctx);
+    const options = optionText(target);
     const byMember = new Map(prepared.map((p) => [p.from.member, p]));
     const restored = new Set<string>();
     for await (const entry of members) {
@@ -689,7 +702,7 @@ async function stageInto(
       ctx.log.info(`mysql: staging ${job.from.name} in ${job.staged} with ${client.path}`);
       await runClient(
         client,
-        optionFile,
+        options,
         job.staged,
         entry.body,
         job.from.name,
@@ -736,7 +749,6 @@ async function stageInto(
       throw err;
     throw classify(err, 'target', target, ctx);
   } finally {
-    if (optionFile) await rm(optionFile, { force: true });
     await conn.end().catch(() => {});
   }
 
@@ -854,7 +866,7 @@ async function commitStaged(
 
 async function runClient(
   client: ClientInfo,
-  optionFile: string,
+  options: string,
   database: string,
   body: Readable,
   sourceName: string,
@@ -862,49 +874,44 @@ async function runClient(
   ctx: SourceContext,
 ): Promise<void> {
   const args = [
-    `--defaults-extra-file=${optionFile}`,
     '--binary-mode',
     '--default-character-set=utf8mb4',
     '--max-allowed-packet=1G',
     `--database=${database}`,
   ];
-  const child = spawn(client.path, args, { stdio: ['pipe', 'ignore', 'pipe'], env: childEnv(ctx) });
-  const stderr = stderrTail(child);
-  const exited = new Promise<number>((resolve) => {
-    child.on('error', () => resolve(-1));
-    child.on('close', (code) => resolve(code ?? -1));
-  });
-  child.stdin.on('error', () => {
-    // the client stopped reading (it failed); its exit code and stderr say why
-  });
+  const run = startClient(client.path, args, options, { stdin: 'pipe', stdout: 'ignore' }, ctx);
+  const { child, exited } = run;
+  const stdin = run.stdin!;
   const scan = new SqlDumpScan();
   const stripSandbox = client.flavour === 'mysql';
   try {
     for await (const chunk of forClient(body, stripSandbox)) {
       scan.update(chunk);
       if (child.exitCode !== null) break;
-      if (!child.stdin.write(chunk))
-        await Promise.race([new Promise((r) => child.stdin.once('drain', r)), exited]);
+      if (!stdin.write(chunk))
+        await Promise.race([new Promise((r) => stdin.once('drain', r)), exited]);
     }
   } catch (err) {
-    child.kill();
+    run.stop();
     await exited;
     throw err;
   }
   if (!scan.complete && child.exitCode === null) {
-    child.kill();
+    run.stop();
     await exited;
     throw new IntegrityError(
       `mysql: the dump of '${sourceName}' ends without its '-- Dump completed' trailer`,
     );
   }
-  child.stdin.end();
-  const code = await exited;
-  if (code !== 0) {
-    const text = ctx.redactor.redact(stderr());
+  stdin.end();
+  const status = await exited;
+  if (status.code !== 0) {
+    if (run.aborted) throw run.failure(status);
+    const code = describeExit(status, run.tool);
+    const text = run.stderrTail();
     const crossFlavour = manifest.details?.flavour && manifest.details.flavour !== client.flavour;
     throw new SourceError(
-      `mysql: restoring '${sourceName}' into '${database}' failed (exit ${code}): ${text || 'no message'}`,
+      `mysql: restoring '${sourceName}' into '${database}' failed (${code}): ${text || 'no message'}`,
       {
         hint: /Unknown collation|utf8mb4_0900/i.test(text)
           ? 'the dump uses MySQL 8 collations this server does not know; restore into MySQL 8+, or convert the collations first'

@@ -7,9 +7,9 @@
  * oldest client at least as new as the server (its dumps stay readable by the most
  * pg_restores), the restore side the newest client there is.
  */
-import { execFile } from 'node:child_process';
+import { runProcess } from '../core/process.ts';
 import { access, constants, readdir, realpath } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { ConfigError } from '../engine/errors.ts';
 import type { SourceContext } from './types.ts';
 
@@ -100,11 +100,13 @@ export async function candidateDirs(
 }
 
 function versionOf(path: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile(path, ['--version'], { env, timeout: 15_000 }, (err, stdout) =>
-      resolve(err ? undefined : stdout),
-    );
-  });
+  return runProcess({
+    tool: basename(path),
+    command: path,
+    args: ['--version'],
+    env,
+    signal: AbortSignal.timeout(15_000),
+  }).catch(() => undefined);
 }
 
 /** Every distinct program named `tool` in the candidate folders, with its version. */

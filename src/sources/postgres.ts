@@ -16,12 +16,12 @@
  * database, compare with the manifest's inventory, then swap by renaming in one transaction,
  * so a failed restore leaves the old database as it was.
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { startProcess, type ProcessRun } from '../core/process.ts';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rm, statfs } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import { basename, dirname, join, posix } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -534,21 +534,11 @@ async function referencedRoles(client: pg.Client): Promise<string[]> {
   return r.rows.map((x) => x.r);
 }
 
-/** Keeps the last lines a tool wrote to stderr, for error messages. */
-class StderrTail {
-  private text = '';
-  push(chunk: Buffer): void {
-    this.text = (this.text + chunk.toString('utf8')).slice(-16_384);
-  }
-  lines(ctx: SourceContext): string {
-    const lines = this.text.trim().split('\n').filter(Boolean).slice(-STDERR_TAIL_LINES);
-    return ctx.redactor.redact(lines.join('\n'));
-  }
-}
-
 interface ToolRun {
   child: ChildProcess;
-  stderr: StderrTail;
+  /** The runner's handle: stop() is SIGTERM, then SIGKILL after a grace period. */
+  process: ProcessRun;
+  stderr: { lines(ctx: SourceContext): string };
   /** Resolves when the process has exited and its output streams are closed. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -562,22 +552,25 @@ function startTool(
   ctx: SourceContext,
 ): ToolRun {
   ctx.log.debug(`running ${client.path} ${args.join(' ')}`);
-  const child = spawn(client.path, args, { env, stdio: [stdin, stdout, 'pipe'] });
-  const stderr = new StderrTail();
-  child.stderr!.on('data', (c: Buffer) => stderr.push(c));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('error', (err) => {
-      stderr.push(Buffer.from(`${err.message}\n`));
-      resolve({ code: -1, signal: null });
-    });
-    child.on('close', (code, signal) => resolve({ code, signal }));
+  const run = startProcess({
+    tool: basename(client.path),
+    command: client.path,
+    args,
+    env,
+    stdin,
+    stdout,
+    signal: ctx.signal,
+    redact: (t) => ctx.redactor.redact(t),
   });
-  const onAbort = (): void => {
-    child.kill('SIGTERM');
+  const exited = run.exited.then((r) => ({
+    code: r.spawnError ? -1 : r.code,
+    signal: r.signal,
+  }));
+  const lines = (): string => {
+    const tail = run.stderrTail(STDERR_TAIL_LINES);
+    return [tail, run.spawnError?.message].filter(Boolean).join('\n');
   };
-  ctx.signal?.addEventListener('abort', onAbort, { once: true });
-  void exited.then(() => ctx.signal?.removeEventListener('abort', onAbort));
-  return { child, stderr, exited };
+  return { child: run.child, process: run, stderr: { lines }, exited };
 }
 
 function exitText(r: { code: number | null; signal: NodeJS.Signals | null }): string {
@@ -609,7 +602,7 @@ function dumpStream(
   src.pipe(out, { end: false });
   // The consumer gave up (storage failed, archive aborted): stop pg_dump.
   out.on('close', () => {
-    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGTERM');
+    run.process.stop();
   });
   void run.exited.then((r) => {
     if (out.destroyed) return;
@@ -671,7 +664,7 @@ async function runToBuffer(run: ToolRun, limit: number): Promise<Buffer> {
   let size = 0;
   run.child.stdout!.on('data', (c: Buffer) => {
     size += c.length;
-    if (size > limit) run.child.kill('SIGTERM');
+    if (size > limit) run.process.stop();
     else chunks.push(c);
   });
   await run.exited;
@@ -850,7 +843,7 @@ class PgSource implements Source {
         try {
           await sink.addFile(member, stream, { mode: 0o600 });
         } catch (err) {
-          if (run.child.exitCode === null) run.child.kill('SIGTERM');
+          run.process.stop();
           await run.exited;
           throw err;
         }
@@ -1055,7 +1048,7 @@ async function runOverBody(
   } catch (err) {
     bodyError = err;
     run.child.stdin!.destroy();
-    if (run.child.exitCode === null) run.child.kill('SIGTERM');
+    run.process.stop();
   }
   const r = await run.exited;
   if (bodyError !== undefined) throw bodyError;

@@ -14,7 +14,7 @@
  * (managed services often do not; a warning says so). `rdb` takes only the snapshot and fails
  * when refused; `logical` takes only the key stream.
  */
-import { spawn } from 'node:child_process';
+import { startProcess } from '../core/process.ts';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -222,32 +222,34 @@ async function findTool(name: string, env: NodeJS.ProcessEnv): Promise<string | 
 function startRdbCheck(tool: string, env: NodeJS.ProcessEnv) {
   // Node gives a child a socket, not a pipe, as stdin, and /dev/stdin cannot open a socket:
   // `cat` turns it into a real pipe. The tool path travels as $0, never through the shell's parser.
-  const child = spawn('sh', ['-c', 'cat | "$0" /dev/stdin', tool], {
-    stdio: ['pipe', 'pipe', 'pipe'],
+  // No abort signal here: abort() below, which every failed or cancelled stream reaches, ends it.
+  const run = startProcess({
+    tool: 'redis-check-rdb',
+    command: 'sh',
+    args: ['-c', 'cat | "$0" /dev/stdin', tool],
     env: { PATH: env.PATH ?? process.env.PATH ?? '' },
+    stdin: 'pipe',
+    stdout: 'pipe',
   });
+  const stdin = run.stdin!;
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
-  child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
-  child.stdin.on('error', () => {
-    // it exits early on a bad file; the exit code says why
-  });
-  const done = new Promise<{ ok: boolean; output: string }>((resolve) => {
-    child.on('error', (err) => resolve({ ok: false, output: err.message }));
-    child.on('close', (code) => resolve({ ok: code === 0, output }));
-  });
+  run.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  const done = run.exited.then((status) => ({
+    ok: status.code === 0,
+    output: status.spawnError ? status.spawnError.message : `${output}\n${run.stderrTail()}`,
+  }));
   return {
     async write(chunk: Buffer) {
-      if (child.stdin.destroyed || child.exitCode !== null) return;
-      if (!child.stdin.write(chunk)) await Promise.race([once(child.stdin, 'drain'), done]);
+      if (stdin.destroyed || !run.running) return;
+      if (!stdin.write(chunk)) await Promise.race([once(stdin, 'drain'), done]);
     },
     async finish() {
-      child.stdin.end();
+      stdin.end();
       return done;
     },
     abort() {
       // Closing its input ends `cat`, then the checker; killing `sh` would leave both running.
-      child.stdin.destroy();
+      stdin.destroy();
     },
   };
 }

@@ -340,7 +340,7 @@ class ArtifactStorage implements Storage {
   }
 
   private spoolDir(): Promise<string> {
-    this.spool ??= mkdtemp(join(tmpdir(), 'lifeboat-artifact-'));
+    this.spool ??= mkdtemp(join(this.ctx.tmpRoot ?? tmpdir(), 'lifeboat-artifact-'));
     return this.spool;
   }
 

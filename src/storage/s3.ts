@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -148,7 +149,7 @@ export class S3Storage implements Storage {
     if (this.settings.sseKmsKeyId) params.SSEKMSKeyId = this.settings.sseKmsKeyId;
     if (this.settings.storageClass) params.StorageClass = this.settings.storageClass;
     const upload = new Upload({
-      client: this.client,
+      client: signal ? withAbortSignal(this.client, signal) : this.client,
       params,
       partSize,
       queueSize,
@@ -161,7 +162,10 @@ export class S3Storage implements Storage {
       await upload.done();
     } catch (err) {
       source.destroy();
-      if (signal?.aborted) throw this.aborted(key, signal);
+      if (signal?.aborted) {
+        await this.abortMultipart(upload, key);
+        throw this.aborted(key, signal);
+      }
       if (bodyError !== undefined) {
         if (err !== bodyError) {
           // lib-storage reports a failed AbortMultipartUpload instead of the body's error.
@@ -313,6 +317,29 @@ export class S3Storage implements Storage {
   async close(): Promise<void> {
     this.client.destroy();
     this.readClient.destroy();
+  }
+
+  /**
+   * lib-storage's abort() leaves the multipart upload for after its in-flight parts, which a
+   * cancel has just cut off, so it never happens: abort it here, on the unaborted client.
+   */
+  private async abortMultipart(upload: Upload, key: string): Promise<void> {
+    const uploadId = (upload as unknown as { uploadId?: string }).uploadId;
+    if (!uploadId) return;
+    try {
+      await this.client.send(
+        new AbortMultipartUploadCommand({
+          Bucket: this.settings.bucket,
+          Key: this.settings.prefix + key,
+          UploadId: uploadId,
+        }),
+      );
+    } catch (err) {
+      this.log.warn(
+        `${this.displayUrl}: could not abort the incomplete upload of ${key} (${messageOf(err)}); ` +
+          'it is not listed, and a lifecycle rule "AbortIncompleteMultipartUpload" removes its parts',
+      );
+    }
   }
 
   private aborted(key: string, signal: AbortSignal): StorageError {
@@ -590,3 +617,12 @@ export const s3Storage: StorageFactory = {
     return new S3Storage(s3Settings(url, ctx), ctx.log);
   },
 };
+
+/** The client with every request tied to `signal`, so a cancel also cuts parts in flight. */
+function withAbortSignal(client: S3Client, signal: AbortSignal): S3Client {
+  const bound = Object.create(client) as S3Client;
+  const send = client.send.bind(client) as (command: unknown, options?: object) => Promise<unknown>;
+  bound.send = ((command: unknown, options?: object) =>
+    send(command, { ...options, abortSignal: signal })) as S3Client['send'];
+  return bound;
+}

@@ -67,6 +67,8 @@ export interface StorageContext {
   env: NodeJS.ProcessEnv;
   /** Options that storages may read (s3-endpoint, retention-days, …), by option name. */
   options: Readonly<Record<string, unknown>>;
+  /** Where a storage that must spool puts its temporary folder (RUNNER_TEMP on a runner). */
+  tmpRoot?: string;
 }
 
 export interface StorageFactory {

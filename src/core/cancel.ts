@@ -1,0 +1,50 @@
+/**
+ * SIGINT/SIGTERM → one AbortSignal for the whole run. The first signal cancels (children
+ * stopped, uploads aborted, temp folders removed by the code that owns them); a second one
+ * only says cleanup is still running; a third forces the exit.
+ */
+import { CancelledError } from '../engine/errors.ts';
+import { killAllProcesses } from './process.ts';
+
+export interface Cancellation {
+  signal: AbortSignal;
+  /** Removes the signal handlers (the run is over). */
+  dispose(): void;
+}
+
+type SignalName = 'SIGINT' | 'SIGTERM';
+
+export function cancelOnSignals(
+  say: (line: string) => void,
+  proc: Pick<NodeJS.Process, 'on' | 'off' | 'exit'> = process,
+): Cancellation {
+  const controller = new AbortController();
+  let received = 0;
+  const onSignal = (name: SignalName): void => {
+    received++;
+    if (received === 1) {
+      say(
+        `Cancelling (${name} received): stopping child processes, aborting uploads, removing temporary files…`,
+      );
+      controller.abort(new CancelledError(name));
+    } else if (received === 2) {
+      say(`${name} received again: still cleaning up; a third signal stops without cleanup`);
+    } else {
+      say(`${name} received a third time: exiting now, cleanup may be incomplete`);
+      killAllProcesses();
+      const first = controller.signal.reason as CancelledError;
+      proc.exit(first.exitCode);
+    }
+  };
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  proc.on('SIGINT', onInt);
+  proc.on('SIGTERM', onTerm);
+  return {
+    signal: controller.signal,
+    dispose() {
+      proc.off('SIGINT', onInt);
+      proc.off('SIGTERM', onTerm);
+    },
+  };
+}
