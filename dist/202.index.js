@@ -20,7 +20,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76760);
 /* harmony import */ var node_sqlite__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(80099);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(46466);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(72993);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(49828);
 /* harmony import */ var _engine_log_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(78138);
 /* harmony import */ var _engine_url_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(83153);
 /* harmony import */ var _staging_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(80269);
@@ -365,7 +365,7 @@ async function stageSqlite(members, request, ctx) {
             present.push(p);
     if (present.length && !request.overwrite) {
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .ConfigError */ .xL('target', `${present[0]} exists`, {
-            hint: 'pass overwrite: true or choose a new file',
+            hint: 'pass {{option:overwrite=true}} or choose a new file',
         });
     }
     const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target);
@@ -396,7 +396,7 @@ async function stageSqlite(members, request, ctx) {
                 now.push(p);
         if (now.length && !request.overwrite) {
             throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .ConfigError */ .xL('target', `${now[0]} appeared during the restore; nothing was changed`, {
-                hint: 'pass overwrite: true or choose a new file',
+                hint: 'pass {{option:overwrite=true}} or choose a new file',
             });
         }
         if (!now.length) {

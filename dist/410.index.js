@@ -12,7 +12,7 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57075);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(72993);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49828);
 
 
 
@@ -60,7 +60,7 @@ function checkAnnounced(key, where, options, got) {
 /* harmony export */   b: () => (/* binding */ checkPrefix),
 /* harmony export */   y: () => (/* binding */ checkKey)
 /* harmony export */ });
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(72993);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49828);
 
 /**
  * Object keys come from our own naming and from manifests read back from storage, which may be
@@ -131,7 +131,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(57075);
 /* harmony import */ var ssh2__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(85472);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(72993);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(49828);
 /* harmony import */ var _engine_log_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(78138);
 /* harmony import */ var _engine_url_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(83153);
 /* harmony import */ var _body_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(4315);
@@ -245,7 +245,7 @@ function parseSftpSettings(url, ctx) {
     }
     if (!privateKey && !password) {
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ConfigError */ .xL('sftp-private-key', `no credentials for ${display}`, {
-            hint: 'set sftp-private-key (or LIFEBOAT_SFTP_PRIVATE_KEY) to a private key from a secret, or sftp-password / LIFEBOAT_SFTP_PASSWORD',
+            hint: 'set {{option:sftp-private-key}} to a private key from a secret, or {{option:sftp-password}}',
         });
     }
     const fingerprints = [];

@@ -31,8 +31,8 @@ var external_node_path_ = __webpack_require__(76760);
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(46466);
-// EXTERNAL MODULE: ./build/src/engine/errors.js
-var errors = __webpack_require__(72993);
+// EXTERNAL MODULE: ./build/src/engine/errors.js + 1 modules
+var errors = __webpack_require__(49828);
 // EXTERNAL MODULE: ./build/src/engine/log.js
 var log = __webpack_require__(78138);
 // EXTERNAL MODULE: external "node:zlib"
@@ -979,7 +979,7 @@ function skipBytes(count) {
 /* harmony export */   b: () => (/* binding */ checkPrefix),
 /* harmony export */   y: () => (/* binding */ checkKey)
 /* harmony export */ });
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(72993);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49828);
 
 /**
  * Object keys come from our own naming and from manifests read back from storage, which may be

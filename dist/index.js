@@ -411,7 +411,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _engine_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(11115);
 
 (0,_engine_warnings_js__WEBPACK_IMPORTED_MODULE_0__/* .quietExperimentalSqliteWarning */ .P)();
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(770), __nccwpck_require__.e(806)]).then(__nccwpck_require__.bind(__nccwpck_require__, 68806));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(770), __nccwpck_require__.e(906)]).then(__nccwpck_require__.bind(__nccwpck_require__, 20906));
 await run();
 
 __webpack_async_result__();

@@ -32,8 +32,8 @@ var external_node_path_ = __webpack_require__(76760);
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __webpack_require__(73136);
-// EXTERNAL MODULE: ./build/src/engine/errors.js
-var errors = __webpack_require__(72993);
+// EXTERNAL MODULE: ./build/src/engine/errors.js + 1 modules
+var errors = __webpack_require__(49828);
 // EXTERNAL MODULE: ./build/src/engine/log.js
 var log = __webpack_require__(78138);
 // EXTERNAL MODULE: ./build/src/engine/url.js
@@ -997,7 +997,7 @@ async function stageRdbFile(members, request, ctx) {
     const there = await (0,promises_.stat)(path).catch(() => undefined);
     if (there && !request.overwrite) {
         throw new errors/* ConfigError */.xL('target', `${path} already exists`, {
-            hint: 'choose a new path, or set overwrite: true to replace it',
+            hint: 'choose a new path, or set {{option:overwrite=true}} to replace it',
         });
     }
     for (const line of await (0,staging/* removeAbandonedBeside */.lg)((0,external_node_path_.dirname)(path), (0,external_node_path_.basename)(path)))
@@ -1038,7 +1038,7 @@ async function stageRdbFile(members, request, ctx) {
         async commit() {
             if (!request.overwrite && (await (0,promises_.stat)(path).catch(() => undefined))) {
                 throw new errors/* ConfigError */.xL('target', `${path} appeared during the restore; nothing was changed`, {
-                    hint: 'choose a new path, or set overwrite: true to replace it',
+                    hint: 'choose a new path, or set {{option:overwrite=true}} to replace it',
                 });
             }
             await (0,promises_.rename)(tmp, path);
@@ -1088,7 +1088,7 @@ async function stageLogical(members, request, ctx) {
         const busy = await busyDatabases(conn, sourceDbs, mapDb);
         if (busy.length && !request.overwrite) {
             throw new errors/* ConfigError */.xL('target', `${target.displayUrl} is not empty (${busy.join(', ')})`, {
-                hint: 'restore into an empty database (e.g. another /db number), or set overwrite: true to replace the keys the backup holds',
+                hint: 'restore into an empty database (e.g. another /db number), or set {{option:overwrite=true}} to replace the keys the backup holds',
             });
         }
     }
@@ -1137,7 +1137,7 @@ async function applyLogical(spool, target, sourceDbs, mapDb, request, ctx) {
         const busy = await busyDatabases(conn, sourceDbs, mapDb);
         if (busy.length && !request.overwrite) {
             throw new errors/* ConfigError */.xL('target', `${target.displayUrl} was written to during the restore (${busy.join(', ')}); nothing was changed`, {
-                hint: 'make sure nothing writes to the target database, or set overwrite: true',
+                hint: 'make sure nothing writes to the target database, or set {{option:overwrite=true}}',
             });
         }
         if (busy.length && request.safetyBackup) {
@@ -1164,7 +1164,7 @@ async function applyLogical(spool, target, sourceDbs, mapDb, request, ctx) {
                 const key = JSON.stringify(cmd[1].toString('utf8'));
                 if (r.code === 'BUSYKEY') {
                     throw new errors/* SourceError */.c8(`redis: key ${key} appeared in the target during the restore`, {
-                        hint: 'make sure nothing writes to the target database, or set overwrite: true',
+                        hint: 'make sure nothing writes to the target database, or set {{option:overwrite=true}}',
                     });
                 }
                 throw new errors/* SourceError */.c8(`redis: RESTORE of key ${key} failed: ${r.message}`, {

@@ -31,8 +31,8 @@ var external_node_path_ = __webpack_require__(76760);
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: ./node_modules/mysql2/promise.js
 var promise = __webpack_require__(27588);
-// EXTERNAL MODULE: ./build/src/engine/errors.js
-var errors = __webpack_require__(72993);
+// EXTERNAL MODULE: ./build/src/engine/errors.js + 1 modules
+var errors = __webpack_require__(49828);
 // EXTERNAL MODULE: ./build/src/engine/log.js
 var log = __webpack_require__(78138);
 // EXTERNAL MODULE: ./build/src/engine/url.js
@@ -854,7 +854,7 @@ async function refuseNonEmpty(conn, db, overwrite, target) {
     const busy = (await databaseExists(conn, db)) && !(await isEmptyDatabase(conn, db));
     if (busy && !overwrite) {
         throw new errors/* ConfigError */.xL('target', `database '${db}' on ${target.displayUrl} is not empty`, {
-            hint: 'restore into a new database (name it in the target URL), or set overwrite: true to replace it (a safety backup is taken first)',
+            hint: 'restore into a new database (name it in the {{option:target}} URL), or set {{option:overwrite=true}} to replace it (a safety backup is taken first)',
         });
     }
     return busy;

@@ -19,7 +19,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(46466);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(72993);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(49828);
 /* harmony import */ var _engine_log_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(78138);
 /* harmony import */ var _engine_url_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(83153);
 /* harmony import */ var _staging_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(80269);
@@ -541,7 +541,7 @@ async function stageDir(members, request, ctx) {
         if ((await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(target)).length > 0) {
             if (!request.overwrite) {
                 throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigError */ .xL('target', `${target} is not empty`, {
-                    hint: 'pass overwrite: true or choose a new or empty folder',
+                    hint: 'pass {{option:overwrite=true}} or choose a new or empty folder',
                 });
             }
             replace = true;
@@ -570,7 +570,7 @@ async function stageDir(members, request, ctx) {
         const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(target).catch(() => undefined);
         if (!replace && now && (!now.isDirectory() || (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(target)).length > 0)) {
             throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigError */ .xL('target', `${target} was filled during the restore; nothing was changed`, {
-                hint: 'pass overwrite: true or choose a new or empty folder',
+                hint: 'pass {{option:overwrite=true}} or choose a new or empty folder',
             });
         }
         if (!replace) {

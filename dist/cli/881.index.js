@@ -40,8 +40,8 @@ var external_node_stream_ = __webpack_require__(57075);
 var external_node_stream_promises_ = __webpack_require__(46466);
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __webpack_require__(83849);
-// EXTERNAL MODULE: ./build/src/engine/errors.js
-var errors = __webpack_require__(72993);
+// EXTERNAL MODULE: ./build/src/engine/errors.js + 1 modules
+var errors = __webpack_require__(49828);
 // EXTERNAL MODULE: ./build/src/engine/log.js
 var log = __webpack_require__(78138);
 // EXTERNAL MODULE: ./build/src/engine/url.js
@@ -1558,7 +1558,7 @@ async function targetState(admin, target, overwrite, ctx) {
         return 'empty';
     if (!overwrite) {
         throw new errors/* ConfigError */.xL('overwrite', `the target database "${name}" already has ${tables} tables; nothing was changed`, {
-            hint: 'restore into a new database (another name in target), or set overwrite to replace it (a safety backup is taken first)',
+            hint: 'restore into a new database (another name in {{option:target}}), or set {{option:overwrite=true}} to replace it (a safety backup is taken first)',
         });
     }
     return 'overwrite';

@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   cancelOnSignals: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(72993);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49828);
 /* harmony import */ var _process_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(15816);
 /**
  * SIGINT/SIGTERM → one AbortSignal for the whole run. The first signal cancels (children
@@ -63,7 +63,7 @@ function cancelOnSignals(say, proc = process) {
 /* harmony export */ });
 /* unused harmony exports DEFAULT_GRACE_MS, ProcessRun */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(31421);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(72993);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(49828);
 /**
  * The one way Lifeboat runs a child process. Credentials travel only in `env` (never argv);
  * stderr is kept as a bounded tail for messages; an abort sends SIGTERM, then SIGKILL after a
@@ -219,30 +219,58 @@ function killAllProcesses() {
 
 /***/ }),
 
-/***/ 72993:
+/***/ 49828:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   H3: () => (/* binding */ LifeboatError),
-/* harmony export */   Rr: () => (/* binding */ exitCodeFor),
-/* harmony export */   Uc: () => (/* binding */ describeError),
-/* harmony export */   aq: () => (/* binding */ StorageError),
-/* harmony export */   c4: () => (/* binding */ isNotFound),
-/* harmony export */   c8: () => (/* binding */ SourceError),
-/* harmony export */   cc: () => (/* binding */ CancelledError),
-/* harmony export */   cs: () => (/* binding */ IntegrityError),
-/* harmony export */   dg: () => (/* binding */ isTransient),
-/* harmony export */   mP: () => (/* binding */ FreshnessError),
-/* harmony export */   xL: () => (/* binding */ ConfigError),
-/* harmony export */   yU: () => (/* binding */ ExitCode)
-/* harmony export */ });
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  cc: () => (/* binding */ CancelledError),
+  xL: () => (/* binding */ ConfigError),
+  yU: () => (/* binding */ ExitCode),
+  mP: () => (/* binding */ FreshnessError),
+  cs: () => (/* binding */ IntegrityError),
+  H3: () => (/* binding */ LifeboatError),
+  c8: () => (/* binding */ SourceError),
+  aq: () => (/* binding */ StorageError),
+  Uc: () => (/* binding */ describeError),
+  Rr: () => (/* binding */ exitCodeFor),
+  c4: () => (/* binding */ isNotFound),
+  dg: () => (/* binding */ isTransient)
+});
+
+;// CONCATENATED MODULE: ./build/src/engine/option-ref.js
+/**
+ * Messages and hints name options the way each face spells them: `overwrite: true` in a
+ * workflow, `--overwrite` on a command line. Engine code writes `optionRef('overwrite', 'true')`
+ * into the text; each face renders the references with its own syntax.
+ */
+const REF = /\{\{option:([a-z0-9-]+)(?:=([^}]*))?\}\}/g;
+function optionRef(name, value) {
+    return value === undefined ? `{{option:${name}}}` : `{{option:${name}=${value}}}`;
+}
+/** The action's inputs, as written under `with:`. */
+const actionSyntax = (name, value) => value === undefined ? `the ${name} input` : `${name}: ${value}`;
+function renderOptionRefs(text, syntax = actionSyntax) {
+    return text.replace(REF, (_, name, value) => syntax(name, value));
+}
+
+;// CONCATENATED MODULE: ./build/src/engine/errors.js
+/**
+ * Typed errors. Engine code throws these; only the faces (action, CLI) turn them into exit
+ * codes or `setFailed`. Integrity errors are always fatal.
+ */
+
 class LifeboatError extends Error {
     /** A short hint telling the person what to do next, shown after the message. */
     hint;
+    /** The hint with its option references unrendered (see option-ref.ts), for the faces. */
+    hintTemplate;
     constructor(message, options) {
         super(message, options?.cause === undefined ? undefined : { cause: options.cause });
         this.name = new.target.name;
-        this.hint = options?.hint;
+        this.hintTemplate = options?.hint;
+        this.hint = options?.hint === undefined ? undefined : renderOptionRefs(options.hint);
     }
 }
 /** Bad input: an option, a URL, a missing tool. Exit code 2. */
@@ -313,10 +341,12 @@ function exitCodeFor(err) {
         return err.exitCode;
     return ExitCode.failure;
 }
-/** The one line a person reads: message, then the hint if any. */
-function describeError(err) {
-    if (err instanceof LifeboatError)
-        return err.hint ? `${err.message}\n  fix: ${err.hint}` : err.message;
+/** The one line a person reads: message, then the hint if any, options named in `syntax`. */
+function describeError(err, syntax) {
+    if (err instanceof LifeboatError) {
+        const hint = err.hintTemplate && renderOptionRefs(err.hintTemplate, syntax);
+        return hint ? `${err.message}\n  fix: ${hint}` : err.message;
+    }
     if (err instanceof Error)
         return err.message;
     return String(err);

@@ -411,9 +411,11 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _engine_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(11115);
 
 (0,_engine_warnings_js__WEBPACK_IMPORTED_MODULE_0__/* .quietExperimentalSqliteWarning */ .P)();
-const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(770), __nccwpck_require__.e(437)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17437));
+const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(770), __nccwpck_require__.e(651)]).then(__nccwpck_require__.bind(__nccwpck_require__, 651));
 const { cancelOnSignals } = await __nccwpck_require__.e(/* import() */ 91).then(__nccwpck_require__.bind(__nccwpck_require__, 24091));
-const cancellation = cancelOnSignals((line) => process.stderr.write(`${line}\n`));
+// On a terminal the line first erases the live progress line it would otherwise run into.
+const erase = process.stderr.isTTY ? '\r\x1b[K' : '';
+const cancellation = cancelOnSignals((line) => process.stderr.write(`${erase}${line}\n`));
 const stdout = process.stdout.write.bind(process.stdout);
 if (process.argv.includes('--json')) {
     // Libraries (the artifact client) print progress to stdout; with --json it must hold only JSON.
@@ -424,6 +426,8 @@ process.exitCode = await main(process.argv.slice(2), {
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY,
+    columns: () => process.stderr.columns || 80,
     signal: cancellation.signal,
 });
 cancellation.dispose();
