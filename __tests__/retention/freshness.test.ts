@@ -302,7 +302,7 @@ describe('readWorkflowSchedule', () => {
         assert.equal(err.option, 'schedule');
         assert.match(err.message, /\.github\/workflows\/nightly\.yaml .*not checked out/);
         assert.match(err.hint ?? '', /actions\/checkout/);
-        assert.match(err.hint ?? '', /schedule option/);
+        assert.match(err.hint ?? '', /schedule: '0 3 \* \* \*'/);
         return true;
       },
     );

@@ -1,5 +1,6 @@
 import * as core from './runner.ts';
 import type { Logger } from '../engine/log.ts';
+import { renderOptionRefs } from '../engine/option-ref.ts';
 
 export interface ActionLogger extends Logger {
   /** Ends the open group, if any, so a failure is never folded away inside one. */
@@ -17,10 +18,10 @@ export function createActionLogger(): ActionLogger {
     open = false;
   };
   return {
-    info: core.info,
-    warn: core.warning,
-    error: core.error,
-    debug: core.debug,
+    info: (m) => core.info(renderOptionRefs(m)),
+    warn: (m) => core.warning(renderOptionRefs(m)),
+    error: (m) => core.error(renderOptionRefs(m)),
+    debug: (m) => core.debug(renderOptionRefs(m)),
     startGroup(title) {
       closeGroup();
       core.startGroup(title);

@@ -8,7 +8,8 @@ import { parseOptions } from '../options/parse.ts';
 import { OPTIONS } from '../options/schema.ts';
 import { RunReport } from '../report/report.ts';
 import { renderBackupTable, renderSummary } from '../report/summary.ts';
-import { parseArgs } from './args.ts';
+import { renderOptionRefs } from '../engine/option-ref.ts';
+import { cliSyntax, parseArgs } from './args.ts';
 import { describeForCli } from './describe.ts';
 import { runDemo } from './demo.ts';
 import { commandHelp, generalHelp } from './help.ts';
@@ -54,10 +55,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   };
   const log: Logger = redactingLogger(
     {
-      info: (m) => line(`${m}\n`),
-      warn: (m) => line(`warning: ${m}\n`),
-      error: (m) => line(`error: ${m}\n`),
-      debug: (m) => (io.env['LIFEBOAT_DEBUG'] ? line(`debug: ${m}\n`) : undefined),
+      info: (m) => line(`${asFlags(m)}\n`),
+      warn: (m) => line(`warning: ${asFlags(m)}\n`),
+      error: (m) => line(`error: ${asFlags(m)}\n`),
+      debug: (m) => (io.env['LIFEBOAT_DEBUG'] ? line(`debug: ${asFlags(m)}\n`) : undefined),
     },
     redactor,
   );
@@ -143,4 +144,9 @@ function printResult(
     return;
   }
   io.stdout(redactor.redact(renderSummary(report)) + '\n');
+}
+
+/** Engine log lines name options as references; here they read as flags. */
+function asFlags(line: string): string {
+  return renderOptionRefs(line, cliSyntax);
 }

@@ -27,6 +27,7 @@ import {
   SourceError,
   StorageError,
   describeError,
+  describeErrorTemplate,
 } from './errors.ts';
 import { endPhase, formatBytes, formatDuration, redactUrl, startPhase } from './log.ts';
 import { backupKeys, deriveSetName, newBackupId, validateSetName } from './naming.ts';
@@ -324,7 +325,7 @@ export async function createBackup(
         error: describeError(error),
         verified: false,
       } as RunReport['destinations'][number]);
-      failures.push(`${destination.displayUrl}: ${describeError(error)}`);
+      failures.push(`${destination.displayUrl}: ${describeErrorTemplate(error)}`);
     }
     let finalManifest: SidecarManifest | undefined;
     for (const [i, d] of destinations.entries()) {
@@ -375,9 +376,9 @@ export async function createBackup(
         );
       } catch (err) {
         dr.error = describeError(err);
-        failures.push(`${d.displayUrl}: ${describeError(err)}`);
+        failures.push(`${d.displayUrl}: ${describeErrorTemplate(err)}`);
         // A plain line: the run's one failure, which names every destination, is the error.
-        ctx.log.info(`Destination ${d.displayUrl} failed: ${describeError(err)}`);
+        ctx.log.info(`Destination ${d.displayUrl} failed: ${describeErrorTemplate(err)}`);
         await cleanupPartial(d, keys, ctx);
         if (err instanceof IntegrityError) integrity = true;
       }
@@ -416,7 +417,7 @@ function everyDestinationFailed(
   const message =
     `${failed.length} of ${failed.length} destination(s) failed: ` +
     failed
-      .map(({ destination, error }) => `${destination.displayUrl}: ${describeError(error)}`)
+      .map(({ destination, error }) => `${destination.displayUrl}: ${describeErrorTemplate(error)}`)
       .join('; ');
   return failed.some(({ error }) => error instanceof IntegrityError)
     ? new IntegrityError(message)

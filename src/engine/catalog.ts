@@ -277,7 +277,7 @@ export async function statusCheck(
           'schedule',
           'no schedule given and not running in a GitHub workflow',
           {
-            hint: "set schedule to the cron line(s) your backups follow, e.g. '0 3 * * *'",
+            hint: "set the cron line(s) your backups follow, e.g. {{option:schedule='0 3 * * *'}}",
           },
         );
       }
@@ -287,7 +287,7 @@ export async function statusCheck(
     if (cron.length === 0) {
       if (options.command === 'status') {
         throw new ConfigError('schedule', 'the calling workflow has no on.schedule', {
-          hint: 'set the schedule option to the cron line(s) backups should follow',
+          hint: "set the cron line(s) backups should follow, e.g. {{option:schedule='0 3 * * *'}}",
         });
       }
       return undefined;

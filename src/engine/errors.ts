@@ -104,9 +104,16 @@ export function exitCodeFor(err: unknown): number {
 
 /** The one line a person reads: message, then the hint if any, options named in `syntax`. */
 export function describeError(err: unknown, syntax?: OptionSyntax): string {
+  return renderOptionRefs(describeErrorTemplate(err), syntax);
+}
+
+/**
+ * The same line with its option references left for the face to render: what the engine
+ * writes into its own log lines and into messages that wrap another error.
+ */
+export function describeErrorTemplate(err: unknown): string {
   if (err instanceof LifeboatError) {
-    const hint = err.hintTemplate && renderOptionRefs(err.hintTemplate, syntax);
-    return hint ? `${err.message}\n  fix: ${hint}` : err.message;
+    return err.hintTemplate ? `${err.message}\n  fix: ${err.hintTemplate}` : err.message;
   }
   if (err instanceof Error) return err.message;
   return String(err);

@@ -8,7 +8,7 @@ import { bool, str } from '../options/parse.ts';
 import { parseDuration } from '../retention/duration.ts';
 import type { RunContext } from './context.ts';
 import type { OpenDestination } from './destinations.ts';
-import { ConfigError, StorageError, describeError, isNotFound } from './errors.ts';
+import { ConfigError, StorageError, describeErrorTemplate, isNotFound } from './errors.ts';
 import { formatDuration } from './log.ts';
 
 /**
@@ -51,7 +51,7 @@ export function lockSettings(options: Options): LockSettings {
   if (ttlMs < 60_000) {
     // Shorter than this, a lock could lapse between two refreshes on a slow store.
     throw new ConfigError('lock-ttl', `'${ttl ?? ''}' is shorter than a minute`, {
-      hint: 'give lock-ttl a duration of a minute or more, e.g. 15m (the default)',
+      hint: 'give {{option:lock-ttl}} a duration of a minute or more, e.g. {{option:lock-ttl=15m}} (the default)',
     });
   }
   return { waitMs, ttlMs, breakLock: bool(options, 'break-lock') };
@@ -120,7 +120,7 @@ export async function lockSet(
         await d.storage.delete(key);
       } catch (err) {
         ctx.log.warn(
-          `${d.displayUrl}: could not remove the lock ${key} (${describeError(err)}); it expires by itself`,
+          `${d.displayUrl}: could not remove the lock ${key} (${describeErrorTemplate(err)}); it expires by itself`,
         );
       }
     }
@@ -133,7 +133,7 @@ export async function lockSet(
           .put(key, Readable.from([body()]), { contentType: 'application/json' })
           .catch((err: unknown) =>
             ctx.log.warn(
-              `${d.displayUrl}: could not refresh the lock ${key}: ${describeError(err)}`,
+              `${d.displayUrl}: could not refresh the lock ${key}: ${describeErrorTemplate(err)}`,
             ),
           );
       }
@@ -151,7 +151,9 @@ export async function lockSet(
       } catch (err) {
         if (err instanceof LockHeldError) throw err;
         // A plain line: the run's one failure, naming every destination, is the error.
-        ctx.log.info(`Destination ${d.displayUrl} cannot be written: ${describeError(err)}`);
+        ctx.log.info(
+          `Destination ${d.displayUrl} cannot be written: ${describeErrorTemplate(err)}`,
+        );
         failed.push({ destination: d, error: err });
       }
     }

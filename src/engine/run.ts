@@ -15,7 +15,13 @@ import {
 import { runTempRoot, sweepStaleTemp } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import { withDestinations } from './destinations.ts';
-import { ConfigError, LifeboatError, describeError, exitCodeFor } from './errors.ts';
+import {
+  ConfigError,
+  LifeboatError,
+  describeError,
+  describeErrorTemplate,
+  exitCodeFor,
+} from './errors.ts';
 import { lockSet, lockSettings, type HeldLocks, type LockSettings } from './lock.ts';
 import { restoreBackup } from './restore.ts';
 
@@ -143,7 +149,7 @@ async function backupLocked(
       // checked out (the usual artifact: job) only loses a formality: say so, do not warn
       // every night. A schedule the user set and we cannot use is worth a warning.
       (explicitSchedule ? ctx.log.warn : ctx.log.info)(
-        `freshness not checked: ${describeError(err)}`,
+        `freshness not checked: ${describeErrorTemplate(err)}`,
       );
     }
   }

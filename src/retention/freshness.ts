@@ -161,7 +161,7 @@ export function checkFreshness(input: FreshnessInput): FreshnessReport {
   const lines = input.cron.map((l) => l.trim()).filter((l) => l !== '');
   if (lines.length === 0) {
     throw new ConfigError('schedule', 'no cron expression given', {
-      hint: "set schedule to the cron line(s) your backups follow, e.g. '0 3 * * *'",
+      hint: "set the cron line(s) your backups follow, e.g. {{option:schedule='0 3 * * *'}}",
     });
   }
   if (input.graceMs !== undefined && !(input.graceMs >= 0)) {
@@ -210,14 +210,14 @@ export function checkFreshness(input: FreshnessInput): FreshnessReport {
  */
 export async function readWorkflowSchedule(env: NodeJS.ProcessEnv): Promise<string[]> {
   const setSchedule =
-    "or set the schedule option to the cron line(s) your backups follow, e.g. '0 3 * * *'";
+    "or set the cron line(s) your backups follow, e.g. {{option:schedule='0 3 * * *'}}";
   const ref = env['GITHUB_WORKFLOW_REF']?.trim();
   if (!ref) {
     throw new ConfigError(
       'schedule',
       'no schedule given and GITHUB_WORKFLOW_REF is not set (not running in a GitHub workflow)',
       {
-        hint: `set the schedule option to the cron line(s) your backups follow, e.g. '0 3 * * *'`,
+        hint: "set the cron line(s) your backups follow, e.g. {{option:schedule='0 3 * * *'}}",
       },
     );
   }
@@ -230,7 +230,7 @@ export async function readWorkflowSchedule(env: NodeJS.ProcessEnv): Promise<stri
       'schedule',
       `cannot find the workflow file in GITHUB_WORKFLOW_REF '${ref}'`,
       {
-        hint: `set the schedule option to the cron line(s) your backups follow, e.g. '0 3 * * *'`,
+        hint: "set the cron line(s) your backups follow, e.g. {{option:schedule='0 3 * * *'}}",
       },
     );
   }

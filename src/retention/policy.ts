@@ -219,7 +219,7 @@ export function parseRetentionPolicy(values: RetentionValues): RetentionPolicy {
     const d = parseDuration('keep-within', within);
     if (d.ms <= 0) {
       throw new ConfigError('keep-within', `'${d.text}' is zero`, {
-        hint: "give a positive duration such as '7d', or leave keep-within unset",
+        hint: "give a positive duration such as '7d', or leave {{option:keep-within}} unset",
       });
     }
     policy.within = d;

@@ -186,7 +186,7 @@ export async function siblingTool(
   const parsed = out ? parseToolVersion(out) : undefined;
   if (!parsed) {
     throw new ConfigError('pg-bin', `${tool} was not found beside ${client.path}`, {
-      hint: `install the full PostgreSQL ${client.major} client package, or set pg-bin to a folder holding both`,
+      hint: `install the full PostgreSQL ${client.major} client package, or set {{option:pg-bin}} to a folder holding both`,
     });
   }
   return { ...client, tool, path, ...parsed };
@@ -224,7 +224,7 @@ export async function resolveDumpClient(
     'pg-bin',
     `the server runs PostgreSQL ${serverVersion}, but no pg_dump of major ${newer} or newer was found (found: ${listClients(clients)}); pg_dump cannot dump a server newer than itself`,
     {
-      hint: `install the PostgreSQL ${newer} client (Debian/Ubuntu: postgresql-client-${newer} from apt.postgresql.org; RHEL: postgresql${newer}; macOS: brew install postgresql@${newer}) or set pg-bin to the folder holding pg_dump ${newer} or newer`,
+      hint: `install the PostgreSQL ${newer} client (Debian/Ubuntu: postgresql-client-${newer} from apt.postgresql.org; RHEL: postgresql${newer}; macOS: brew install postgresql@${newer}) or set {{option:pg-bin}} to the folder holding pg_dump ${newer} or newer`,
     },
   );
 }
@@ -248,7 +248,7 @@ export async function resolveRestoreClient(
     'pg-bin',
     `the dump was written by pg_dump ${dumpedWith} (archive format ${formatArchiveVersion(archive)}), which no ${tool} found here can read (found: ${listClients(clients)})`,
     {
-      hint: `install a PostgreSQL ${needed} or newer client, or set pg-bin to the folder holding ${tool} ${needed} or newer`,
+      hint: `install a PostgreSQL ${needed} or newer client, or set {{option:pg-bin}} to the folder holding ${tool} ${needed} or newer`,
     },
   );
 }

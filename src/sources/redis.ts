@@ -502,7 +502,7 @@ class RedisSource implements Source {
           const why = ctx.redactor.redact(sync.refused);
           if (m === 'rdb') {
             throw new SourceError(`redis: the server refused the replication snapshot (${why})`, {
-              hint: 'managed services often forbid SYNC; set redis-mode: logical (or auto) to back up with SCAN + DUMP',
+              hint: 'managed services often forbid SYNC; set {{option:redis-mode=logical}} (or auto) to back up with SCAN + DUMP',
             });
           }
           ctx.log.warn(
@@ -681,7 +681,7 @@ async function stageLogical(
       'target',
       'this backup holds only an RDB snapshot (redis-mode: rdb), which a live server cannot load',
       {
-        hint: 'restore it to a file path (target: /path/to/dump.rdb) and place it in the data directory of a stopped Redis; take future backups with redis-mode: auto',
+        hint: 'restore it to a file path ({{option:target=/path/to/dump.rdb}}) and place it in the data directory of a stopped Redis; take future backups with {{option:redis-mode=auto}}',
       },
     );
   }

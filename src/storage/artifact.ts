@@ -713,7 +713,7 @@ class ArtifactStorage implements Storage {
         'github-token',
         'listing, restoring or deleting GitHub artifacts needs a token',
         {
-          hint: `pass github-token: \${{ github.token }} (the action's default) and grant it:\n${PERMISSIONS_BLOCK}`,
+          hint: `pass a token in {{option:github-token}} (in a workflow the default, \${{ github.token }}, works) and grant it:\n${PERMISSIONS_BLOCK}`,
         },
       );
     }
@@ -722,7 +722,7 @@ class ArtifactStorage implements Storage {
         'artifact-repository',
         'no repository to read artifacts from (GITHUB_REPOSITORY is not set)',
         {
-          hint: 'set artifact-repository to owner/repo',
+          hint: 'set {{option:artifact-repository=owner/repo}}',
         },
       );
     }
@@ -769,7 +769,7 @@ class ArtifactStorage implements Storage {
       });
     if (res.status === 401) {
       throw new StorageError(detail, {
-        hint: 'github-token is invalid or expired; pass github-token: ${{ github.token }}',
+        hint: '{{option:github-token}} is invalid or expired; pass a current one (in a workflow: ${{ github.token }})',
       });
     }
     if (res.status === 403) throw new StorageError(detail, { hint: PERMISSION_HINT });
@@ -801,7 +801,7 @@ function toStorageError(err: unknown, what: string): LifeboatError {
   if (e?.name === 'UsageError') {
     return new StorageError(`${what}: ${message}`, {
       cause: err,
-      hint: "the account's artifact storage quota is full: lower retention-days, set keep-* so old backups are pruned, and delete old artifacts",
+      hint: "the account's artifact storage quota is full: lower {{option:retention-days}}, set {{option:keep-last}} or another keep-* option so old backups are pruned, and delete old artifacts",
     });
   }
   if (/Unable to get the ACTIONS_(RUNTIME_TOKEN|RESULTS_URL)/.test(message)) {

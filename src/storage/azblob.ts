@@ -154,7 +154,7 @@ function serviceClient(
   }
   if (!account && !endpointOption) {
     throw new ConfigError('azure-account', 'no Azure Storage account or credentials were given', {
-      hint: 'set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT (or azure-account) with AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN',
+      hint: 'set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT (or {{option:azure-account}}) with AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN',
     });
   }
   const endpoint = (endpointOption ?? `https://${account}.blob.core.windows.net`).replace(

@@ -370,7 +370,7 @@ export class S3Storage implements Storage {
     if (code === 'NoSuchBucket') {
       return new StorageError(message, {
         cause: err,
-        hint: `bucket '${bucket}' does not exist at ${where}: create it, or check the bucket name, s3-endpoint and s3-region`,
+        hint: `bucket '${bucket}' does not exist at ${where}: create it, or check the bucket name, {{option:s3-endpoint}} and {{option:s3-region}}`,
       });
     }
     if (CREDENTIAL_CODES.has(code) || status === 401 || status === 403) {
@@ -388,13 +388,13 @@ export class S3Storage implements Storage {
     if (code === 'PermanentRedirect' || code === 'AuthorizationHeaderMalformed' || status === 301) {
       return new StorageError(message, {
         cause: err,
-        hint: `bucket '${bucket}' lives in another region: set s3-region (or ?region=) to the bucket's region`,
+        hint: `bucket '${bucket}' lives in another region: set {{option:s3-region}} (or ?region=) to the bucket's region`,
       });
     }
     if (/Exceeded \d+ parts/.test(text)) {
       return new StorageError(message, {
         cause: err,
-        hint: 'the archive outgrew 10,000 upload parts: set the expected-size option so larger parts are used',
+        hint: 'the archive outgrew 10,000 upload parts: set {{option:expected-size}} (e.g. {{option:expected-size=200GB}}) so larger parts are used',
       });
     }
     if (code === 'NoSuchKey' || code === 'NotFound' || status === 404) {
@@ -571,7 +571,7 @@ export function s3Settings(url: string, ctx: StorageContext): S3Settings {
   }
   if (sseKmsKeyId && sseValue === 'AES256') {
     throw new ConfigError('s3-sse-kms-key-id', 'is set but s3-sse is AES256', {
-      hint: 'set s3-sse to aws:kms',
+      hint: 'set {{option:s3-sse=aws:kms}}',
     });
   }
   const sse = (sseValue ?? (sseKmsKeyId ? 'aws:kms' : undefined)) as

@@ -139,7 +139,7 @@ export function parseSftpSettings(url: string, ctx: StorageContext): SftpSetting
           : `could not be read: ${parsed.message}`,
         {
           hint: encrypted
-            ? "set sftp-private-key-passphrase (from a secret) to the key's passphrase"
+            ? "set {{option:sftp-private-key-passphrase}} (from a secret) to the key's passphrase"
             : 'pass the whole private key file (OpenSSH or PEM format, from -----BEGIN to -----END) from a secret',
         },
       );
@@ -171,7 +171,7 @@ export function parseSftpSettings(url: string, ctx: StorageContext): SftpSetting
   const knownHosts = knownHostsText ? parseKnownHosts(contentOrFile(knownHostsText)) : [];
   if (knownHostsText && knownHosts.length === 0) {
     throw new ConfigError('sftp-known-hosts', 'holds no host keys', {
-      hint: `give known_hosts lines such as ssh-keyscan -p ${u.port || 22} ${u.hostname} prints them`,
+      hint: `give {{option:sftp-known-hosts}} known_hosts lines such as ssh-keyscan -p ${u.port || 22} ${u.hostname} prints them`,
     });
   }
   const accept = ctx.options['sftp-accept-unknown-host'];
@@ -363,8 +363,8 @@ class SftpStorage implements Storage {
         if (!this.warnedUnknownHost) {
           this.warnedUnknownHost = true;
           this.ctx.log.warn(
-            `${this.displayUrl}: accepting the server's unpinned host key ${type} ${fingerprint} (sftp-accept-unknown-host); ` +
-              `pin it with sftp-host-fingerprint: ${fingerprint}`,
+            `${this.displayUrl}: accepting the server's unpinned host key ${type} ${fingerprint} ({{option:sftp-accept-unknown-host=true}}); ` +
+              `pin it with {{option:sftp-host-fingerprint=${fingerprint}}}`,
           );
         }
         return true;
@@ -494,8 +494,8 @@ class SftpStorage implements Storage {
           {
             cause: err,
             hint:
-              `check that ${verdict.fingerprint} is the server's key (${check}), then pin it with sftp-host-fingerprint: ${verdict.fingerprint} ` +
-              `or pass its known_hosts line as sftp-known-hosts; sftp-accept-unknown-host: true skips the check (not recommended)`,
+              `check that ${verdict.fingerprint} is the server's key (${check}), then pin it with {{option:sftp-host-fingerprint=${verdict.fingerprint}}} ` +
+              `or pass its known_hosts line as {{option:sftp-known-hosts}}; {{option:sftp-accept-unknown-host=true}} skips the check (not recommended)`,
           },
         );
       }
@@ -507,7 +507,7 @@ class SftpStorage implements Storage {
         {
           cause: err,
           hint:
-            `if the server's key was changed on purpose, check the new one (${check}) and update sftp-host-fingerprint / sftp-known-hosts ` +
+            `if the server's key was changed on purpose, check the new one (${check}) and update {{option:sftp-host-fingerprint}} / {{option:sftp-known-hosts}} ` +
             `(several fingerprints may be given, comma-separated); otherwise someone may be intercepting the connection`,
         },
       );
