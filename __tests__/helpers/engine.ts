@@ -15,7 +15,7 @@ export async function runEngine(
   raw: RawOptions,
   now: Date | (() => Date),
   env: NodeJS.ProcessEnv = {},
-  extra: Pick<RunContext, 'sleep' | 'runUrl'> = {},
+  extra: Pick<RunContext, 'sleep' | 'runUrl' | 'repeat' | 'progress'> = {},
 ): Promise<EngineRun> {
   const logs: string[] = [];
   const log: Logger = {

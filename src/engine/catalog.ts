@@ -26,7 +26,7 @@ import {
 import { ConfigError, FreshnessError } from './errors.ts';
 import { endPhase, formatBytes, formatDuration, formatTime, startPhase } from './log.ts';
 import { backupKeys, backupTime } from './naming.ts';
-import { lockSet, lockSettings, type LockSettings } from './lock.ts';
+import { lockSet, lockSettings, whileLocked, type LockSettings } from './lock.ts';
 import { verifyStoredBackup } from './verify.ts';
 import { keyValueTable } from '../report/summary.ts';
 
@@ -192,9 +192,20 @@ export async function pruneSet(
     const locks = lock && !dryRun ? await lockSet([d], name, lock, ctx, 'prune') : undefined;
     try {
       if (locks?.failed[0]) throw locks.failed[0].error;
-      const counts = await pruneOne(options, ctx, report, d, name, policy, protect);
+      const counts = await pruneOne(
+        options,
+        locks ? whileLocked(ctx, locks) : ctx,
+        report,
+        d,
+        name,
+        policy,
+        protect,
+      );
       removed += counts.removed;
       kept += counts.kept;
+    } catch (err) {
+      if (locks?.lost.aborted) throw locks.lost.reason;
+      throw err;
     } finally {
       await locks?.release();
     }
@@ -236,6 +247,8 @@ async function pruneOne(
   const kept = plan.keep.length;
   if (dryRun) return { removed: 0, kept };
   for (const r of plan.remove) {
+    // A cancel, or a lost lock, stops between backups, never halfway through one.
+    ctx.signal?.throwIfAborted();
     const e = entries.find((x) => x.id === r.id)!;
     const keys = backupKeys(name, r.id, e.manifest.compression);
     // The manifest goes first so a half-removed backup is never listed.

@@ -14,6 +14,11 @@ export interface RunContext {
   progress?: ProgressReporter;
   /** Waits between lock polls; tests inject one so no real time passes. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Calls `tick` every `ms` until the returned stop is called (the lock's refresh); tests
+   * inject one and tick by hand. Default: an unref'd setInterval.
+   */
+  repeat?: (ms: number, tick: () => Promise<void>) => () => void;
   /** This run's page (the action's run URL), recorded in set locks so a waiting run can name it. */
   runUrl?: string;
   /** See SourceContext.provideTool. */

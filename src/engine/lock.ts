@@ -69,6 +69,10 @@ export interface HeldLocks {
   /** Destinations that could not be written at all (their lock or probe failed). */
   failed: Array<{ destination: OpenDestination; error: unknown }>;
   release(): Promise<void>;
+  /** Aborted, with a LockLostError as its reason, when a refresh finds the lock no longer ours. */
+  lost: AbortSignal;
+  /** Throws the LockLostError if the lock was lost: checked before anything is deleted. */
+  assertHeld(): void;
 }
 
 /**
@@ -106,8 +110,9 @@ export async function lockSet(
   const held: OpenDestination[] = [];
   const failed: HeldLocks['failed'] = [];
 
+  const lost = new AbortController();
   const release = async () => {
-    clearInterval(refresher);
+    stopRefresh();
     for (const d of held.splice(0)) {
       try {
         const current = await readLock(d, key);
@@ -126,21 +131,57 @@ export async function lockSet(
     }
   };
   // Refreshed well before it expires, so a long dump keeps it; a dead run's lock lapses.
-  const refresher = setInterval(
-    () => {
-      for (const d of held) {
-        void d.storage
-          .put(key, Readable.from([body()]), { contentType: 'application/json' })
-          .catch((err: unknown) =>
-            ctx.log.warn(
-              `${d.displayUrl}: could not refresh the lock ${key}: ${describeErrorTemplate(err)}`,
-            ),
-          );
-      }
-    },
+  // A refresh first checks the lock is still ours: overwriting a lock someone else now holds
+  // would hide that two runs write the set at once.
+  const refresh = async (d: OpenDestination) => {
+    let current: ReadLock;
+    try {
+      current = await readLock(d, key);
+    } catch (err) {
+      ctx.log.warn(
+        `${d.displayUrl}: could not read the lock ${key}: ${describeErrorTemplate(err)}`,
+      );
+      return;
+    }
+    if (current.missing || current.record?.token !== token) {
+      held.splice(held.indexOf(d), 1);
+      const by = current.missing ? 'removed' : `taken over by ${describeHolder(current.record)}`;
+      lost.abort(
+        new LockLostError(
+          `${d.displayUrl}: this run's lock of set '${set}' was ${by} while the run held it; ` +
+            'stopped, so two runs do not write the set at once',
+          {
+            hint:
+              'another run removed it ({{option:break-lock=true}}) or it expired because refreshing failed: ' +
+              'check what else backs up or prunes this set, then run again (raise {{option:lock-ttl}} if refreshes fail)',
+          },
+        ),
+      );
+      return;
+    }
+    try {
+      await d.storage.put(key, Readable.from([body()]), { contentType: 'application/json' });
+    } catch (err) {
+      ctx.log.warn(
+        `${d.displayUrl}: could not refresh the lock ${key}: ${describeErrorTemplate(err)}`,
+      );
+    }
+  };
+  let refreshing = false;
+  const tick = async () => {
+    // A slow store must not stack refreshes on top of each other.
+    if (refreshing || lost.signal.aborted) return;
+    refreshing = true;
+    try {
+      for (const d of [...held]) await refresh(d);
+    } finally {
+      refreshing = false;
+    }
+  };
+  const stopRefresh = (ctx.repeat ?? repeatEvery)(
     Math.max(1000, Math.floor(settings.ttlMs / 3)),
+    tick,
   );
-  refresher.unref();
 
   try {
     for (const d of destinations) {
@@ -161,7 +202,13 @@ export async function lockSet(
     await release();
     throw err;
   }
-  return { held, failed, release };
+  return {
+    held,
+    failed,
+    release,
+    lost: lost.signal,
+    assertHeld: () => lost.signal.throwIfAborted(),
+  };
 
   async function acquire(d: OpenDestination): Promise<void> {
     const deadline = ctx.now().getTime() + settings.waitMs;
@@ -228,6 +275,20 @@ export async function lockSet(
 
 /** The lock is held by another live run: the command fails before doing anything. Exit 1. */
 export class LockHeldError extends StorageError {}
+
+/** Someone removed or took this run's lock while it worked: the run stops. Exit 1. */
+export class LockLostError extends StorageError {}
+
+/** The run's context whose signal also stops everything when the set's lock is lost. */
+export function whileLocked(ctx: RunContext, locks: HeldLocks): RunContext {
+  return { ...ctx, signal: ctx.signal ? AbortSignal.any([ctx.signal, locks.lost]) : locks.lost };
+}
+
+function repeatEvery(ms: number, tick: () => Promise<void>): () => void {
+  const timer = setInterval(() => void tick(), ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 interface ReadLock {
   missing: boolean;

@@ -22,7 +22,7 @@ import {
   describeErrorTemplate,
   exitCodeFor,
 } from './errors.ts';
-import { lockSet, lockSettings, type HeldLocks, type LockSettings } from './lock.ts';
+import { lockSet, lockSettings, whileLocked, type HeldLocks, type LockSettings } from './lock.ts';
 import { restoreBackup } from './restore.ts';
 
 export type ErrorKindOutput = 'none' | 'config' | 'operational' | 'integrity';
@@ -111,7 +111,11 @@ async function backupCommand(options: Options, ctx: RunContext, report: RunRepor
     // as failed before anything is dumped, and the rest go on.
     const locks = await lockSet(all, set, lock, ctx, 'backup');
     try {
-      await backupLocked(options, ctx, report, locks);
+      await backupLocked(options, whileLocked(ctx, locks), report, locks);
+    } catch (err) {
+      // Whatever the abort broke along the way, the reason the run stopped is the lost lock.
+      if (locks.lost.aborted) throw locks.lost.reason;
+      throw err;
     } finally {
       // Reported in the order they were given, unwritable ones included.
       const order = all.map((d) => d.displayUrl);
@@ -137,6 +141,7 @@ async function backupLocked(
     : '';
   report.outputs['verified'] = String(report.destinations.every((d) => d.verified));
   // Retention and freshness only after a fully successful backup: a failed run deletes nothing.
+  locks.assertHeld();
   await pruneSet(options, ctx, report, outcome.stored, outcome.set, [outcome.id]);
   const explicitSchedule = lines(options, 'schedule').length > 0;
   if (explicitSchedule || ctx.env['GITHUB_WORKFLOW_REF']) {
