@@ -39,6 +39,7 @@ export async function restoreBackup(
   const sctx = sourceContext(ctx, options, tmpDir);
   const staged: Array<{ sm: SourceManifest; stage: StagedRestore }> = [];
   const safetyBackups: string[] = [];
+  const safetyOf = new Map<string, string>();
   try {
     const entry = await findBackup(
       destinations,
@@ -84,6 +85,7 @@ export async function restoreBackup(
       });
       const ref = `${outcome.set}/${outcome.id}`;
       safetyBackups.push(ref);
+      safetyOf.set(source, ref);
       report.outputs['safety-backup-id'] = safetyBackups.join('\n');
       report.sections.push({
         title: `Safety backup of ${source}`,
@@ -133,6 +135,7 @@ export async function restoreBackup(
       'every source was staged apart from its target; no target was touched before all of the above',
     );
     const locations: string[] = [];
+    const committed: CommittedSource[] = [];
     for (const { sm, stage } of staged) {
       startPhase(
         ctx.log,
@@ -142,8 +145,16 @@ export async function restoreBackup(
       try {
         result = await stage.commit();
       } catch (err) {
-        throw withSafetyHint(err, safetyBackups);
+        const own = safetyOf.get(sm.name);
+        const notReached = staged.slice(committed.length + 1).map((s) => s.sm.name);
+        throw afterPartialCommit(withSafetyHint(err, own ? [own] : []), committed, notReached);
       }
+      committed.push({
+        name: sm.name,
+        location: result.location,
+        safety: safetyOf.get(sm.name),
+        replaced: result.replaced === true,
+      });
       locations.push(result.location);
       for (const note of result.notes ?? []) report.notes.push(note);
       report.sources.push({
@@ -188,7 +199,7 @@ function withSafetyHint(err: unknown, safetyBackups: string[]): unknown {
     const message = err.option ? err.message.slice(`${err.option}: `.length) : err.message;
     return new ConfigError(err.option, message, {
       cause: err.cause,
-      hint: err.hint ? `${err.hint}; ${where}` : where,
+      hint: err.hintTemplate ? `${err.hintTemplate}; ${where}` : where,
     });
   }
   const Kind =
@@ -198,7 +209,62 @@ function withSafetyHint(err: unknown, safetyBackups: string[]): unknown {
         ? StorageError
         : SourceError;
   const message = err instanceof Error ? err.message : String(err);
-  const hint = err instanceof LifeboatError && err.hint ? `${err.hint}; ${where}` : where;
+  const hint =
+    err instanceof LifeboatError && err.hintTemplate ? `${err.hintTemplate}; ${where}` : where;
+  return new Kind(message, { cause: err, hint });
+}
+
+interface CommittedSource {
+  name: string;
+  location: string;
+  /** The safety backup of the data it replaced, when it replaced any. */
+  safety: string | undefined;
+  replaced: boolean;
+}
+
+/**
+ * Sources are committed one after another and a commit is not undone: when a later one fails,
+ * the message says exactly which targets already hold the restored data, where the data they
+ * replaced went, and which sources were never reached, so nobody has to guess at 3 a.m.
+ */
+function afterPartialCommit(
+  err: unknown,
+  committed: CommittedSource[],
+  notReached: string[],
+): unknown {
+  if (!committed.length) return err;
+  const done = committed.map((c) => `${c.name} into ${c.location} (${replacedWhat(c)})`).join(', ');
+  const rest = notReached.length ? `; not restored: ${notReached.join(', ')}` : '';
+  const text = `${errorText(err)}; already restored before this failure, and left in place: ${done}${rest}`;
+  const hint =
+    'fix the cause and restore again with {{option:overwrite=true}}, or restore the safety backups named above to go back';
+  return rewrap(
+    err,
+    text,
+    err instanceof LifeboatError && err.hintTemplate ? `${err.hintTemplate}; ${hint}` : hint,
+  );
+}
+
+function replacedWhat(c: CommittedSource): string {
+  if (c.safety) return `the data it replaced is in the safety backup ${c.safety}`;
+  if (c.replaced) return 'it replaced the data there, of which no safety backup was taken';
+  return 'a new target, nothing was replaced';
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof ConfigError && err.option) return err.message.slice(`${err.option}: `.length);
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The same kind of error with a new message and hint, so the exit code does not change. */
+function rewrap(err: unknown, message: string, hint: string): LifeboatError {
+  if (err instanceof ConfigError) return new ConfigError(err.option, message, { cause: err, hint });
+  const Kind =
+    err instanceof IntegrityError
+      ? IntegrityError
+      : err instanceof StorageError
+        ? StorageError
+        : SourceError;
   return new Kind(message, { cause: err, hint });
 }
 

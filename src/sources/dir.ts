@@ -679,7 +679,10 @@ async function stageDir(
         extra: { directories: counts.directories, symlinks: counts.symlinks },
       },
     };
-    if (replace) result.notes = [`${target} was overwritten`];
+    if (replace) {
+      result.notes = [`${target} was overwritten`];
+      result.replaced = true;
+    }
     return result;
   };
   return {

@@ -452,6 +452,7 @@ async function stageSqlite(
       location,
       inventory: { tables: checked.tables },
       notes: [`${target} was overwritten`],
+      replaced: true,
     };
   };
   return { location, commit, abort: () => removeWithSidecars(tmp) };

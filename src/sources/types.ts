@@ -56,6 +56,8 @@ export interface RestoreResult {
   inventory?: Inventory;
   /** Lines worth showing in the log and summary. */
   notes?: string[];
+  /** The commit replaced data that was there (with or without a safety backup). */
+  replaced?: boolean;
 }
 
 /**
