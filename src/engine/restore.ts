@@ -147,6 +147,7 @@ export async function restoreBackup(
       } catch (err) {
         const own = safetyOf.get(sm.name);
         const notReached = staged.slice(committed.length + 1).map((s) => s.sm.name);
+        await rollBack(committed, ctx);
         throw afterPartialCommit(withSafetyHint(err, own ? [own] : []), committed, notReached);
       }
       committed.push({
@@ -154,6 +155,9 @@ export async function restoreBackup(
         location: result.location,
         safety: safetyOf.get(sm.name),
         replaced: result.replaced === true,
+        rollback: stage.rollback?.bind(stage),
+        rolledBack: false,
+        rollbackError: undefined,
       });
       locations.push(result.location);
       for (const note of result.notes ?? []) report.notes.push(note);
@@ -220,12 +224,30 @@ interface CommittedSource {
   /** The safety backup of the data it replaced, when it replaced any. */
   safety: string | undefined;
   replaced: boolean;
+  rollback: (() => Promise<void>) | undefined;
+  rolledBack: boolean;
+  rollbackError: string | undefined;
+}
+
+/** A later commit failed: put back what the drivers can (newest first), note what they cannot. */
+async function rollBack(committed: CommittedSource[], ctx: RunContext): Promise<void> {
+  for (const c of [...committed].reverse()) {
+    if (!c.rollback) continue;
+    try {
+      await c.rollback();
+      c.rolledBack = true;
+      ctx.log.info(`Put ${c.location} back as it was before this restore`);
+    } catch (err) {
+      c.rollbackError = err instanceof Error ? err.message : String(err);
+    }
+  }
 }
 
 /**
- * Sources are committed one after another and a commit is not undone: when a later one fails,
- * the message says exactly which targets already hold the restored data, where the data they
- * replaced went, and which sources were never reached, so nobody has to guess at 3 a.m.
+ * Sources are committed one after another. When a later one fails, the earlier ones are put back
+ * where their driver can (a rename or swap); the message says exactly which targets were put back,
+ * which still hold the restored data and where the data they replaced went, and which sources
+ * were never reached, so nobody has to guess at 3 a.m.
  */
 function afterPartialCommit(
   err: unknown,
@@ -233,11 +255,30 @@ function afterPartialCommit(
   notReached: string[],
 ): unknown {
   if (!committed.length) return err;
-  const done = committed.map((c) => `${c.name} into ${c.location} (${replacedWhat(c)})`).join(', ');
-  const rest = notReached.length ? `; not restored: ${notReached.join(', ')}` : '';
-  const text = `${errorText(err)}; already restored before this failure, and left in place: ${done}${rest}`;
-  const hint =
-    'fix the cause and restore again with {{option:overwrite=true}}, or restore the safety backups named above to go back';
+  const back = committed.filter((c) => c.rolledBack);
+  const left = committed.filter((c) => !c.rolledBack);
+  const parts = [errorText(err)];
+  if (back.length) {
+    parts.push(`put back as they were: ${back.map((c) => `${c.name} (${c.location})`).join(', ')}`);
+  }
+  if (left.length) {
+    const why = (c: CommittedSource) =>
+      c.rollbackError
+        ? `; putting it back failed: ${c.rollbackError}`
+        : c.rollback
+          ? ''
+          : '; its commit cannot be undone';
+    parts.push(
+      `already restored before this failure, and left in place: ${left
+        .map((c) => `${c.name} into ${c.location} (${replacedWhat(c)}${why(c)})`)
+        .join(', ')}`,
+    );
+  }
+  if (notReached.length) parts.push(`not restored: ${notReached.join(', ')}`);
+  const text = parts.join('; ');
+  const hint = left.length
+    ? 'fix the cause and restore again with {{option:overwrite=true}}, or restore the safety backups named above to go back'
+    : 'fix the cause and restore again: every target is as it was before this restore';
   return rewrap(
     err,
     text,

@@ -615,9 +615,13 @@ async function stageDir(
     throw new SourceError(`restoring into ${target} failed: ${message(err)}`, { cause: err });
   }
 
+  let placed = false;
+  let previousKept: string | undefined;
+  let wasEmptyFolder = false;
   const commit = async (): Promise<RestoreResult> => {
     // Looked at again: the target may have been filled while the archive was read.
     const now = await lstat(target).catch(() => undefined);
+    wasEmptyFolder = !replace && now !== undefined;
     if (!replace && now && (!now.isDirectory() || (await readdir(target)).length > 0)) {
       throw new ConfigError(
         'target',
@@ -662,12 +666,10 @@ async function stageDir(
           },
         );
       }
-      try {
-        await rm(previous, { recursive: true, force: true });
-      } catch (err) {
-        ctx.log.warn(`the previous content of ${target} is left in ${previous}: ${message(err)}`);
-      }
+      // Kept until the whole restore is over, so a later failure can put it back.
+      previousKept = previous;
     }
+    placed = true;
     ctx.log.info(
       `Restored ${counts.files} files (${formatBytes(counts.bytes)}) into ${target}${replace ? ', replacing its previous content' : ''}`,
     );
@@ -685,11 +687,24 @@ async function stageDir(
     }
     return result;
   };
-  return {
-    location,
-    commit,
-    abort: () => rm(staging, { recursive: true, force: true }),
+  const rollback = async () => {
+    if (!placed) return;
+    await rm(target, { recursive: true, force: true });
+    if (previousKept) await rename(previousKept, target);
+    else if (wasEmptyFolder) await mkdir(target);
+    previousKept = undefined;
+    placed = false;
   };
+  const abort = async () => {
+    await rm(staging, { recursive: true, force: true });
+    if (!previousKept) return;
+    try {
+      await rm(previousKept, { recursive: true, force: true });
+    } catch (err) {
+      ctx.log.warn(`the previous content of ${target} is left in ${previousKept}: ${message(err)}`);
+    }
+  };
+  return { location, commit, abort, rollback };
 }
 
 /** Structural check without writing anything: the same path and link rules as a restore. */

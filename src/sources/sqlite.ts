@@ -328,7 +328,7 @@ export async function replaceDatabase(
   tmp: string,
   target: string,
   check: (path: string) => void,
-): Promise<void> {
+): Promise<string | undefined> {
   const previous = `${target}.lifeboat-previous-${timestamp()}-${randomBytes(3).toString('hex')}`;
   const moved: Array<[string, string]> = [];
   let placed = false;
@@ -366,7 +366,8 @@ export async function replaceDatabase(
     );
   }
   await fsyncDir(dirname(target));
-  await removeWithSidecars(previous);
+  // Kept until the whole restore is over, so a later failure can put it back.
+  return moved.length ? previous : undefined;
 }
 
 async function stageSqlite(
@@ -416,6 +417,8 @@ async function stageSqlite(
     throw err;
   }
 
+  let placed = false;
+  let previous: string | undefined;
   const commit = async (): Promise<RestoreResult> => {
     // Looked at again: the target may have appeared while the archive was read.
     const now: string[] = [];
@@ -437,16 +440,18 @@ async function stageSqlite(
           cause: err,
         });
       }
+      placed = true;
       await fsyncDir(dir);
       ctx.log.info(`Restored SQLite database to ${target}`);
       return { location, inventory: { tables: checked.tables } };
     }
-    await replaceDatabase(tmp, target, (path) =>
+    previous = await replaceDatabase(tmp, target, (path) =>
       checkCopy(
         path,
         (reason) => new IntegrityError(`the database now at ${target} failed its check: ${reason}`),
       ),
     );
+    placed = true;
     ctx.log.info(`Restored SQLite database over ${target} (the previous one was replaced)`);
     return {
       location,
@@ -455,7 +460,22 @@ async function stageSqlite(
       replaced: true,
     };
   };
-  return { location, commit, abort: () => removeWithSidecars(tmp) };
+  const rollback = async () => {
+    if (!placed) return;
+    await removeWithSidecars(target);
+    if (previous) {
+      for (const s of ['', ...SIDECARS])
+        if (await exists(previous + s)) await rename(previous + s, target + s);
+      previous = undefined;
+    }
+    placed = false;
+    await fsyncDir(dir);
+  };
+  const abort = async () => {
+    await removeWithSidecars(tmp);
+    if (previous) await removeWithSidecars(previous);
+  };
+  return { location, commit, abort, rollback };
 }
 
 async function verifySqlite(

@@ -75,6 +75,12 @@ export interface StagedRestore {
   commit(): Promise<RestoreResult>;
   /** Remove whatever was staged. Idempotent; safe after a failed or successful commit. */
   abort(): Promise<void>;
+  /**
+   * Put the target back as it was before a successful commit, when a later source of the same
+   * restore fails. Only drivers whose commit is a rename or swap have one (Redis's replay cannot
+   * be undone); called before abort.
+   */
+  rollback?(): Promise<void>;
 }
 
 /** One kind of source: one file in src/sources and one line in the registry. */
