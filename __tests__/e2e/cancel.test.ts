@@ -527,6 +527,77 @@ describe('cancelling the CLI', { concurrency: false }, () => {
   });
 });
 
+describe('cancelling after the backup was stored', () => {
+  test(
+    'SIGINT during retention: the backup stays, nothing more is deleted, exit 130 says both',
+    EACH,
+    async (t) => {
+      if (!s3) return t.skip('s3rver is not available');
+      const w = await place('retention');
+      const bucket = await s3.createBucket();
+      const dbPath = join(w.root, 'small.sqlite');
+      const d = new DatabaseSync(dbPath);
+      d.exec('CREATE TABLE t (v TEXT); INSERT INTO t VALUES (1)');
+      d.close();
+      const backup = (endpoint: string) =>
+        startCli(
+          [
+            'backup',
+            '--source',
+            `sqlite:${dbPath}`,
+            '--destination',
+            `s3://${bucket}/b`,
+            '--keep-last',
+            '1',
+            '--s3-endpoint',
+            endpoint,
+          ],
+          { ...s3!.env, RUNNER_TEMP: w.runnerTemp },
+        );
+      // Retention's first delete is held: the run is provably pruning when the signal goes.
+      const proxy = await startHoldingProxy(s3.port, (r) =>
+        r.method === 'DELETE' && /\.manifest\.json(\?|$)/.test(r.url) ? {} : undefined,
+      );
+      try {
+        for (let i = 0; i < 2; i++) {
+          const b = startCli(
+            [
+              'backup',
+              '--source',
+              `sqlite:${dbPath}`,
+              '--destination',
+              `s3://${bucket}/b`,
+              ...s3Args(),
+            ],
+            { ...s3.env, RUNNER_TEMP: w.runnerTemp },
+          );
+          assert.equal((await b.exit).code, 0, b.stderr());
+        }
+        const cli = backup(proxy.endpoint);
+        await proxy.held;
+        await cancel(cli, 'SIGINT');
+        const id =
+          /cancelled \(SIGINT received\): backup (\S+) was stored, but retention was cancelled/.exec(
+            cli.stderr(),
+          )?.[1];
+        assert.ok(id, cli.stderr());
+        // The held delete never reached the store and no other one was sent after the signal.
+        const deletes = proxy.requests.filter((r) => r.method === 'DELETE');
+        assert.ok(
+          deletes.every((r) => !/\.(sha256|tar\.zst)(\?|$)/.test(r.url)),
+          cli.stderr(),
+        );
+        await assertOnlyCompleteBackups(bucket, 3);
+        assert.ok((await objectsIn(bucket)).some((k) => k.endsWith(`${id}.manifest.json`)));
+        await assertNothingLeft(w);
+      } finally {
+        await proxy.close();
+        await s3.deleteBucket(bucket);
+      }
+    },
+  );
+});
+
 describe('after a kill -9', () => {
   test('the next run removes the temp folder the killed run left, and says so', EACH, async (t) => {
     let conn: RedisConnection;
