@@ -30,6 +30,8 @@ import { startS3rver, type S3rverHandle } from '../helpers/s3rver.ts';
 
 const ci = process.env['CI'] === 'true';
 const REDIS_DB = 15;
+/** Where the Redis restore case restores to (its own number: other tests use 8 and 9). */
+const TARGET_DB = 14;
 /** A stuck case fails on its own instead of cancelling the rest. */
 const EACH = { timeout: 45_000 };
 
@@ -390,6 +392,74 @@ describe('cancelling the CLI', { concurrency: false }, () => {
       conn.close();
     }
   });
+
+  test(
+    'Redis from S3: SIGTERM mid-restore removes the staged spool and writes no key',
+    EACH,
+    async (t) => {
+      if (!s3) return t.skip('s3rver is not available');
+      let conn: RedisConnection;
+      let target: RedisConnection;
+      try {
+        conn = await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db: REDIS_DB });
+        target = await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db: TARGET_DB });
+      } catch (err) {
+        if (ci) throw err;
+        return t.skip('Redis is not running on 127.0.0.1:6379');
+      }
+      const w = await place('redis-restore');
+      const bucket = await s3.createBucket();
+      const proxy = await startHoldingProxy(s3.port, holdArchiveGet(1, 1 << 20));
+      try {
+        await conn.call('FLUSHDB');
+        await target.call('FLUSHDB');
+        for (let i = 0; i < 1000; i++) await conn.call('SET', `k${i}`, randomBytes(4096));
+        const source = `redis://127.0.0.1:6379/${REDIS_DB}`;
+        const b = startCli(
+          [
+            'backup',
+            '--source',
+            source,
+            '--redis-mode',
+            'logical',
+            '--destination',
+            `s3://${bucket}/b`,
+            ...s3Args(),
+          ],
+          { ...s3.env, RUNNER_TEMP: w.runnerTemp },
+        );
+        assert.equal((await b.exit).code, 0, b.stderr());
+        const r = startCli(
+          [
+            'restore',
+            '--destination',
+            `s3://${bucket}/b`,
+            '--target',
+            `redis://127.0.0.1:6379/${TARGET_DB}`,
+            '--s3-endpoint',
+            proxy.endpoint,
+          ],
+          { ...s3.env, RUNNER_TEMP: w.runnerTemp },
+        );
+        await proxy.held;
+        // Staging is under way: the key stream is being spooled, nothing applied yet.
+        await until('the staged spool', () =>
+          readdirSync(w.runnerTemp, { recursive: true }).some((f) => String(f).endsWith('.keys')),
+        );
+        await cancel(r, 'SIGTERM');
+        assert.equal(Number(await target.call('DBSIZE')), 0, 'a key reached the target');
+        await assertNothingLeft(w);
+        await assertOnlyCompleteBackups(bucket, 1);
+      } finally {
+        await proxy.close();
+        await s3.deleteBucket(bucket);
+        await conn.call('FLUSHDB');
+        await target.call('FLUSHDB');
+        conn.close();
+        target.close();
+      }
+    },
+  );
 
   test(
     'SQLite to S3: SIGINT mid-upload aborts the multipart upload; restore cancelled too',
