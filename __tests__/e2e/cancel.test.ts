@@ -597,6 +597,136 @@ describe('cancelling the CLI', { concurrency: false }, () => {
   });
 });
 
+/**
+ * Mid-dump on every storage: each server-backed source behind a valve, against file: and S3.
+ * A case prepares its data and gives the source URL through the valve's port.
+ */
+interface DumpCase {
+  source: string;
+  port: number;
+  /** The child that must be running (and stopped) when the signal goes, if any. */
+  tool?: string;
+  holdAfter: number;
+  args?: string[];
+  prepare(): Promise<{ url: (port: number) => string; drop(): Promise<void> } | undefined>;
+}
+
+const dumpCases: DumpCase[] = [
+  {
+    source: 'PostgreSQL',
+    port: 5432,
+    tool: 'pg_dump',
+    holdAfter: 1 << 20,
+    async prepare() {
+      const admin = await pgAdmin();
+      if (!admin) return undefined;
+      const db = `lb_cancel_${randomBytes(4).toString('hex')}`;
+      await admin.query(`CREATE DATABASE ${db}`);
+      await pgTable(db, 40_000);
+      return {
+        url: (port) => `postgres://postgres@127.0.0.1:${port}/${db}`,
+        async drop() {
+          await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+          await admin.end();
+        },
+      };
+    },
+  },
+  {
+    source: 'MariaDB',
+    port: 3306,
+    tool: 'mariadb-dump',
+    holdAfter: 1 << 20,
+    async prepare() {
+      const admin = await mysql
+        .createConnection({ host: '127.0.0.1', port: 3306, user: 'root' })
+        .catch((err: unknown) => {
+          if (ci) throw err;
+          return undefined;
+        });
+      if (!admin) return undefined;
+      const db = `lbt_cancel_${randomBytes(4).toString('hex')}`;
+      const drop = async (): Promise<void> => {
+        await admin.query(`DROP DATABASE IF EXISTS ${db}`);
+        await admin.end();
+      };
+      try {
+        await admin.query(`CREATE DATABASE ${db}`);
+        await admin.query(`USE ${db}`);
+        await admin.query(`CREATE TABLE ${db}.big (id INT PRIMARY KEY, a VARBINARY(200))`);
+        await admin.query(
+          `INSERT INTO ${db}.big SELECT seq, UNHEX(SHA2(RAND(), 512)) FROM seq_1_to_40000`,
+        );
+      } catch (err) {
+        await drop();
+        throw err;
+      }
+      return {
+        url: (port) => `mysql://root@127.0.0.1:${port}/${db}`,
+        drop,
+      };
+    },
+  },
+  {
+    source: 'Redis',
+    port: 6379,
+    holdAfter: 1 << 20,
+    args: ['--redis-mode', 'logical'],
+    async prepare() {
+      const conn = await RedisConnection.connect({
+        host: '127.0.0.1',
+        port: 6379,
+        db: REDIS_DB,
+      }).catch((err: unknown) => {
+        if (ci) throw err;
+        return undefined;
+      });
+      if (!conn) return undefined;
+      await conn.call('FLUSHDB');
+      for (let i = 0; i < 600; i++) await conn.call('SET', `k${i}`, randomBytes(4096));
+      return {
+        url: (port) => `redis://127.0.0.1:${port}/${REDIS_DB}`,
+        async drop() {
+          await conn.call('FLUSHDB');
+          conn.close();
+        },
+      };
+    },
+  },
+];
+
+describe('cancelling mid-dump, on file: and S3', { concurrency: false }, () => {
+  for (const c of dumpCases) {
+    for (const storage of ['file', 's3'] as const) {
+      test(`${c.source} to ${storage}: SIGTERM mid-dump leaves nothing`, EACH, async (t) => {
+        if (storage === 's3' && !s3) return t.skip('s3rver is not available');
+        const data = await c.prepare();
+        if (!data) return t.skip(`${c.source} is not running on 127.0.0.1:${c.port}`);
+        const w = await place(`dump-${c.source}-${storage}`);
+        const bucket = storage === 's3' ? await s3!.createBucket() : undefined;
+        const valve = await startValve(c.port, c.holdAfter);
+        try {
+          const destination = bucket
+            ? ['--destination', `s3://${bucket}/b`, ...s3Args()]
+            : ['--destination', `file:${w.backups}`];
+          const cli = startCli(
+            ['backup', '--source', data.url(valve.port), ...(c.args ?? []), ...destination],
+            { ...(bucket ? s3!.env : {}), RUNNER_TEMP: w.runnerTemp },
+          );
+          await valve.held;
+          await cancel(cli, 'SIGTERM', c.tool);
+          await assertNothingLeft(w);
+          if (bucket) await assertOnlyCompleteBackups(bucket, 0);
+        } finally {
+          await valve.close();
+          if (bucket) await s3!.deleteBucket(bucket);
+          await data.drop();
+        }
+      });
+    }
+  }
+});
+
 describe('cancelling after the backup was stored', () => {
   test(
     'SIGINT during retention: the backup stays, nothing more is deleted, exit 130 says both',
