@@ -118,6 +118,27 @@ function cancelOnSignals(say, proc = process) {
         },
     };
 }
+/**
+ * Waits for `work` unless the signal aborts first, then throws its reason at once: for a step
+ * that takes no signal itself (a storage delete) and must not hold a cancelled run open.
+ */
+function unlessAborted(work, signal) {
+    if (!signal)
+        return work;
+    signal.throwIfAborted();
+    work.catch(() => undefined); // abandoned: its outcome no longer matters
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then((v) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(v);
+        }, (err) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(err instanceof Error ? err : new Error(String(err)));
+        });
+    });
+}
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(51455);
@@ -4729,6 +4750,7 @@ function renderBackupTable(report, format) {
 
 
 
+
 /**
  * What counts as a confirmed backup, for retention and freshness alike: its stored object was
  * read back and matched (`verifiedAt`), or, with verify-after-backup off, the store confirmed
@@ -4884,9 +4906,10 @@ async function pruneOne(options, ctx, report, d, name, policy, protect) {
     for (const r of plan.remove) {
         const e = entries.find((x) => x.id === r.id);
         const keys = backupKeys(name, r.id, e.manifest.compression);
-        // The manifest goes first so a half-removed backup is never listed.
+        // The manifest goes first so a half-removed backup is never listed. A cancel stops the
+        // deleting at once, even mid-request: whatever is left is kept or unlisted, never lost.
         for (const key of [keys.manifest, keys.sha256, e.manifest.archive.key])
-            await d.storage.delete(key);
+            await unlessAborted(d.storage.delete(key, { signal: ctx.signal }), ctx.signal);
         removed++;
         ctx.log.info(`Removed ${name}/${r.id} from ${d.displayUrl}`);
     }
@@ -5250,7 +5273,7 @@ async function runCommand(options, ctx, report) {
     catch (err) {
         // Whatever a cancelled step made of the abort (a killed tool, a broken stream), the run
         // was cancelled, and says so (error-kind operational: 130/143 are not config or integrity).
-        const cause = cancelledReason(ctx) ?? err;
+        const cause = err instanceof engine_errors/* CancelledError */.cc ? err : (cancelledReason(ctx) ?? err);
         report.error = (0,engine_errors/* describeError */.Uc)(cause);
         report.outputs['error-kind'] = errorKindOf(cause);
         throw cause;
@@ -5313,23 +5336,46 @@ async function backupLocked(options, ctx, report, locks) {
         : '';
     report.outputs['verified'] = String(report.destinations.every((d) => d.verified));
     // Retention and freshness only after a fully successful backup: a failed run deletes nothing.
-    await pruneSet(options, ctx, report, outcome.stored, outcome.set, [outcome.id]);
+    // A cancel from here on finds the backup stored: the run still stops and says both.
+    await afterStored(ctx, outcome.id, 'retention', () => pruneSet(options, ctx, report, outcome.stored, outcome.set, [outcome.id]));
     const explicitSchedule = lines(options, 'schedule').length > 0;
     if (explicitSchedule || ctx.env['GITHUB_WORKFLOW_REF']) {
-        try {
-            const fresh = await statusCheck(options, ctx, report, outcome.stored, outcome.set);
-            if (fresh && !fresh.ok)
-                ctx.log.warn(fresh.message);
-        }
-        catch (err) {
-            if (!(err instanceof engine_errors/* LifeboatError */.H3))
-                throw err;
-            // Right after a good backup the set is fresh by definition, so a workflow that is not
-            // checked out (the usual artifact: job) only loses a formality: say so, do not warn
-            // every night. A schedule the user set and we cannot use is worth a warning.
-            (explicitSchedule ? ctx.log.warn : ctx.log.info)(`freshness not checked: ${(0,engine_errors/* describeError */.Uc)(err)}`);
-        }
+        await afterStored(ctx, outcome.id, 'the freshness check', async () => {
+            try {
+                const fresh = await statusCheck(options, ctx, report, outcome.stored, outcome.set);
+                if (fresh && !fresh.ok)
+                    ctx.log.warn(fresh.message);
+            }
+            catch (err) {
+                if (!(err instanceof engine_errors/* LifeboatError */.H3) || err instanceof engine_errors/* CancelledError */.cc)
+                    throw err;
+                // Right after a good backup the set is fresh by definition, so a workflow that is not
+                // checked out (the usual artifact: job) only loses a formality: say so, do not warn
+                // every night. A schedule the user set and we cannot use is worth a warning.
+                (explicitSchedule ? ctx.log.warn : ctx.log.info)(`freshness not checked: ${(0,engine_errors/* describeError */.Uc)(err)}`);
+            }
+        });
     }
+}
+/**
+ * Runs a step that follows a stored backup. A cancel during it (whether the step noticed it or
+ * finished anyway) ends the run as cancelled, naming the stored backup so nobody takes the
+ * 130/143 for a lost backup.
+ */
+async function afterStored(ctx, id, step, work) {
+    let failure;
+    try {
+        await work();
+    }
+    catch (err) {
+        failure = err;
+    }
+    const reason = cancelledReason(ctx);
+    if (reason instanceof engine_errors/* CancelledError */.cc) {
+        throw new engine_errors/* CancelledError */.cc(reason.signal, `backup ${id} was stored, but ${step} was cancelled before it finished`);
+    }
+    if (failure !== undefined)
+        throw failure;
 }
 
 ;// CONCATENATED MODULE: ./build/package.json
@@ -5778,8 +5824,9 @@ class FreshnessError extends LifeboatError {
 class CancelledError extends LifeboatError {
     kind = 'cancelled';
     signal;
-    constructor(signal) {
-        super(`cancelled (${signal} received)`);
+    /** `stage` says what had already happened, e.g. that the backup was stored. */
+    constructor(signal, stage) {
+        super(`cancelled (${signal} received)${stage ? `: ${stage}` : ''}`);
         this.signal = signal;
     }
     get exitCode() {
@@ -6169,8 +6216,8 @@ function withRetry(storage, options = {}) {
         list(prefix) {
             return retrying(`list ${prefix || '(all)'}`, () => storage.list(prefix));
         },
-        delete(key) {
-            return retrying(`delete ${key}`, () => storage.delete(key));
+        delete(key, options) {
+            return retrying(`delete ${key}`, () => storage.delete(key, options), undefined, options?.signal);
         },
     };
     if (storage.close)

@@ -30,6 +30,8 @@ import { startS3rver, type S3rverHandle } from '../helpers/s3rver.ts';
 
 const ci = process.env['CI'] === 'true';
 const REDIS_DB = 15;
+/** Where the Redis restore case restores to (its own number: other tests use 8 and 9). */
+const TARGET_DB = 14;
 /** A stuck case fails on its own instead of cancelling the rest. */
 const EACH = { timeout: 45_000 };
 
@@ -392,6 +394,74 @@ describe('cancelling the CLI', { concurrency: false }, () => {
   });
 
   test(
+    'Redis from S3: SIGTERM mid-restore removes the staged spool and writes no key',
+    EACH,
+    async (t) => {
+      if (!s3) return t.skip('s3rver is not available');
+      let conn: RedisConnection;
+      let target: RedisConnection;
+      try {
+        conn = await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db: REDIS_DB });
+        target = await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db: TARGET_DB });
+      } catch (err) {
+        if (ci) throw err;
+        return t.skip('Redis is not running on 127.0.0.1:6379');
+      }
+      const w = await place('redis-restore');
+      const bucket = await s3.createBucket();
+      const proxy = await startHoldingProxy(s3.port, holdArchiveGet(1, 1 << 20));
+      try {
+        await conn.call('FLUSHDB');
+        await target.call('FLUSHDB');
+        for (let i = 0; i < 1000; i++) await conn.call('SET', `k${i}`, randomBytes(4096));
+        const source = `redis://127.0.0.1:6379/${REDIS_DB}`;
+        const b = startCli(
+          [
+            'backup',
+            '--source',
+            source,
+            '--redis-mode',
+            'logical',
+            '--destination',
+            `s3://${bucket}/b`,
+            ...s3Args(),
+          ],
+          { ...s3.env, RUNNER_TEMP: w.runnerTemp },
+        );
+        assert.equal((await b.exit).code, 0, b.stderr());
+        const r = startCli(
+          [
+            'restore',
+            '--destination',
+            `s3://${bucket}/b`,
+            '--target',
+            `redis://127.0.0.1:6379/${TARGET_DB}`,
+            '--s3-endpoint',
+            proxy.endpoint,
+          ],
+          { ...s3.env, RUNNER_TEMP: w.runnerTemp },
+        );
+        await proxy.held;
+        // Staging is under way: the key stream is being spooled, nothing applied yet.
+        await until('the staged spool', () =>
+          readdirSync(w.runnerTemp, { recursive: true }).some((f) => String(f).endsWith('.keys')),
+        );
+        await cancel(r, 'SIGTERM');
+        assert.equal(Number(await target.call('DBSIZE')), 0, 'a key reached the target');
+        await assertNothingLeft(w);
+        await assertOnlyCompleteBackups(bucket, 1);
+      } finally {
+        await proxy.close();
+        await s3.deleteBucket(bucket);
+        await conn.call('FLUSHDB');
+        await target.call('FLUSHDB');
+        conn.close();
+        target.close();
+      }
+    },
+  );
+
+  test(
     'SQLite to S3: SIGINT mid-upload aborts the multipart upload; restore cancelled too',
     EACH,
     async (t) => {
@@ -525,6 +595,207 @@ describe('cancelling the CLI', { concurrency: false }, () => {
       await s3.deleteBucket(bucket);
     }
   });
+});
+
+/**
+ * Mid-dump on every storage: each server-backed source behind a valve, against file: and S3.
+ * A case prepares its data and gives the source URL through the valve's port.
+ */
+interface DumpCase {
+  source: string;
+  port: number;
+  /** The child that must be running (and stopped) when the signal goes, if any. */
+  tool?: string;
+  holdAfter: number;
+  args?: string[];
+  prepare(): Promise<{ url: (port: number) => string; drop(): Promise<void> } | undefined>;
+}
+
+const dumpCases: DumpCase[] = [
+  {
+    source: 'PostgreSQL',
+    port: 5432,
+    tool: 'pg_dump',
+    holdAfter: 1 << 20,
+    async prepare() {
+      const admin = await pgAdmin();
+      if (!admin) return undefined;
+      const db = `lb_cancel_${randomBytes(4).toString('hex')}`;
+      await admin.query(`CREATE DATABASE ${db}`);
+      await pgTable(db, 40_000);
+      return {
+        url: (port) => `postgres://postgres@127.0.0.1:${port}/${db}`,
+        async drop() {
+          await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+          await admin.end();
+        },
+      };
+    },
+  },
+  {
+    source: 'MariaDB',
+    port: 3306,
+    tool: 'mariadb-dump',
+    holdAfter: 1 << 20,
+    async prepare() {
+      const admin = await mysql
+        .createConnection({ host: '127.0.0.1', port: 3306, user: 'root' })
+        .catch((err: unknown) => {
+          if (ci) throw err;
+          return undefined;
+        });
+      if (!admin) return undefined;
+      const db = `lbt_cancel_${randomBytes(4).toString('hex')}`;
+      const drop = async (): Promise<void> => {
+        await admin.query(`DROP DATABASE IF EXISTS ${db}`);
+        await admin.end();
+      };
+      try {
+        await admin.query(`CREATE DATABASE ${db}`);
+        await admin.query(`USE ${db}`);
+        await admin.query(`CREATE TABLE ${db}.big (id INT PRIMARY KEY, a VARBINARY(200))`);
+        await admin.query(
+          `INSERT INTO ${db}.big SELECT seq, UNHEX(SHA2(RAND(), 512)) FROM seq_1_to_40000`,
+        );
+      } catch (err) {
+        await drop();
+        throw err;
+      }
+      return {
+        url: (port) => `mysql://root@127.0.0.1:${port}/${db}`,
+        drop,
+      };
+    },
+  },
+  {
+    source: 'Redis',
+    port: 6379,
+    holdAfter: 1 << 20,
+    args: ['--redis-mode', 'logical'],
+    async prepare() {
+      const conn = await RedisConnection.connect({
+        host: '127.0.0.1',
+        port: 6379,
+        db: REDIS_DB,
+      }).catch((err: unknown) => {
+        if (ci) throw err;
+        return undefined;
+      });
+      if (!conn) return undefined;
+      await conn.call('FLUSHDB');
+      for (let i = 0; i < 600; i++) await conn.call('SET', `k${i}`, randomBytes(4096));
+      return {
+        url: (port) => `redis://127.0.0.1:${port}/${REDIS_DB}`,
+        async drop() {
+          await conn.call('FLUSHDB');
+          conn.close();
+        },
+      };
+    },
+  },
+];
+
+describe('cancelling mid-dump, on file: and S3', { concurrency: false }, () => {
+  for (const c of dumpCases) {
+    for (const storage of ['file', 's3'] as const) {
+      test(`${c.source} to ${storage}: SIGTERM mid-dump leaves nothing`, EACH, async (t) => {
+        if (storage === 's3' && !s3) return t.skip('s3rver is not available');
+        const data = await c.prepare();
+        if (!data) return t.skip(`${c.source} is not running on 127.0.0.1:${c.port}`);
+        const w = await place(`dump-${c.source}-${storage}`);
+        const bucket = storage === 's3' ? await s3!.createBucket() : undefined;
+        const valve = await startValve(c.port, c.holdAfter);
+        try {
+          const destination = bucket
+            ? ['--destination', `s3://${bucket}/b`, ...s3Args()]
+            : ['--destination', `file:${w.backups}`];
+          const cli = startCli(
+            ['backup', '--source', data.url(valve.port), ...(c.args ?? []), ...destination],
+            { ...(bucket ? s3!.env : {}), RUNNER_TEMP: w.runnerTemp },
+          );
+          await valve.held;
+          await cancel(cli, 'SIGTERM', c.tool);
+          await assertNothingLeft(w);
+          if (bucket) await assertOnlyCompleteBackups(bucket, 0);
+        } finally {
+          await valve.close();
+          if (bucket) await s3!.deleteBucket(bucket);
+          await data.drop();
+        }
+      });
+    }
+  }
+});
+
+describe('cancelling after the backup was stored', () => {
+  test(
+    'SIGINT during retention: the backup stays, nothing more is deleted, exit 130 says both',
+    EACH,
+    async (t) => {
+      if (!s3) return t.skip('s3rver is not available');
+      const w = await place('retention');
+      const bucket = await s3.createBucket();
+      const dbPath = join(w.root, 'small.sqlite');
+      const d = new DatabaseSync(dbPath);
+      d.exec('CREATE TABLE t (v TEXT); INSERT INTO t VALUES (1)');
+      d.close();
+      const backup = (endpoint: string) =>
+        startCli(
+          [
+            'backup',
+            '--source',
+            `sqlite:${dbPath}`,
+            '--destination',
+            `s3://${bucket}/b`,
+            '--keep-last',
+            '1',
+            '--s3-endpoint',
+            endpoint,
+          ],
+          { ...s3!.env, RUNNER_TEMP: w.runnerTemp },
+        );
+      // Retention's first delete is held: the run is provably pruning when the signal goes.
+      const proxy = await startHoldingProxy(s3.port, (r) =>
+        r.method === 'DELETE' && /\.manifest\.json(\?|$)/.test(r.url) ? {} : undefined,
+      );
+      try {
+        for (let i = 0; i < 2; i++) {
+          const b = startCli(
+            [
+              'backup',
+              '--source',
+              `sqlite:${dbPath}`,
+              '--destination',
+              `s3://${bucket}/b`,
+              ...s3Args(),
+            ],
+            { ...s3.env, RUNNER_TEMP: w.runnerTemp },
+          );
+          assert.equal((await b.exit).code, 0, b.stderr());
+        }
+        const cli = backup(proxy.endpoint);
+        await proxy.held;
+        await cancel(cli, 'SIGINT');
+        const id =
+          /cancelled \(SIGINT received\): backup (\S+) was stored, but retention was cancelled/.exec(
+            cli.stderr(),
+          )?.[1];
+        assert.ok(id, cli.stderr());
+        // The held delete never reached the store and no other one was sent after the signal.
+        const deletes = proxy.requests.filter((r) => r.method === 'DELETE');
+        assert.ok(
+          deletes.every((r) => !/\.(sha256|tar\.zst)(\?|$)/.test(r.url)),
+          cli.stderr(),
+        );
+        await assertOnlyCompleteBackups(bucket, 3);
+        assert.ok((await objectsIn(bucket)).some((k) => k.endsWith(`${id}.manifest.json`)));
+        await assertNothingLeft(w);
+      } finally {
+        await proxy.close();
+        await s3.deleteBucket(bucket);
+      }
+    },
+  );
 });
 
 describe('after a kill -9', () => {

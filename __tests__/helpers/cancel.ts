@@ -63,11 +63,19 @@ export async function startValve(targetPort: number, holdAfter: number): Promise
 export async function startHoldingProxy(
   targetPort: number,
   hold: (req: { method: string; url: string }) => { afterBytes?: number } | undefined,
-): Promise<Valve & { endpoint: string; requests: Array<{ method: string; url: string }> }> {
+): Promise<
+  Valve & {
+    endpoint: string;
+    requests: Array<{ method: string; url: string }>;
+    /** Forwards a request held whole (no `afterBytes`): the test decides when it goes on. */
+    release(): void;
+  }
+> {
   const requests: Array<{ method: string; url: string }> = [];
   let onHeld: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (onHeld = resolve));
   let holding = false;
+  let releaseHeld: (() => void) | undefined;
   const upstreams = new Set<http.ClientRequest>();
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
@@ -76,42 +84,50 @@ export async function startHoldingProxy(
     const rule = holding ? undefined : hold({ method, url });
     if (rule) holding = true;
     if (rule && rule.afterBytes === undefined) {
-      onHeld(); // never forwarded, never answered
+      // Not forwarded, not answered, until the test releases it (if ever). The body waits.
+      req.pause();
+      releaseHeld = () => forward(undefined);
+      onHeld();
       return;
     }
-    const upstream = http.request(
-      // No keep-alive: an idle pooled socket would hold s3rver's close() open after the tests.
-      {
-        host: '127.0.0.1',
-        port: targetPort,
-        method,
-        path: url,
-        headers: req.headers,
-        agent: false,
-      },
-      (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        if (!rule) {
-          upstreamRes.pipe(res);
-          return;
-        }
-        let passed = 0;
-        upstreamRes.on('data', (chunk: Buffer) => {
-          if (passed >= rule.afterBytes!) return;
-          const room = rule.afterBytes! - passed;
-          res.write(chunk.length > room ? chunk.subarray(0, room) : chunk);
-          passed += Math.min(room, chunk.length);
-          if (passed >= rule.afterBytes!) {
-            upstreamRes.pause();
-            onHeld();
+    forward(rule);
+
+    function forward(rule: { afterBytes?: number } | undefined): void {
+      const upstream = http.request(
+        // No keep-alive: an idle pooled socket would hold s3rver's close() open after the tests.
+        {
+          host: '127.0.0.1',
+          port: targetPort,
+          method,
+          path: url,
+          headers: req.headers,
+          agent: false,
+        },
+        (upstreamRes) => {
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          if (!rule) {
+            upstreamRes.pipe(res);
+            return;
           }
-        });
-      },
-    );
-    upstreams.add(upstream);
-    upstream.on('close', () => upstreams.delete(upstream));
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+          let passed = 0;
+          upstreamRes.on('data', (chunk: Buffer) => {
+            if (passed >= rule.afterBytes!) return;
+            const room = rule.afterBytes! - passed;
+            res.write(chunk.length > room ? chunk.subarray(0, room) : chunk);
+            passed += Math.min(room, chunk.length);
+            if (passed >= rule.afterBytes!) {
+              upstreamRes.pause();
+              onHeld();
+            }
+          });
+        },
+      );
+      upstreams.add(upstream);
+      upstream.on('close', () => upstreams.delete(upstream));
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+      req.resume();
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -120,6 +136,11 @@ export async function startHoldingProxy(
     endpoint: `http://127.0.0.1:${port}`,
     requests,
     held,
+    release: () => {
+      const go = releaseHeld;
+      releaseHeld = undefined;
+      go?.();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         // A held download keeps its connection to s3rver open, which would hold s3rver's close().

@@ -1,5 +1,5 @@
 export const id = 651;
-export const ids = [651];
+export const ids = [651,91];
 export const modules = {
 
 /***/ 651:
@@ -4202,6 +4202,8 @@ function isLifeboatError(err) {
     return err instanceof LifeboatError;
 }
 
+// EXTERNAL MODULE: ./build/src/core/cancel.js
+var cancel = __webpack_require__(24091);
 // EXTERNAL MODULE: external "node:timers/promises"
 var external_node_timers_promises_ = __webpack_require__(58500);
 ;// CONCATENATED MODULE: ./build/src/engine/lock.js
@@ -4631,6 +4633,7 @@ function renderBackupTable(report, format) {
 
 
 
+
 /**
  * What counts as a confirmed backup, for retention and freshness alike: its stored object was
  * read back and matched (`verifiedAt`), or, with verify-after-backup off, the store confirmed
@@ -4786,9 +4789,10 @@ async function pruneOne(options, ctx, report, d, name, policy, protect) {
     for (const r of plan.remove) {
         const e = entries.find((x) => x.id === r.id);
         const keys = backupKeys(name, r.id, e.manifest.compression);
-        // The manifest goes first so a half-removed backup is never listed.
+        // The manifest goes first so a half-removed backup is never listed. A cancel stops the
+        // deleting at once, even mid-request: whatever is left is kept or unlisted, never lost.
         for (const key of [keys.manifest, keys.sha256, e.manifest.archive.key])
-            await d.storage.delete(key);
+            await (0,cancel/* unlessAborted */.W)(d.storage.delete(key, { signal: ctx.signal }), ctx.signal);
         removed++;
         ctx.log.info(`Removed ${name}/${r.id} from ${d.displayUrl}`);
     }
@@ -5152,7 +5156,7 @@ async function runCommand(options, ctx, report) {
     catch (err) {
         // Whatever a cancelled step made of the abort (a killed tool, a broken stream), the run
         // was cancelled, and says so (error-kind operational: 130/143 are not config or integrity).
-        const cause = cancelledReason(ctx) ?? err;
+        const cause = err instanceof engine_errors/* CancelledError */.cc ? err : (cancelledReason(ctx) ?? err);
         report.error = (0,engine_errors/* describeError */.Uc)(cause);
         report.outputs['error-kind'] = errorKindOf(cause);
         throw cause;
@@ -5215,23 +5219,46 @@ async function backupLocked(options, ctx, report, locks) {
         : '';
     report.outputs['verified'] = String(report.destinations.every((d) => d.verified));
     // Retention and freshness only after a fully successful backup: a failed run deletes nothing.
-    await pruneSet(options, ctx, report, outcome.stored, outcome.set, [outcome.id]);
+    // A cancel from here on finds the backup stored: the run still stops and says both.
+    await afterStored(ctx, outcome.id, 'retention', () => pruneSet(options, ctx, report, outcome.stored, outcome.set, [outcome.id]));
     const explicitSchedule = lines(options, 'schedule').length > 0;
     if (explicitSchedule || ctx.env['GITHUB_WORKFLOW_REF']) {
-        try {
-            const fresh = await statusCheck(options, ctx, report, outcome.stored, outcome.set);
-            if (fresh && !fresh.ok)
-                ctx.log.warn(fresh.message);
-        }
-        catch (err) {
-            if (!(err instanceof engine_errors/* LifeboatError */.H3))
-                throw err;
-            // Right after a good backup the set is fresh by definition, so a workflow that is not
-            // checked out (the usual artifact: job) only loses a formality: say so, do not warn
-            // every night. A schedule the user set and we cannot use is worth a warning.
-            (explicitSchedule ? ctx.log.warn : ctx.log.info)(`freshness not checked: ${(0,engine_errors/* describeError */.Uc)(err)}`);
-        }
+        await afterStored(ctx, outcome.id, 'the freshness check', async () => {
+            try {
+                const fresh = await statusCheck(options, ctx, report, outcome.stored, outcome.set);
+                if (fresh && !fresh.ok)
+                    ctx.log.warn(fresh.message);
+            }
+            catch (err) {
+                if (!(err instanceof engine_errors/* LifeboatError */.H3) || err instanceof engine_errors/* CancelledError */.cc)
+                    throw err;
+                // Right after a good backup the set is fresh by definition, so a workflow that is not
+                // checked out (the usual artifact: job) only loses a formality: say so, do not warn
+                // every night. A schedule the user set and we cannot use is worth a warning.
+                (explicitSchedule ? ctx.log.warn : ctx.log.info)(`freshness not checked: ${(0,engine_errors/* describeError */.Uc)(err)}`);
+            }
+        });
     }
+}
+/**
+ * Runs a step that follows a stored backup. A cancel during it (whether the step noticed it or
+ * finished anyway) ends the run as cancelled, naming the stored backup so nobody takes the
+ * 130/143 for a lost backup.
+ */
+async function afterStored(ctx, id, step, work) {
+    let failure;
+    try {
+        await work();
+    }
+    catch (err) {
+        failure = err;
+    }
+    const reason = cancelledReason(ctx);
+    if (reason instanceof engine_errors/* CancelledError */.cc) {
+        throw new engine_errors/* CancelledError */.cc(reason.signal, `backup ${id} was stored, but ${step} was cancelled before it finished`);
+    }
+    if (failure !== undefined)
+        throw failure;
 }
 
 ;// CONCATENATED MODULE: ./build/package.json
@@ -5836,6 +5863,78 @@ function printResult(report, json, io, redactor, kind = 'none') {
 
 /***/ }),
 
+/***/ 24091:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ unlessAborted),
+/* harmony export */   cancelOnSignals: () => (/* binding */ cancelOnSignals)
+/* harmony export */ });
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49828);
+/* harmony import */ var _process_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(15816);
+/**
+ * SIGINT/SIGTERM → one AbortSignal for the whole run. The first signal cancels (children
+ * stopped, uploads aborted, temp folders removed by the code that owns them); a second one
+ * only says cleanup is still running; a third forces the exit.
+ */
+
+
+function cancelOnSignals(say, proc = process) {
+    const controller = new AbortController();
+    let received = 0;
+    const onSignal = (name) => {
+        received++;
+        if (received === 1) {
+            say(`Cancelling (${name} received): stopping child processes, aborting uploads, removing temporary files…`);
+            controller.abort(new _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(name));
+        }
+        else if (received === 2) {
+            say(`${name} received again: still cleaning up; a third signal stops without cleanup`);
+        }
+        else {
+            say(`${name} received a third time: exiting now, cleanup may be incomplete`);
+            (0,_process_js__WEBPACK_IMPORTED_MODULE_1__/* .killAllProcesses */ .F2)();
+            const first = controller.signal.reason;
+            proc.exit(first.exitCode);
+        }
+    };
+    const onInt = () => onSignal('SIGINT');
+    const onTerm = () => onSignal('SIGTERM');
+    proc.on('SIGINT', onInt);
+    proc.on('SIGTERM', onTerm);
+    return {
+        signal: controller.signal,
+        dispose() {
+            proc.off('SIGINT', onInt);
+            proc.off('SIGTERM', onTerm);
+        },
+    };
+}
+/**
+ * Waits for `work` unless the signal aborts first, then throws its reason at once: for a step
+ * that takes no signal itself (a storage delete) and must not hold a cancelled run open.
+ */
+function unlessAborted(work, signal) {
+    if (!signal)
+        return work;
+    signal.throwIfAborted();
+    work.catch(() => undefined); // abandoned: its outcome no longer matters
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then((v) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(v);
+        }, (err) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(err instanceof Error ? err : new Error(String(err)));
+        });
+    });
+}
+
+
+/***/ }),
+
 /***/ 15816:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -6093,8 +6192,9 @@ class FreshnessError extends LifeboatError {
 class CancelledError extends LifeboatError {
     kind = 'cancelled';
     signal;
-    constructor(signal) {
-        super(`cancelled (${signal} received)`);
+    /** `stage` says what had already happened, e.g. that the backup was stored. */
+    constructor(signal, stage) {
+        super(`cancelled (${signal} received)${stage ? `: ${stage}` : ''}`);
         this.signal = signal;
     }
     get exitCode() {
@@ -6484,8 +6584,8 @@ function withRetry(storage, options = {}) {
         list(prefix) {
             return retrying(`list ${prefix || '(all)'}`, () => storage.list(prefix));
         },
-        delete(key) {
-            return retrying(`delete ${key}`, () => storage.delete(key));
+        delete(key, options) {
+            return retrying(`delete ${key}`, () => storage.delete(key, options), undefined, options?.signal);
         },
     };
     if (storage.close)

@@ -383,10 +383,10 @@ class S3Storage {
         }
         return out;
     }
-    async delete(key) {
+    async delete(key, options) {
         (0,_keys_js__WEBPACK_IMPORTED_MODULE_6__/* .checkKey */ .y)(key, this.displayUrl);
         try {
-            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_8__.DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }));
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_8__.DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }), options?.signal ? { abortSignal: options.signal } : {});
         }
         catch (err) {
             const failure = this.fail(err, `delete ${key}`);

@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ unlessAborted),
 /* harmony export */   cancelOnSignals: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
 /* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49828);
@@ -47,6 +48,27 @@ function cancelOnSignals(say, proc = process) {
             proc.off('SIGTERM', onTerm);
         },
     };
+}
+/**
+ * Waits for `work` unless the signal aborts first, then throws its reason at once: for a step
+ * that takes no signal itself (a storage delete) and must not hold a cancelled run open.
+ */
+function unlessAborted(work, signal) {
+    if (!signal)
+        return work;
+    signal.throwIfAborted();
+    work.catch(() => undefined); // abandoned: its outcome no longer matters
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then((v) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(v);
+        }, (err) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(err instanceof Error ? err : new Error(String(err)));
+        });
+    });
 }
 
 
@@ -309,8 +331,9 @@ class FreshnessError extends LifeboatError {
 class CancelledError extends LifeboatError {
     kind = 'cancelled';
     signal;
-    constructor(signal) {
-        super(`cancelled (${signal} received)`);
+    /** `stage` says what had already happened, e.g. that the backup was stored. */
+    constructor(signal, stage) {
+        super(`cancelled (${signal} received)${stage ? `: ${stage}` : ''}`);
         this.signal = signal;
     }
     get exitCode() {

@@ -48,3 +48,27 @@ export function cancelOnSignals(
     },
   };
 }
+
+/**
+ * Waits for `work` unless the signal aborts first, then throws its reason at once: for a step
+ * that takes no signal itself (a storage delete) and must not hold a cancelled run open.
+ */
+export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  work.catch(() => undefined); // abandoned: its outcome no longer matters
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}

@@ -12,6 +12,7 @@ import {
 } from '../retention/policy.ts';
 import { sourceContext } from './backup.ts';
 import { createRunTemp, runTempRoot } from '../core/temp.ts';
+import { unlessAborted } from '../core/cancel.ts';
 import type { RunContext } from './context.ts';
 import {
   closeDestinations,
@@ -251,9 +252,10 @@ async function pruneOne(
     ctx.signal?.throwIfAborted();
     const e = entries.find((x) => x.id === r.id)!;
     const keys = backupKeys(name, r.id, e.manifest.compression);
-    // The manifest goes first so a half-removed backup is never listed.
+    // The manifest goes first so a half-removed backup is never listed. A cancel stops the
+    // deleting at once, even mid-request: whatever is left is kept or unlisted, never lost.
     for (const key of [keys.manifest, keys.sha256, e.manifest.archive.key])
-      await d.storage.delete(key);
+      await unlessAborted(d.storage.delete(key, { signal: ctx.signal }), ctx.signal);
     removed++;
     ctx.log.info(`Removed ${name}/${r.id} from ${d.displayUrl}`);
   }

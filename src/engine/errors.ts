@@ -68,8 +68,9 @@ export class FreshnessError extends LifeboatError {
 export class CancelledError extends LifeboatError {
   readonly kind = 'cancelled' as const;
   readonly signal: 'SIGINT' | 'SIGTERM';
-  constructor(signal: 'SIGINT' | 'SIGTERM') {
-    super(`cancelled (${signal} received)`);
+  /** `stage` says what had already happened, e.g. that the backup was stored. */
+  constructor(signal: 'SIGINT' | 'SIGTERM', stage?: string) {
+    super(`cancelled (${signal} received)${stage ? `: ${stage}` : ''}`);
     this.signal = signal;
   }
   get exitCode(): number {

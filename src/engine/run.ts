@@ -16,6 +16,7 @@ import { runTempRoot, sweepStaleTemp } from '../core/temp.ts';
 import type { RunContext } from './context.ts';
 import { withDestinations } from './destinations.ts';
 import {
+  CancelledError,
   ConfigError,
   LifeboatError,
   describeError,
@@ -71,7 +72,7 @@ export async function runCommand(
   } catch (err) {
     // Whatever a cancelled step made of the abort (a killed tool, a broken stream), the run
     // was cancelled, and says so (error-kind operational: 130/143 are not config or integrity).
-    const cause = cancelledReason(ctx) ?? err;
+    const cause = err instanceof CancelledError ? err : (cancelledReason(ctx) ?? err);
     report.error = describeError(cause);
     report.outputs['error-kind'] = errorKindOf(cause);
     throw cause;
@@ -142,20 +143,52 @@ async function backupLocked(
   report.outputs['verified'] = String(report.destinations.every((d) => d.verified));
   // Retention and freshness only after a fully successful backup: a failed run deletes nothing.
   locks.assertHeld();
-  await pruneSet(options, ctx, report, outcome.stored, outcome.set, [outcome.id]);
+  // A cancel from here on finds the backup stored: the run still stops and says both.
+  await afterStored(ctx, outcome.id, 'retention', () =>
+    pruneSet(options, ctx, report, outcome.stored, outcome.set, [outcome.id]),
+  );
   const explicitSchedule = lines(options, 'schedule').length > 0;
   if (explicitSchedule || ctx.env['GITHUB_WORKFLOW_REF']) {
-    try {
-      const fresh = await statusCheck(options, ctx, report, outcome.stored, outcome.set);
-      if (fresh && !fresh.ok) ctx.log.warn(fresh.message);
-    } catch (err) {
-      if (!(err instanceof LifeboatError)) throw err;
-      // Right after a good backup the set is fresh by definition, so a workflow that is not
-      // checked out (the usual artifact: job) only loses a formality: say so, do not warn
-      // every night. A schedule the user set and we cannot use is worth a warning.
-      (explicitSchedule ? ctx.log.warn : ctx.log.info)(
-        `freshness not checked: ${describeErrorTemplate(err)}`,
-      );
-    }
+    await afterStored(ctx, outcome.id, 'the freshness check', async () => {
+      try {
+        const fresh = await statusCheck(options, ctx, report, outcome.stored, outcome.set);
+        if (fresh && !fresh.ok) ctx.log.warn(fresh.message);
+      } catch (err) {
+        if (!(err instanceof LifeboatError) || err instanceof CancelledError) throw err;
+        // Right after a good backup the set is fresh by definition, so a workflow that is not
+        // checked out (the usual artifact: job) only loses a formality: say so, do not warn
+        // every night. A schedule the user set and we cannot use is worth a warning.
+        (explicitSchedule ? ctx.log.warn : ctx.log.info)(
+          `freshness not checked: ${describeErrorTemplate(err)}`,
+        );
+      }
+    });
   }
+}
+
+/**
+ * Runs a step that follows a stored backup. A cancel during it (whether the step noticed it or
+ * finished anyway) ends the run as cancelled, naming the stored backup so nobody takes the
+ * 130/143 for a lost backup.
+ */
+async function afterStored(
+  ctx: RunContext,
+  id: string,
+  step: string,
+  work: () => Promise<void>,
+): Promise<void> {
+  let failure: unknown;
+  try {
+    await work();
+  } catch (err) {
+    failure = err;
+  }
+  const reason = cancelledReason(ctx);
+  if (reason instanceof CancelledError) {
+    throw new CancelledError(
+      reason.signal,
+      `backup ${id} was stored, but ${step} was cancelled before it finished`,
+    );
+  }
+  if (failure !== undefined) throw failure;
 }

@@ -132,8 +132,13 @@ export function withRetry(storage: Storage, options: RetryOptions = {}): Storage
     list(prefix: string): Promise<ObjectInfo[]> {
       return retrying(`list ${prefix || '(all)'}`, () => storage.list(prefix));
     },
-    delete(key: string): Promise<void> {
-      return retrying(`delete ${key}`, () => storage.delete(key));
+    delete(key: string, options?: { signal?: AbortSignal }): Promise<void> {
+      return retrying(
+        `delete ${key}`,
+        () => storage.delete(key, options),
+        undefined,
+        options?.signal,
+      );
     },
   };
   if (storage.close) wrapped.close = () => storage.close!();

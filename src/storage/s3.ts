@@ -300,11 +300,12 @@ export class S3Storage implements Storage {
     return out;
   }
 
-  async delete(key: string): Promise<void> {
+  async delete(key: string, options?: { signal?: AbortSignal }): Promise<void> {
     checkKey(key, this.displayUrl);
     try {
       await this.client.send(
         new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }),
+        options?.signal ? { abortSignal: options.signal } : {},
       );
     } catch (err) {
       const failure = this.fail(err, `delete ${key}`);

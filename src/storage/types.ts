@@ -56,7 +56,8 @@ export interface Storage {
   createExclusive(key: string, body: Buffer): Promise<boolean>;
   stat(key: string): Promise<ObjectInfo | undefined>;
   list(prefix: string): Promise<ObjectInfo[]>;
-  delete(key: string): Promise<void>;
+  /** `signal` stops the request (and its retries) when the run is cancelled. */
+  delete(key: string, options?: { signal?: AbortSignal }): Promise<void>;
   /** Release connections (SFTP sessions, servers). Optional. */
   close?(): Promise<void>;
 }
