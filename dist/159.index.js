@@ -32,8 +32,8 @@ var external_node_path_ = __webpack_require__(76760);
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __webpack_require__(73136);
-// EXTERNAL MODULE: ./build/src/engine/errors.js + 1 modules
-var errors = __webpack_require__(49828);
+// EXTERNAL MODULE: ./build/src/engine/errors.js
+var errors = __webpack_require__(72993);
 // EXTERNAL MODULE: ./build/src/engine/log.js
 var log = __webpack_require__(78138);
 // EXTERNAL MODULE: ./build/src/engine/url.js
@@ -934,7 +934,7 @@ class RedisSource {
                     const why = ctx.redactor.redact(sync.refused);
                     if (m === 'rdb') {
                         throw new errors/* SourceError */.c8(`redis: the server refused the replication snapshot (${why})`, {
-                            hint: 'managed services often forbid SYNC; set redis-mode: logical (or auto) to back up with SCAN + DUMP',
+                            hint: 'managed services often forbid SYNC; set {{option:redis-mode=logical}} (or auto) to back up with SCAN + DUMP',
                         });
                     }
                     ctx.log.warn(`redis: the server refused the RDB snapshot (${why}); continuing with the logical key stream only`);
@@ -1073,7 +1073,7 @@ async function stageLogical(members, request, ctx) {
     const logical = request.manifest.details?.logical;
     if (!logical) {
         throw new errors/* ConfigError */.xL('target', 'this backup holds only an RDB snapshot (redis-mode: rdb), which a live server cannot load', {
-            hint: 'restore it to a file path (target: /path/to/dump.rdb) and place it in the data directory of a stopped Redis; take future backups with redis-mode: auto',
+            hint: 'restore it to a file path ({{option:target=/path/to/dump.rdb}}) and place it in the data directory of a stopped Redis; take future backups with {{option:redis-mode=auto}}',
         });
     }
     const sourceDbs = logical.databases ?? [];

@@ -12,7 +12,7 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57075);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(72993);
 
 
 
@@ -60,7 +60,7 @@ function checkAnnounced(key, where, options, got) {
 /* harmony export */   b: () => (/* binding */ checkPrefix),
 /* harmony export */   y: () => (/* binding */ checkKey)
 /* harmony export */ });
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(72993);
 
 /**
  * Object keys come from our own naming and from manifests read back from storage, which may be
@@ -128,7 +128,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57075);
 /* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(53711);
 /* harmony import */ var _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(22358);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(72993);
 /* harmony import */ var _engine_log_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(78138);
 /* harmony import */ var _engine_url_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(83153);
 /* harmony import */ var _body_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4315);
@@ -442,7 +442,7 @@ class S3Storage {
         if (code === 'NoSuchBucket') {
             return new _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .StorageError */ .aq(message, {
                 cause: err,
-                hint: `bucket '${bucket}' does not exist at ${where}: create it, or check the bucket name, s3-endpoint and s3-region`,
+                hint: `bucket '${bucket}' does not exist at ${where}: create it, or check the bucket name, {{option:s3-endpoint}} and {{option:s3-region}}`,
             });
         }
         if (CREDENTIAL_CODES.has(code) || status === 401 || status === 403) {
@@ -457,13 +457,13 @@ class S3Storage {
         if (code === 'PermanentRedirect' || code === 'AuthorizationHeaderMalformed' || status === 301) {
             return new _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .StorageError */ .aq(message, {
                 cause: err,
-                hint: `bucket '${bucket}' lives in another region: set s3-region (or ?region=) to the bucket's region`,
+                hint: `bucket '${bucket}' lives in another region: set {{option:s3-region}} (or ?region=) to the bucket's region`,
             });
         }
         if (/Exceeded \d+ parts/.test(text)) {
             return new _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .StorageError */ .aq(message, {
                 cause: err,
-                hint: 'the archive outgrew 10,000 upload parts: set the expected-size option so larger parts are used',
+                hint: 'the archive outgrew 10,000 upload parts: set {{option:expected-size}} (e.g. {{option:expected-size=200GB}}) so larger parts are used',
             });
         }
         if (code === 'NoSuchKey' || code === 'NotFound' || status === 404) {
@@ -624,7 +624,7 @@ function s3Settings(url, ctx) {
     }
     if (sseKmsKeyId && sseValue === 'AES256') {
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigError */ .xL('s3-sse-kms-key-id', 'is set but s3-sse is AES256', {
-            hint: 'set s3-sse to aws:kms',
+            hint: 'set {{option:s3-sse=aws:kms}}',
         });
     }
     const sse = (sseValue ?? (sseKmsKeyId ? 'aws:kms' : undefined));

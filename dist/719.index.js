@@ -19,7 +19,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(46466);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(72993);
 /* harmony import */ var _engine_log_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(78138);
 /* harmony import */ var _engine_url_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(83153);
 /* harmony import */ var _staging_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(80269);
@@ -565,9 +565,13 @@ async function stageDir(members, request, ctx) {
             throw err;
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceError */ .c8(`restoring into ${target} failed: ${message(err)}`, { cause: err });
     }
+    let placed = false;
+    let previousKept;
+    let wasEmptyFolder = false;
     const commit = async () => {
         // Looked at again: the target may have been filled while the archive was read.
         const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(target).catch(() => undefined);
+        wasEmptyFolder = !replace && now !== undefined;
         if (!replace && now && (!now.isDirectory() || (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(target)).length > 0)) {
             throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigError */ .xL('target', `${target} was filled during the restore; nothing was changed`, {
                 hint: 'pass {{option:overwrite=true}} or choose a new or empty folder',
@@ -606,13 +610,10 @@ async function stageDir(members, request, ctx) {
                     cause: err,
                 });
             }
-            try {
-                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(previous, { recursive: true, force: true });
-            }
-            catch (err) {
-                ctx.log.warn(`the previous content of ${target} is left in ${previous}: ${message(err)}`);
-            }
+            // Kept until the whole restore is over, so a later failure can put it back.
+            previousKept = previous;
         }
+        placed = true;
         ctx.log.info(`Restored ${counts.files} files (${(0,_engine_log_js__WEBPACK_IMPORTED_MODULE_5__/* .formatBytes */ .z3)(counts.bytes)}) into ${target}${replace ? ', replacing its previous content' : ''}`);
         const result = {
             location,
@@ -622,15 +623,35 @@ async function stageDir(members, request, ctx) {
                 extra: { directories: counts.directories, symlinks: counts.symlinks },
             },
         };
-        if (replace)
+        if (replace) {
             result.notes = [`${target} was overwritten`];
+            result.replaced = true;
+        }
         return result;
     };
-    return {
-        location,
-        commit,
-        abort: () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(staging, { recursive: true, force: true }),
+    const rollback = async () => {
+        if (!placed)
+            return;
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(target, { recursive: true, force: true });
+        if (previousKept)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(previousKept, target);
+        else if (wasEmptyFolder)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(target);
+        previousKept = undefined;
+        placed = false;
     };
+    const abort = async () => {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(staging, { recursive: true, force: true });
+        if (!previousKept)
+            return;
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(previousKept, { recursive: true, force: true });
+        }
+        catch (err) {
+            ctx.log.warn(`the previous content of ${target} is left in ${previousKept}: ${message(err)}`);
+        }
+    };
+    return { location, commit, abort, rollback };
 }
 /** Structural check without writing anything: the same path and link rules as a restore. */
 async function verifyDir(members, manifest, ctx) {

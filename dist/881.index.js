@@ -40,8 +40,8 @@ var external_node_stream_ = __webpack_require__(57075);
 var external_node_stream_promises_ = __webpack_require__(46466);
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __webpack_require__(83849);
-// EXTERNAL MODULE: ./build/src/engine/errors.js + 1 modules
-var errors = __webpack_require__(49828);
+// EXTERNAL MODULE: ./build/src/engine/errors.js
+var errors = __webpack_require__(72993);
 // EXTERNAL MODULE: ./build/src/engine/log.js
 var log = __webpack_require__(78138);
 // EXTERNAL MODULE: ./build/src/engine/url.js
@@ -203,7 +203,7 @@ async function siblingTool(client, tool, env) {
     const parsed = out ? parseToolVersion(out) : undefined;
     if (!parsed) {
         throw new errors/* ConfigError */.xL('pg-bin', `${tool} was not found beside ${client.path}`, {
-            hint: `install the full PostgreSQL ${client.major} client package, or set pg-bin to a folder holding both`,
+            hint: `install the full PostgreSQL ${client.major} client package, or set {{option:pg-bin}} to a folder holding both`,
         });
     }
     return { ...client, tool, path, ...parsed };
@@ -231,7 +231,7 @@ async function resolveDumpClient(serverMajor, serverVersion, ctx) {
     }
     const newer = Math.floor(serverMajor);
     throw new errors/* ConfigError */.xL('pg-bin', `the server runs PostgreSQL ${serverVersion}, but no pg_dump of major ${newer} or newer was found (found: ${listClients(clients)}); pg_dump cannot dump a server newer than itself`, {
-        hint: `install the PostgreSQL ${newer} client (Debian/Ubuntu: postgresql-client-${newer} from apt.postgresql.org; RHEL: postgresql${newer}; macOS: brew install postgresql@${newer}) or set pg-bin to the folder holding pg_dump ${newer} or newer`,
+        hint: `install the PostgreSQL ${newer} client (Debian/Ubuntu: postgresql-client-${newer} from apt.postgresql.org; RHEL: postgresql${newer}; macOS: brew install postgresql@${newer}) or set {{option:pg-bin}} to the folder holding pg_dump ${newer} or newer`,
     });
 }
 /**
@@ -246,7 +246,7 @@ async function resolveRestoreClient(tool, archive, dumpedWith, ctx) {
         return picked;
     const needed = archive[1] >= 16 ? 17 : archive[1] >= 15 ? 16 : archive[1] >= 14 ? 12 : 11;
     throw new errors/* ConfigError */.xL('pg-bin', `the dump was written by pg_dump ${dumpedWith} (archive format ${formatArchiveVersion(archive)}), which no ${tool} found here can read (found: ${listClients(clients)})`, {
-        hint: `install a PostgreSQL ${needed} or newer client, or set pg-bin to the folder holding ${tool} ${needed} or newer`,
+        hint: `install a PostgreSQL ${needed} or newer client, or set {{option:pg-bin}} to the folder holding ${tool} ${needed} or newer`,
     });
 }
 

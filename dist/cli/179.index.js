@@ -15,7 +15,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57075);
 /* harmony import */ var _azure_storage_blob__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(29790);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(72993);
 /* harmony import */ var _engine_log_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(78138);
 /* harmony import */ var _engine_url_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(83153);
 /* harmony import */ var _body_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4315);
@@ -123,7 +123,7 @@ function serviceClient(ctx, pipelineOptions) {
     }
     if (!account && !endpointOption) {
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('azure-account', 'no Azure Storage account or credentials were given', {
-            hint: 'set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT (or azure-account) with AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN',
+            hint: 'set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT (or {{option:azure-account}}) with AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN',
         });
     }
     const endpoint = (endpointOption ?? `https://${account}.blob.core.windows.net`).replace(/\/+$/, '');
@@ -488,7 +488,7 @@ function verifying(label, expected, expectedSize, mapError, source) {
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57075);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(72993);
 
 
 
@@ -536,7 +536,7 @@ function checkAnnounced(key, where, options, got) {
 /* harmony export */   b: () => (/* binding */ checkPrefix),
 /* harmony export */   y: () => (/* binding */ checkKey)
 /* harmony export */ });
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(72993);
 
 /**
  * Object keys come from our own naming and from manifests read back from storage, which may be

@@ -20,7 +20,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76760);
 /* harmony import */ var node_sqlite__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(80099);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(46466);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(72993);
 /* harmony import */ var _engine_log_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(78138);
 /* harmony import */ var _engine_url_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(83153);
 /* harmony import */ var _staging_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(80269);
@@ -348,7 +348,8 @@ async function replaceDatabase(tmp, target, check) {
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .SourceError */ .c8(`restore into ${target} failed: ${message(err)}; the previous database is back in place`, { cause: err });
     }
     await fsyncDir((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target));
-    await removeWithSidecars(previous);
+    // Kept until the whole restore is over, so a later failure can put it back.
+    return moved.length ? previous : undefined;
 }
 async function stageSqlite(members, request, ctx) {
     const target = sqlitePath(request.target, 'target', workingDir(ctx));
@@ -388,6 +389,8 @@ async function stageSqlite(members, request, ctx) {
         await removeWithSidecars(tmp);
         throw err;
     }
+    let placed = false;
+    let previous;
     const commit = async () => {
         // Looked at again: the target may have appeared while the archive was read.
         const now = [];
@@ -408,19 +411,40 @@ async function stageSqlite(members, request, ctx) {
                     cause: err,
                 });
             }
+            placed = true;
             await fsyncDir(dir);
             ctx.log.info(`Restored SQLite database to ${target}`);
             return { location, inventory: { tables: checked.tables } };
         }
-        await replaceDatabase(tmp, target, (path) => checkCopy(path, (reason) => new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .IntegrityError */ .cs(`the database now at ${target} failed its check: ${reason}`)));
+        previous = await replaceDatabase(tmp, target, (path) => checkCopy(path, (reason) => new _engine_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .IntegrityError */ .cs(`the database now at ${target} failed its check: ${reason}`)));
+        placed = true;
         ctx.log.info(`Restored SQLite database over ${target} (the previous one was replaced)`);
         return {
             location,
             inventory: { tables: checked.tables },
             notes: [`${target} was overwritten`],
+            replaced: true,
         };
     };
-    return { location, commit, abort: () => removeWithSidecars(tmp) };
+    const rollback = async () => {
+        if (!placed)
+            return;
+        await removeWithSidecars(target);
+        if (previous) {
+            for (const s of ['', ...SIDECARS])
+                if (await exists(previous + s))
+                    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(previous + s, target + s);
+            previous = undefined;
+        }
+        placed = false;
+        await fsyncDir(dir);
+    };
+    const abort = async () => {
+        await removeWithSidecars(tmp);
+        if (previous)
+            await removeWithSidecars(previous);
+    };
+    return { location, commit, abort, rollback };
 }
 async function verifySqlite(members, manifest, ctx) {
     const tmp = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(ctx.tmpDir, `verify-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}.sqlite`);

@@ -12,7 +12,7 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57075);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(72993);
 
 
 
@@ -60,7 +60,7 @@ function checkAnnounced(key, where, options, got) {
 /* harmony export */   b: () => (/* binding */ checkPrefix),
 /* harmony export */   y: () => (/* binding */ checkKey)
 /* harmony export */ });
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(72993);
 
 /**
  * Object keys come from our own naming and from manifests read back from storage, which may be
@@ -131,7 +131,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(57075);
 /* harmony import */ var ssh2__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(85472);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(72993);
 /* harmony import */ var _engine_log_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(78138);
 /* harmony import */ var _engine_url_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(83153);
 /* harmony import */ var _body_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(4315);
@@ -238,7 +238,7 @@ function parseSftpSettings(url, ctx) {
                 ? `the private key needs a passphrase or the one given is wrong (${parsed.message})`
                 : `could not be read: ${parsed.message}`, {
                 hint: encrypted
-                    ? "set sftp-private-key-passphrase (from a secret) to the key's passphrase"
+                    ? "set {{option:sftp-private-key-passphrase}} (from a secret) to the key's passphrase"
                     : 'pass the whole private key file (OpenSSH or PEM format, from -----BEGIN to -----END) from a secret',
             });
         }
@@ -264,7 +264,7 @@ function parseSftpSettings(url, ctx) {
     const knownHosts = knownHostsText ? parseKnownHosts(contentOrFile(knownHostsText)) : [];
     if (knownHostsText && knownHosts.length === 0) {
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ConfigError */ .xL('sftp-known-hosts', 'holds no host keys', {
-            hint: `give known_hosts lines such as ssh-keyscan -p ${u.port || 22} ${u.hostname} prints them`,
+            hint: `give {{option:sftp-known-hosts}} known_hosts lines such as ssh-keyscan -p ${u.port || 22} ${u.hostname} prints them`,
         });
     }
     const accept = ctx.options['sftp-accept-unknown-host'];
@@ -439,8 +439,8 @@ class SftpStorage {
             if (s.acceptUnknownHost) {
                 if (!this.warnedUnknownHost) {
                     this.warnedUnknownHost = true;
-                    this.ctx.log.warn(`${this.displayUrl}: accepting the server's unpinned host key ${type} ${fingerprint} (sftp-accept-unknown-host); ` +
-                        `pin it with sftp-host-fingerprint: ${fingerprint}`);
+                    this.ctx.log.warn(`${this.displayUrl}: accepting the server's unpinned host key ${type} ${fingerprint} ({{option:sftp-accept-unknown-host=true}}); ` +
+                        `pin it with {{option:sftp-host-fingerprint=${fingerprint}}}`);
                 }
                 return true;
             }
@@ -549,8 +549,8 @@ class SftpStorage {
                         ? ` (sftp-known-hosts has no line for ${s.port === 22 ? s.host : `[${s.host}]:${s.port}`})`
                         : ''), {
                     cause: err,
-                    hint: `check that ${verdict.fingerprint} is the server's key (${check}), then pin it with sftp-host-fingerprint: ${verdict.fingerprint} ` +
-                        `or pass its known_hosts line as sftp-known-hosts; sftp-accept-unknown-host: true skips the check (not recommended)`,
+                    hint: `check that ${verdict.fingerprint} is the server's key (${check}), then pin it with {{option:sftp-host-fingerprint=${verdict.fingerprint}}} ` +
+                        `or pass its known_hosts line as {{option:sftp-known-hosts}}; {{option:sftp-accept-unknown-host=true}} skips the check (not recommended)`,
                 });
             }
             return new _engine_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .StorageError */ .aq(`${where}: refusing to connect: the server's host key ${verdict.type} ${verdict.fingerprint} ` +
@@ -558,7 +558,7 @@ class SftpStorage {
                     ? 'is marked @revoked in sftp-known-hosts'
                     : 'does not match the pinned host key'), {
                 cause: err,
-                hint: `if the server's key was changed on purpose, check the new one (${check}) and update sftp-host-fingerprint / sftp-known-hosts ` +
+                hint: `if the server's key was changed on purpose, check the new one (${check}) and update {{option:sftp-host-fingerprint}} / {{option:sftp-known-hosts}} ` +
                     `(several fingerprints may be given, comma-separated); otherwise someone may be intercepting the connection`,
             });
         }

@@ -31,8 +31,8 @@ var external_node_path_ = __webpack_require__(76760);
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(46466);
-// EXTERNAL MODULE: ./build/src/engine/errors.js + 1 modules
-var errors = __webpack_require__(49828);
+// EXTERNAL MODULE: ./build/src/engine/errors.js
+var errors = __webpack_require__(72993);
 // EXTERNAL MODULE: ./build/src/engine/log.js
 var log = __webpack_require__(78138);
 // EXTERNAL MODULE: external "node:zlib"
@@ -822,12 +822,12 @@ class ArtifactStorage {
     requireReadAccess() {
         if (!this.token) {
             throw new errors/* ConfigError */.xL('github-token', 'listing, restoring or deleting GitHub artifacts needs a token', {
-                hint: `pass github-token: \${{ github.token }} (the action's default) and grant it:\n${PERMISSIONS_BLOCK}`,
+                hint: `pass a token in {{option:github-token}} (in a workflow the default, \${{ github.token }}, works) and grant it:\n${PERMISSIONS_BLOCK}`,
             });
         }
         if (!this.repository) {
             throw new errors/* ConfigError */.xL('artifact-repository', 'no repository to read artifacts from (GITHUB_REPOSITORY is not set)', {
-                hint: 'set artifact-repository to owner/repo',
+                hint: 'set {{option:artifact-repository=owner/repo}}',
             });
         }
         return this.repository;
@@ -870,7 +870,7 @@ class ArtifactStorage {
             });
         if (res.status === 401) {
             throw new errors/* StorageError */.aq(detail, {
-                hint: 'github-token is invalid or expired; pass github-token: ${{ github.token }}',
+                hint: '{{option:github-token}} is invalid or expired; pass a current one (in a workflow: ${{ github.token }})',
             });
         }
         if (res.status === 403)
@@ -901,7 +901,7 @@ function toStorageError(err, what) {
     if (e?.name === 'UsageError') {
         return new errors/* StorageError */.aq(`${what}: ${message}`, {
             cause: err,
-            hint: "the account's artifact storage quota is full: lower retention-days, set keep-* so old backups are pruned, and delete old artifacts",
+            hint: "the account's artifact storage quota is full: lower {{option:retention-days}}, set {{option:keep-last}} or another keep-* option so old backups are pruned, and delete old artifacts",
         });
     }
     if (/Unable to get the ACTIONS_(RUNTIME_TOKEN|RESULTS_URL)/.test(message)) {
@@ -979,7 +979,7 @@ function skipBytes(count) {
 /* harmony export */   b: () => (/* binding */ checkPrefix),
 /* harmony export */   y: () => (/* binding */ checkKey)
 /* harmony export */ });
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(72993);
 
 /**
  * Object keys come from our own naming and from manifests read back from storage, which may be

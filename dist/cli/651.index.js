@@ -118,8 +118,8 @@ function runTempRoot(ctx) {
     return ctx.tmpRoot ?? (0,external_node_os_.tmpdir)();
 }
 
-// EXTERNAL MODULE: ./build/src/engine/errors.js + 1 modules
-var engine_errors = __webpack_require__(49828);
+// EXTERNAL MODULE: ./build/src/engine/errors.js
+var engine_errors = __webpack_require__(72993);
 // EXTERNAL MODULE: ./build/src/engine/log.js
 var engine_log = __webpack_require__(78138);
 ;// CONCATENATED MODULE: ./build/src/options/schema.js
@@ -959,7 +959,7 @@ function checkFreshness(input) {
     const lines = input.cron.map((l) => l.trim()).filter((l) => l !== '');
     if (lines.length === 0) {
         throw new engine_errors/* ConfigError */.xL('schedule', 'no cron expression given', {
-            hint: "set schedule to the cron line(s) your backups follow, e.g. '0 3 * * *'",
+            hint: "set the cron line(s) your backups follow, e.g. {{option:schedule='0 3 * * *'}}",
         });
     }
     if (input.graceMs !== undefined && !(input.graceMs >= 0)) {
@@ -1008,11 +1008,11 @@ function checkFreshness(input) {
  * Returns [] when the workflow has no schedule.
  */
 async function readWorkflowSchedule(env) {
-    const setSchedule = "or set the schedule option to the cron line(s) your backups follow, e.g. '0 3 * * *'";
+    const setSchedule = "or set the cron line(s) your backups follow, e.g. {{option:schedule='0 3 * * *'}}";
     const ref = env['GITHUB_WORKFLOW_REF']?.trim();
     if (!ref) {
         throw new engine_errors/* ConfigError */.xL('schedule', 'no schedule given and GITHUB_WORKFLOW_REF is not set (not running in a GitHub workflow)', {
-            hint: `set the schedule option to the cron line(s) your backups follow, e.g. '0 3 * * *'`,
+            hint: "set the cron line(s) your backups follow, e.g. {{option:schedule='0 3 * * *'}}",
         });
     }
     const at = ref.lastIndexOf('@');
@@ -1021,7 +1021,7 @@ async function readWorkflowSchedule(env) {
     const workflowPath = segments.slice(2).join('/');
     if (segments.length < 3 || !workflowPath.startsWith('.github/workflows/')) {
         throw new engine_errors/* ConfigError */.xL('schedule', `cannot find the workflow file in GITHUB_WORKFLOW_REF '${ref}'`, {
-            hint: `set the schedule option to the cron line(s) your backups follow, e.g. '0 3 * * *'`,
+            hint: "set the cron line(s) your backups follow, e.g. {{option:schedule='0 3 * * *'}}",
         });
     }
     const workspace = env['GITHUB_WORKSPACE']?.trim();
@@ -1257,7 +1257,7 @@ function parseRetentionPolicy(values) {
         const d = parseDuration('keep-within', within);
         if (d.ms <= 0) {
             throw new engine_errors/* ConfigError */.xL('keep-within', `'${d.text}' is zero`, {
-                hint: "give a positive duration such as '7d', or leave keep-within unset",
+                hint: "give a positive duration such as '7d', or leave {{option:keep-within}} unset",
             });
         }
         policy.within = d;
@@ -4080,7 +4080,7 @@ async function createBackup(options, ctx, report, request = {}) {
                 error: (0,engine_errors/* describeError */.Uc)(error),
                 verified: false,
             });
-            failures.push(`${destination.displayUrl}: ${(0,engine_errors/* describeError */.Uc)(error)}`);
+            failures.push(`${destination.displayUrl}: ${(0,engine_errors/* describeErrorTemplate */.Qj)(error)}`);
         }
         let finalManifest;
         for (const [i, d] of destinations.entries()) {
@@ -4123,9 +4123,9 @@ async function createBackup(options, ctx, report, request = {}) {
             }
             catch (err) {
                 dr.error = (0,engine_errors/* describeError */.Uc)(err);
-                failures.push(`${d.displayUrl}: ${(0,engine_errors/* describeError */.Uc)(err)}`);
+                failures.push(`${d.displayUrl}: ${(0,engine_errors/* describeErrorTemplate */.Qj)(err)}`);
                 // A plain line: the run's one failure, which names every destination, is the error.
-                ctx.log.info(`Destination ${d.displayUrl} failed: ${(0,engine_errors/* describeError */.Uc)(err)}`);
+                ctx.log.info(`Destination ${d.displayUrl} failed: ${(0,engine_errors/* describeErrorTemplate */.Qj)(err)}`);
                 await cleanupPartial(d, keys, ctx);
                 if (err instanceof engine_errors/* IntegrityError */.cs)
                     integrity = true;
@@ -4163,7 +4163,7 @@ function everyDestinationFailed(failed, report) {
     }
     const message = `${failed.length} of ${failed.length} destination(s) failed: ` +
         failed
-            .map(({ destination, error }) => `${destination.displayUrl}: ${(0,engine_errors/* describeError */.Uc)(error)}`)
+            .map(({ destination, error }) => `${destination.displayUrl}: ${(0,engine_errors/* describeErrorTemplate */.Qj)(error)}`)
             .join('; ');
     return failed.some(({ error }) => error instanceof engine_errors/* IntegrityError */.cs)
         ? new engine_errors/* IntegrityError */.cs(message)
@@ -4236,7 +4236,7 @@ function lockSettings(options) {
     if (ttlMs < 60_000) {
         // Shorter than this, a lock could lapse between two refreshes on a slow store.
         throw new engine_errors/* ConfigError */.xL('lock-ttl', `'${ttl ?? ''}' is shorter than a minute`, {
-            hint: 'give lock-ttl a duration of a minute or more, e.g. 15m (the default)',
+            hint: 'give {{option:lock-ttl}} a duration of a minute or more, e.g. {{option:lock-ttl=15m}} (the default)',
         });
     }
     return { waitMs, ttlMs, breakLock: bool(options, 'break-lock') };
@@ -4276,8 +4276,9 @@ async function lockSet(destinations, set, settings, ctx, command) {
     const key = lockKey(set);
     const held = [];
     const failed = [];
+    const lost = new AbortController();
     const release = async () => {
-        clearInterval(refresher);
+        stopRefresh();
         for (const d of held.splice(0)) {
             try {
                 const current = await readLock(d, key);
@@ -4288,19 +4289,54 @@ async function lockSet(destinations, set, settings, ctx, command) {
                 await d.storage.delete(key);
             }
             catch (err) {
-                ctx.log.warn(`${d.displayUrl}: could not remove the lock ${key} (${(0,engine_errors/* describeError */.Uc)(err)}); it expires by itself`);
+                ctx.log.warn(`${d.displayUrl}: could not remove the lock ${key} (${(0,engine_errors/* describeErrorTemplate */.Qj)(err)}); it expires by itself`);
             }
         }
     };
     // Refreshed well before it expires, so a long dump keeps it; a dead run's lock lapses.
-    const refresher = setInterval(() => {
-        for (const d of held) {
-            void d.storage
-                .put(key, external_node_stream_.Readable.from([body()]), { contentType: 'application/json' })
-                .catch((err) => ctx.log.warn(`${d.displayUrl}: could not refresh the lock ${key}: ${(0,engine_errors/* describeError */.Uc)(err)}`));
+    // A refresh first checks the lock is still ours: overwriting a lock someone else now holds
+    // would hide that two runs write the set at once.
+    const refresh = async (d) => {
+        let current;
+        try {
+            current = await readLock(d, key);
         }
-    }, Math.max(1000, Math.floor(settings.ttlMs / 3)));
-    refresher.unref();
+        catch (err) {
+            ctx.log.warn(`${d.displayUrl}: could not read the lock ${key}: ${(0,engine_errors/* describeErrorTemplate */.Qj)(err)}`);
+            return;
+        }
+        if (current.missing || current.record?.token !== token) {
+            held.splice(held.indexOf(d), 1);
+            const by = current.missing ? 'removed' : `taken over by ${describeHolder(current.record)}`;
+            lost.abort(new LockLostError(`${d.displayUrl}: this run's lock of set '${set}' was ${by} while the run held it; ` +
+                'stopped, so two runs do not write the set at once', {
+                hint: 'another run removed it ({{option:break-lock=true}}) or it expired because refreshing failed: ' +
+                    'check what else backs up or prunes this set, then run again (raise {{option:lock-ttl}} if refreshes fail)',
+            }));
+            return;
+        }
+        try {
+            await d.storage.put(key, external_node_stream_.Readable.from([body()]), { contentType: 'application/json' });
+        }
+        catch (err) {
+            ctx.log.warn(`${d.displayUrl}: could not refresh the lock ${key}: ${(0,engine_errors/* describeErrorTemplate */.Qj)(err)}`);
+        }
+    };
+    let refreshing = false;
+    const tick = async () => {
+        // A slow store must not stack refreshes on top of each other.
+        if (refreshing || lost.signal.aborted)
+            return;
+        refreshing = true;
+        try {
+            for (const d of [...held])
+                await refresh(d);
+        }
+        finally {
+            refreshing = false;
+        }
+    };
+    const stopRefresh = (ctx.repeat ?? repeatEvery)(Math.max(1000, Math.floor(settings.ttlMs / 3)), tick);
     try {
         for (const d of destinations) {
             try {
@@ -4312,7 +4348,7 @@ async function lockSet(destinations, set, settings, ctx, command) {
                 if (err instanceof LockHeldError)
                     throw err;
                 // A plain line: the run's one failure, naming every destination, is the error.
-                ctx.log.info(`Destination ${d.displayUrl} cannot be written: ${(0,engine_errors/* describeError */.Uc)(err)}`);
+                ctx.log.info(`Destination ${d.displayUrl} cannot be written: ${(0,engine_errors/* describeErrorTemplate */.Qj)(err)}`);
                 failed.push({ destination: d, error: err });
             }
         }
@@ -4321,7 +4357,13 @@ async function lockSet(destinations, set, settings, ctx, command) {
         await release();
         throw err;
     }
-    return { held, failed, release };
+    return {
+        held,
+        failed,
+        release,
+        lost: lost.signal,
+        assertHeld: () => lost.signal.throwIfAborted(),
+    };
     async function acquire(d) {
         const deadline = ctx.now().getTime() + settings.waitMs;
         let broke = false;
@@ -4381,6 +4423,18 @@ async function lockSet(destinations, set, settings, ctx, command) {
 }
 /** The lock is held by another live run: the command fails before doing anything. Exit 1. */
 class LockHeldError extends engine_errors/* StorageError */.aq {
+}
+/** Someone removed or took this run's lock while it worked: the run stops. Exit 1. */
+class LockLostError extends engine_errors/* StorageError */.aq {
+}
+/** The run's context whose signal also stops everything when the set's lock is lost. */
+function whileLocked(ctx, locks) {
+    return { ...ctx, signal: ctx.signal ? AbortSignal.any([ctx.signal, locks.lost]) : locks.lost };
+}
+function repeatEvery(ms, tick) {
+    const timer = setInterval(() => void tick(), ms);
+    timer.unref();
+    return () => clearInterval(timer);
 }
 async function readLock(d, key) {
     let body;
@@ -4756,9 +4810,14 @@ lock) {
         try {
             if (locks?.failed[0])
                 throw locks.failed[0].error;
-            const counts = await pruneOne(options, ctx, report, d, name, policy, protect);
+            const counts = await pruneOne(options, locks ? whileLocked(ctx, locks) : ctx, report, d, name, policy, protect);
             removed += counts.removed;
             kept += counts.kept;
+        }
+        catch (err) {
+            if (locks?.lost.aborted)
+                throw locks.lost.reason;
+            throw err;
         }
         finally {
             await locks?.release();
@@ -4787,6 +4846,8 @@ async function pruneOne(options, ctx, report, d, name, policy, protect) {
     if (dryRun)
         return { removed: 0, kept };
     for (const r of plan.remove) {
+        // A cancel, or a lost lock, stops between backups, never halfway through one.
+        ctx.signal?.throwIfAborted();
         const e = entries.find((x) => x.id === r.id);
         const keys = backupKeys(name, r.id, e.manifest.compression);
         // The manifest goes first so a half-removed backup is never listed. A cancel stops the
@@ -4812,7 +4873,7 @@ async function statusCheck(options, ctx, report, destinations, set) {
         if (!ctx.env['GITHUB_WORKFLOW_REF']) {
             if (options.command === 'status') {
                 throw new engine_errors/* ConfigError */.xL('schedule', 'no schedule given and not running in a GitHub workflow', {
-                    hint: "set schedule to the cron line(s) your backups follow, e.g. '0 3 * * *'",
+                    hint: "set the cron line(s) your backups follow, e.g. {{option:schedule='0 3 * * *'}}",
                 });
             }
             return undefined;
@@ -4821,7 +4882,7 @@ async function statusCheck(options, ctx, report, destinations, set) {
         if (cron.length === 0) {
             if (options.command === 'status') {
                 throw new engine_errors/* ConfigError */.xL('schedule', 'the calling workflow has no on.schedule', {
-                    hint: 'set the schedule option to the cron line(s) backups should follow',
+                    hint: "set the cron line(s) backups should follow, e.g. {{option:schedule='0 3 * * *'}}",
                 });
             }
             return undefined;
@@ -4934,6 +4995,7 @@ async function restoreBackup(options, ctx, report) {
     const sctx = sourceContext(ctx, options, tmpDir);
     const staged = [];
     const safetyBackups = [];
+    const safetyOf = new Map();
     try {
         const entry = await findBackup(destinations, str(options, 'name'), str(options, 'backup') ?? 'latest', ctx);
         const { manifest, destination } = entry;
@@ -4971,6 +5033,7 @@ async function restoreBackup(options, ctx, report) {
             });
             const ref = `${outcome.set}/${outcome.id}`;
             safetyBackups.push(ref);
+            safetyOf.set(source, ref);
             report.outputs['safety-backup-id'] = safetyBackups.join('\n');
             report.sections.push({
                 title: `Safety backup of ${source}`,
@@ -5007,6 +5070,7 @@ async function restoreBackup(options, ctx, report) {
         report.outputs['verified'] = 'true';
         report.proofs.push(`the .sha256 sidecar agrees with the manifest, and the stored object's size (${(0,engine_log/* formatBytes */.z3)(manifest.archive.size)}) and sha256 match it`, `every chunk's sha256 (${chunkCount(manifest)} chunks), the archive header and the inner manifest match the sidecar manifest`, 'every source was staged apart from its target; no target was touched before all of the above');
         const locations = [];
+        const committed = [];
         for (const { sm, stage } of staged) {
             (0,engine_log/* startPhase */.CJ)(ctx.log, `Restore ${sm.name} (${sm.kind}) into ${(0,engine_log/* redactUrl */.BO)(targets.get(sm.name))}`);
             let result;
@@ -5014,8 +5078,20 @@ async function restoreBackup(options, ctx, report) {
                 result = await stage.commit();
             }
             catch (err) {
-                throw withSafetyHint(err, safetyBackups);
+                const own = safetyOf.get(sm.name);
+                const notReached = staged.slice(committed.length + 1).map((s) => s.sm.name);
+                await rollBack(committed, ctx);
+                throw afterPartialCommit(withSafetyHint(err, own ? [own] : []), committed, notReached);
             }
+            committed.push({
+                name: sm.name,
+                location: result.location,
+                safety: safetyOf.get(sm.name),
+                replaced: result.replaced === true,
+                rollback: stage.rollback?.bind(stage),
+                rolledBack: false,
+                rollbackError: undefined,
+            });
             locations.push(result.location);
             for (const note of result.notes ?? [])
                 report.notes.push(note);
@@ -5054,7 +5130,7 @@ function withSafetyHint(err, safetyBackups) {
         const message = err.option ? err.message.slice(`${err.option}: `.length) : err.message;
         return new engine_errors/* ConfigError */.xL(err.option, message, {
             cause: err.cause,
-            hint: err.hint ? `${err.hint}; ${where}` : where,
+            hint: err.hintTemplate ? `${err.hintTemplate}; ${where}` : where,
         });
     }
     const Kind = err instanceof engine_errors/* IntegrityError */.cs
@@ -5063,7 +5139,78 @@ function withSafetyHint(err, safetyBackups) {
             ? engine_errors/* StorageError */.aq
             : engine_errors/* SourceError */.c8;
     const message = err instanceof Error ? err.message : String(err);
-    const hint = err instanceof engine_errors/* LifeboatError */.H3 && err.hint ? `${err.hint}; ${where}` : where;
+    const hint = err instanceof engine_errors/* LifeboatError */.H3 && err.hintTemplate ? `${err.hintTemplate}; ${where}` : where;
+    return new Kind(message, { cause: err, hint });
+}
+/** A later commit failed: put back what the drivers can (newest first), note what they cannot. */
+async function rollBack(committed, ctx) {
+    for (const c of [...committed].reverse()) {
+        if (!c.rollback)
+            continue;
+        try {
+            await c.rollback();
+            c.rolledBack = true;
+            ctx.log.info(`Put ${c.location} back as it was before this restore`);
+        }
+        catch (err) {
+            c.rollbackError = err instanceof Error ? err.message : String(err);
+        }
+    }
+}
+/**
+ * Sources are committed one after another. When a later one fails, the earlier ones are put back
+ * where their driver can (a rename or swap); the message says exactly which targets were put back,
+ * which still hold the restored data and where the data they replaced went, and which sources
+ * were never reached, so nobody has to guess at 3 a.m.
+ */
+function afterPartialCommit(err, committed, notReached) {
+    if (!committed.length)
+        return err;
+    const back = committed.filter((c) => c.rolledBack);
+    const left = committed.filter((c) => !c.rolledBack);
+    const parts = [errorText(err)];
+    if (back.length) {
+        parts.push(`put back as they were: ${back.map((c) => `${c.name} (${c.location})`).join(', ')}`);
+    }
+    if (left.length) {
+        const why = (c) => c.rollbackError
+            ? `; putting it back failed: ${c.rollbackError}`
+            : c.rollback
+                ? ''
+                : '; its commit cannot be undone';
+        parts.push(`already restored before this failure, and left in place: ${left
+            .map((c) => `${c.name} into ${c.location} (${replacedWhat(c)}${why(c)})`)
+            .join(', ')}`);
+    }
+    if (notReached.length)
+        parts.push(`not restored: ${notReached.join(', ')}`);
+    const text = parts.join('; ');
+    const hint = left.length
+        ? 'fix the cause and restore again with {{option:overwrite=true}}, or restore the safety backups named above to go back'
+        : 'fix the cause and restore again: every target is as it was before this restore';
+    return rewrap(err, text, err instanceof engine_errors/* LifeboatError */.H3 && err.hintTemplate ? `${err.hintTemplate}; ${hint}` : hint);
+}
+function replacedWhat(c) {
+    if (c.safety)
+        return `the data it replaced is in the safety backup ${c.safety}`;
+    if (c.replaced)
+        return 'it replaced the data there, of which no safety backup was taken';
+    return 'a new target, nothing was replaced';
+}
+function errorText(err) {
+    if (err instanceof engine_errors/* ConfigError */.xL && err.option)
+        return err.message.slice(`${err.option}: `.length);
+    return err instanceof Error ? err.message : String(err);
+}
+/** The same kind of error with a new message and hint, so the exit code does not change. */
+function rewrap(err, message, hint) {
+    if (err instanceof engine_errors/* ConfigError */.xL)
+        return new engine_errors/* ConfigError */.xL(err.option, message, { cause: err, hint });
+    const Kind = err instanceof engine_errors/* IntegrityError */.cs
+        ? engine_errors/* IntegrityError */.cs
+        : err instanceof engine_errors/* StorageError */.aq
+            ? engine_errors/* StorageError */.aq
+            : engine_errors/* SourceError */.c8;
     return new Kind(message, { cause: err, hint });
 }
 /** Maps each archived source to a target URL. A single unnamed target fits a single source. */
@@ -5198,7 +5345,13 @@ async function backupCommand(options, ctx, report) {
         // as failed before anything is dumped, and the rest go on.
         const locks = await lockSet(all, set, lock, ctx, 'backup');
         try {
-            await backupLocked(options, ctx, report, locks);
+            await backupLocked(options, whileLocked(ctx, locks), report, locks);
+        }
+        catch (err) {
+            // Whatever the abort broke along the way, the reason the run stopped is the lost lock.
+            if (locks.lost.aborted)
+                throw locks.lost.reason;
+            throw err;
         }
         finally {
             // Reported in the order they were given, unwritable ones included.
@@ -5219,6 +5372,7 @@ async function backupLocked(options, ctx, report, locks) {
         : '';
     report.outputs['verified'] = String(report.destinations.every((d) => d.verified));
     // Retention and freshness only after a fully successful backup: a failed run deletes nothing.
+    locks.assertHeld();
     // A cancel from here on finds the backup stored: the run still stops and says both.
     await afterStored(ctx, outcome.id, 'retention', () => pruneSet(options, ctx, report, outcome.stored, outcome.set, [outcome.id]));
     const explicitSchedule = lines(options, 'schedule').length > 0;
@@ -5235,7 +5389,7 @@ async function backupLocked(options, ctx, report, locks) {
                 // Right after a good backup the set is fresh by definition, so a workflow that is not
                 // checked out (the usual artifact: job) only loses a formality: say so, do not warn
                 // every night. A schedule the user set and we cannot use is worth a warning.
-                (explicitSchedule ? ctx.log.warn : ctx.log.info)(`freshness not checked: ${(0,engine_errors/* describeError */.Uc)(err)}`);
+                (explicitSchedule ? ctx.log.warn : ctx.log.info)(`freshness not checked: ${(0,engine_errors/* describeErrorTemplate */.Qj)(err)}`);
             }
         });
     }
@@ -5267,6 +5421,8 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 const VERSION = package_namespaceObject.rE;
 
+// EXTERNAL MODULE: ./build/src/engine/option-ref.js
+var option_ref = __webpack_require__(14259);
 ;// CONCATENATED MODULE: ./build/src/cli/help.js
 
 /** Commands only the CLI has, with their one-line summaries. */
@@ -5748,6 +5904,7 @@ class StatusLine {
 
 
 
+
 const defaultIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -5773,10 +5930,10 @@ async function main(argv, io = defaultIo) {
         io.stderr(text);
     };
     const log = (0,engine_log/* redactingLogger */.S)({
-        info: (m) => line(`${m}\n`),
-        warn: (m) => line(`warning: ${m}\n`),
-        error: (m) => line(`error: ${m}\n`),
-        debug: (m) => (io.env['LIFEBOAT_DEBUG'] ? line(`debug: ${m}\n`) : undefined),
+        info: (m) => line(`${asFlags(m)}\n`),
+        warn: (m) => line(`warning: ${asFlags(m)}\n`),
+        error: (m) => line(`error: ${asFlags(m)}\n`),
+        debug: (m) => (io.env['LIFEBOAT_DEBUG'] ? line(`debug: ${asFlags(m)}\n`) : undefined),
     }, redactor);
     let report;
     try {
@@ -5859,6 +6016,10 @@ function printResult(report, json, io, redactor, kind = 'none') {
     }
     io.stdout(redactor.redact(renderSummary(report)) + '\n');
 }
+/** Engine log lines name options as references; here they read as flags. */
+function asFlags(line) {
+    return (0,option_ref/* renderOptionRefs */.Qm)(line, cliSyntax);
+}
 
 
 /***/ }),
@@ -5870,7 +6031,7 @@ function printResult(report, json, io, redactor, kind = 'none') {
 /* harmony export */   W: () => (/* binding */ unlessAborted),
 /* harmony export */   cancelOnSignals: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(72993);
 /* harmony import */ var _process_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(15816);
 /**
  * SIGINT/SIGTERM → one AbortSignal for the whole run. The first signal cancels (children
@@ -5946,7 +6107,7 @@ function unlessAborted(work, signal) {
 /* harmony export */ });
 /* unused harmony exports DEFAULT_GRACE_MS, ProcessRun */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(31421);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(72993);
 /**
  * The one way Lifeboat runs a child process. Credentials travel only in `env` (never argv);
  * stderr is kept as a bounded tail for messages; an abort sends SIGTERM, then SIGKILL after a
@@ -6102,43 +6263,25 @@ function killAllProcesses() {
 
 /***/ }),
 
-/***/ 49828:
+/***/ 72993:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  cc: () => (/* binding */ CancelledError),
-  xL: () => (/* binding */ ConfigError),
-  yU: () => (/* binding */ ExitCode),
-  mP: () => (/* binding */ FreshnessError),
-  cs: () => (/* binding */ IntegrityError),
-  H3: () => (/* binding */ LifeboatError),
-  c8: () => (/* binding */ SourceError),
-  aq: () => (/* binding */ StorageError),
-  Uc: () => (/* binding */ describeError),
-  Rr: () => (/* binding */ exitCodeFor),
-  c4: () => (/* binding */ isNotFound),
-  dg: () => (/* binding */ isTransient)
-});
-
-;// CONCATENATED MODULE: ./build/src/engine/option-ref.js
-/**
- * Messages and hints name options the way each face spells them: `overwrite: true` in a
- * workflow, `--overwrite` on a command line. Engine code writes `optionRef('overwrite', 'true')`
- * into the text; each face renders the references with its own syntax.
- */
-const REF = /\{\{option:([a-z0-9-]+)(?:=([^}]*))?\}\}/g;
-function optionRef(name, value) {
-    return value === undefined ? `{{option:${name}}}` : `{{option:${name}=${value}}}`;
-}
-/** The action's inputs, as written under `with:`. */
-const actionSyntax = (name, value) => value === undefined ? `the ${name} input` : `${name}: ${value}`;
-function renderOptionRefs(text, syntax = actionSyntax) {
-    return text.replace(REF, (_, name, value) => syntax(name, value));
-}
-
-;// CONCATENATED MODULE: ./build/src/engine/errors.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H3: () => (/* binding */ LifeboatError),
+/* harmony export */   Qj: () => (/* binding */ describeErrorTemplate),
+/* harmony export */   Rr: () => (/* binding */ exitCodeFor),
+/* harmony export */   Uc: () => (/* binding */ describeError),
+/* harmony export */   aq: () => (/* binding */ StorageError),
+/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   c8: () => (/* binding */ SourceError),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   cs: () => (/* binding */ IntegrityError),
+/* harmony export */   dg: () => (/* binding */ isTransient),
+/* harmony export */   mP: () => (/* binding */ FreshnessError),
+/* harmony export */   xL: () => (/* binding */ ConfigError),
+/* harmony export */   yU: () => (/* binding */ ExitCode)
+/* harmony export */ });
+/* harmony import */ var _option_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(14259);
 /**
  * Typed errors. Engine code throws these; only the faces (action, CLI) turn them into exit
  * codes or `setFailed`. Integrity errors are always fatal.
@@ -6153,7 +6296,7 @@ class LifeboatError extends Error {
         super(message, options?.cause === undefined ? undefined : { cause: options.cause });
         this.name = new.target.name;
         this.hintTemplate = options?.hint;
-        this.hint = options?.hint === undefined ? undefined : renderOptionRefs(options.hint);
+        this.hint = options?.hint === undefined ? undefined : (0,_option_ref_js__WEBPACK_IMPORTED_MODULE_0__/* .renderOptionRefs */ .Qm)(options.hint);
     }
 }
 /** Bad input: an option, a URL, a missing tool. Exit code 2. */
@@ -6227,9 +6370,15 @@ function exitCodeFor(err) {
 }
 /** The one line a person reads: message, then the hint if any, options named in `syntax`. */
 function describeError(err, syntax) {
+    return (0,_option_ref_js__WEBPACK_IMPORTED_MODULE_0__/* .renderOptionRefs */ .Qm)(describeErrorTemplate(err), syntax);
+}
+/**
+ * The same line with its option references left for the face to render: what the engine
+ * writes into its own log lines and into messages that wrap another error.
+ */
+function describeErrorTemplate(err) {
     if (err instanceof LifeboatError) {
-        const hint = err.hintTemplate && renderOptionRefs(err.hintTemplate, syntax);
-        return hint ? `${err.message}\n  fix: ${hint}` : err.message;
+        return err.hintTemplate ? `${err.message}\n  fix: ${err.hintTemplate}` : err.message;
     }
     if (err instanceof Error)
         return err.message;
@@ -6387,6 +6536,31 @@ function formatTime(t) {
 
 /***/ }),
 
+/***/ 14259:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Qm: () => (/* binding */ renderOptionRefs)
+/* harmony export */ });
+/* unused harmony exports optionRef, actionSyntax */
+/**
+ * Messages and hints name options the way each face spells them: `overwrite: true` in a
+ * workflow, `--overwrite` on a command line. Engine code writes `optionRef('overwrite', 'true')`
+ * into the text; each face renders the references with its own syntax.
+ */
+const REF = /\{\{option:([a-z0-9-]+)(?:=([^}]*))?\}\}/g;
+function optionRef(name, value) {
+    return value === undefined ? `{{option:${name}}}` : `{{option:${name}=${value}}}`;
+}
+/** The action's inputs, as written under `with:`. */
+const actionSyntax = (name, value) => value === undefined ? `the ${name} input` : `${name}: ${value}`;
+function renderOptionRefs(text, syntax = actionSyntax) {
+    return text.replace(REF, (_, name, value) => syntax(name, value));
+}
+
+
+/***/ }),
+
 /***/ 83153:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -6397,7 +6571,7 @@ function formatTime(t) {
 /* harmony export */   dz: () => (/* binding */ schemeOf)
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76760);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(49828);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(72993);
 
 
 /** The scheme of a source/target/destination URL ('sqlite' for 'sqlite:./x.db'), lower-cased. */
@@ -6480,7 +6654,7 @@ function localPath(url, option, kind, cwd) {
 /* harmony export */ });
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(58500);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57075);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(72993);
 /* harmony import */ var _engine_log_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(78138);
 
 

@@ -31,8 +31,8 @@ var external_node_path_ = __webpack_require__(76760);
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: ./node_modules/mysql2/promise.js
 var promise = __webpack_require__(27588);
-// EXTERNAL MODULE: ./build/src/engine/errors.js + 1 modules
-var errors = __webpack_require__(49828);
+// EXTERNAL MODULE: ./build/src/engine/errors.js
+var errors = __webpack_require__(72993);
 // EXTERNAL MODULE: ./build/src/engine/log.js
 var log = __webpack_require__(78138);
 // EXTERNAL MODULE: ./build/src/engine/url.js

@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   W: () => (/* binding */ unlessAborted),
 /* harmony export */   cancelOnSignals: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(72993);
 /* harmony import */ var _process_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(15816);
 /**
  * SIGINT/SIGTERM → one AbortSignal for the whole run. The first signal cancels (children
@@ -85,7 +85,7 @@ function unlessAborted(work, signal) {
 /* harmony export */ });
 /* unused harmony exports DEFAULT_GRACE_MS, ProcessRun */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(31421);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(49828);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(72993);
 /**
  * The one way Lifeboat runs a child process. Credentials travel only in `env` (never argv);
  * stderr is kept as a bounded tail for messages; an abort sends SIGTERM, then SIGKILL after a
@@ -241,43 +241,25 @@ function killAllProcesses() {
 
 /***/ }),
 
-/***/ 49828:
+/***/ 72993:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  cc: () => (/* binding */ CancelledError),
-  xL: () => (/* binding */ ConfigError),
-  yU: () => (/* binding */ ExitCode),
-  mP: () => (/* binding */ FreshnessError),
-  cs: () => (/* binding */ IntegrityError),
-  H3: () => (/* binding */ LifeboatError),
-  c8: () => (/* binding */ SourceError),
-  aq: () => (/* binding */ StorageError),
-  Uc: () => (/* binding */ describeError),
-  Rr: () => (/* binding */ exitCodeFor),
-  c4: () => (/* binding */ isNotFound),
-  dg: () => (/* binding */ isTransient)
-});
-
-;// CONCATENATED MODULE: ./build/src/engine/option-ref.js
-/**
- * Messages and hints name options the way each face spells them: `overwrite: true` in a
- * workflow, `--overwrite` on a command line. Engine code writes `optionRef('overwrite', 'true')`
- * into the text; each face renders the references with its own syntax.
- */
-const REF = /\{\{option:([a-z0-9-]+)(?:=([^}]*))?\}\}/g;
-function optionRef(name, value) {
-    return value === undefined ? `{{option:${name}}}` : `{{option:${name}=${value}}}`;
-}
-/** The action's inputs, as written under `with:`. */
-const actionSyntax = (name, value) => value === undefined ? `the ${name} input` : `${name}: ${value}`;
-function renderOptionRefs(text, syntax = actionSyntax) {
-    return text.replace(REF, (_, name, value) => syntax(name, value));
-}
-
-;// CONCATENATED MODULE: ./build/src/engine/errors.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H3: () => (/* binding */ LifeboatError),
+/* harmony export */   Qj: () => (/* binding */ describeErrorTemplate),
+/* harmony export */   Rr: () => (/* binding */ exitCodeFor),
+/* harmony export */   Uc: () => (/* binding */ describeError),
+/* harmony export */   aq: () => (/* binding */ StorageError),
+/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   c8: () => (/* binding */ SourceError),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   cs: () => (/* binding */ IntegrityError),
+/* harmony export */   dg: () => (/* binding */ isTransient),
+/* harmony export */   mP: () => (/* binding */ FreshnessError),
+/* harmony export */   xL: () => (/* binding */ ConfigError),
+/* harmony export */   yU: () => (/* binding */ ExitCode)
+/* harmony export */ });
+/* harmony import */ var _option_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(14259);
 /**
  * Typed errors. Engine code throws these; only the faces (action, CLI) turn them into exit
  * codes or `setFailed`. Integrity errors are always fatal.
@@ -292,7 +274,7 @@ class LifeboatError extends Error {
         super(message, options?.cause === undefined ? undefined : { cause: options.cause });
         this.name = new.target.name;
         this.hintTemplate = options?.hint;
-        this.hint = options?.hint === undefined ? undefined : renderOptionRefs(options.hint);
+        this.hint = options?.hint === undefined ? undefined : (0,_option_ref_js__WEBPACK_IMPORTED_MODULE_0__/* .renderOptionRefs */ .Qm)(options.hint);
     }
 }
 /** Bad input: an option, a URL, a missing tool. Exit code 2. */
@@ -366,13 +348,44 @@ function exitCodeFor(err) {
 }
 /** The one line a person reads: message, then the hint if any, options named in `syntax`. */
 function describeError(err, syntax) {
+    return (0,_option_ref_js__WEBPACK_IMPORTED_MODULE_0__/* .renderOptionRefs */ .Qm)(describeErrorTemplate(err), syntax);
+}
+/**
+ * The same line with its option references left for the face to render: what the engine
+ * writes into its own log lines and into messages that wrap another error.
+ */
+function describeErrorTemplate(err) {
     if (err instanceof LifeboatError) {
-        const hint = err.hintTemplate && renderOptionRefs(err.hintTemplate, syntax);
-        return hint ? `${err.message}\n  fix: ${hint}` : err.message;
+        return err.hintTemplate ? `${err.message}\n  fix: ${err.hintTemplate}` : err.message;
     }
     if (err instanceof Error)
         return err.message;
     return String(err);
+}
+
+
+/***/ }),
+
+/***/ 14259:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Qm: () => (/* binding */ renderOptionRefs)
+/* harmony export */ });
+/* unused harmony exports optionRef, actionSyntax */
+/**
+ * Messages and hints name options the way each face spells them: `overwrite: true` in a
+ * workflow, `--overwrite` on a command line. Engine code writes `optionRef('overwrite', 'true')`
+ * into the text; each face renders the references with its own syntax.
+ */
+const REF = /\{\{option:([a-z0-9-]+)(?:=([^}]*))?\}\}/g;
+function optionRef(name, value) {
+    return value === undefined ? `{{option:${name}}}` : `{{option:${name}=${value}}}`;
+}
+/** The action's inputs, as written under `with:`. */
+const actionSyntax = (name, value) => value === undefined ? `the ${name} input` : `${name}: ${value}`;
+function renderOptionRefs(text, syntax = actionSyntax) {
+    return text.replace(REF, (_, name, value) => syntax(name, value));
 }
 
 
