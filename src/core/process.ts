@@ -189,3 +189,13 @@ export function killAllProcesses(): void {
     }
   }
 }
+
+/** Whether a process with this pid runs on this host (EPERM: it runs, as another user). */
+export function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

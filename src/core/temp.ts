@@ -8,6 +8,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../engine/log.ts';
+import { isProcessRunning } from './process.ts';
 
 export const TEMP_PREFIX = 'lifeboat-';
 export const TEMP_MARKER = '.lifeboat-run.json';
@@ -71,20 +72,11 @@ export async function sweepStaleTemp(root: string, log: Logger): Promise<string[
 
 function staleReason(marker: Marker): string | undefined {
   if (typeof marker.pid !== 'number' || marker.host !== hostname()) return undefined;
-  if (!isAlive(marker.pid)) return `process ${marker.pid} is no longer running`;
+  if (!isProcessRunning(marker.pid)) return `process ${marker.pid} is no longer running`;
   const ticks = startTicksOf(marker.pid);
   if (marker.startTicks && ticks && ticks !== marker.startTicks)
     return `process ${marker.pid} is now a different process`;
   return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Field 22 of /proc/<pid>/stat; undefined where there is no procfs. */

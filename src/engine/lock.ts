@@ -3,6 +3,7 @@ import { hostname, userInfo } from 'node:os';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { setTimeout as delay } from 'node:timers/promises';
+import { isProcessRunning } from '../core/process.ts';
 import type { Options } from '../options/parse.ts';
 import { bool, str } from '../options/parse.ts';
 import { parseDuration } from '../retention/duration.ts';
@@ -321,13 +322,7 @@ async function readLock(d: OpenDestination, key: string): Promise<ReadLock> {
 /** A holder on this very host whose process is gone (a kill -9, a crash) can be replaced now. */
 function isDeadHere(r: LockRecord): boolean {
   if (r.host !== hostname() || !Number.isInteger(r.pid) || r.pid <= 0) return false;
-  if (r.pid === process.pid) return false;
-  try {
-    process.kill(r.pid, 0);
-    return false;
-  } catch (err) {
-    return (err as { code?: string }).code === 'ESRCH';
-  }
+  return r.pid !== process.pid && !isProcessRunning(r.pid);
 }
 
 function ownerName(): string {

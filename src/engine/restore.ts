@@ -206,16 +206,19 @@ function withSafetyHint(err: unknown, safetyBackups: string[]): unknown {
       hint: err.hintTemplate ? `${err.hintTemplate}; ${where}` : where,
     });
   }
-  const Kind =
-    err instanceof IntegrityError
-      ? IntegrityError
-      : err instanceof StorageError
-        ? StorageError
-        : SourceError;
   const message = err instanceof Error ? err.message : String(err);
   const hint =
     err instanceof LifeboatError && err.hintTemplate ? `${err.hintTemplate}; ${where}` : where;
-  return new Kind(message, { cause: err, hint });
+  return new (sameKindAs(err))(message, { cause: err, hint });
+}
+
+/** The non-config error class matching `err`, so a rewrapped error keeps its exit code. */
+function sameKindAs(
+  err: unknown,
+): typeof IntegrityError | typeof StorageError | typeof SourceError {
+  if (err instanceof IntegrityError) return IntegrityError;
+  if (err instanceof StorageError) return StorageError;
+  return SourceError;
 }
 
 interface CommittedSource {
@@ -300,13 +303,7 @@ function errorText(err: unknown): string {
 /** The same kind of error with a new message and hint, so the exit code does not change. */
 function rewrap(err: unknown, message: string, hint: string): LifeboatError {
   if (err instanceof ConfigError) return new ConfigError(err.option, message, { cause: err, hint });
-  const Kind =
-    err instanceof IntegrityError
-      ? IntegrityError
-      : err instanceof StorageError
-        ? StorageError
-        : SourceError;
-  return new Kind(message, { cause: err, hint });
+  return new (sameKindAs(err))(message, { cause: err, hint });
 }
 
 /** Maps each archived source to a target URL. A single unnamed target fits a single source. */

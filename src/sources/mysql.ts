@@ -5,8 +5,8 @@
  * mysqldump for MySQL) into its own member `<db>.sql`, as one consistent InnoDB snapshot
  * (--single-transaction) with routines, triggers, events and binary columns as hex. The dump
  * has no CREATE DATABASE / USE lines, so a restore can put it into any database name.
- * Credentials reach the tools through a 0600 option file (--defaults-extra-file, the first
- * argument), never the command line or the environment.
+ * Credentials reach the tools as an option file's text on a pipe (--defaults-extra-file=/dev/fd/3,
+ * see WITH_OPTIONS_ON_FD3), never a file on disk nor a command line.
  */
 import { describeExit, runProcess, startProcess, type ProcessRun } from '../core/process.ts';
 import { randomBytes } from 'node:crypto';

@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isProcessRunning } from '../core/process.ts';
 
 export const STAGED_INFIX = '_lifeboat_new_';
 
@@ -67,15 +68,6 @@ export function parseMarker(text: string | null | undefined): StagingMarker | un
   }
 }
 
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Why a staged database with this marker is abandoned, or undefined when it may still be in use
  * (or is not provably ours: no marker, no drop).
@@ -85,7 +77,7 @@ export function abandonedBecause(
   now = Date.now(),
 ): string | undefined {
   if (!marker) return undefined;
-  if (marker.host === hostname() && marker.pid !== process.pid && !running(marker.pid))
+  if (marker.host === hostname() && marker.pid !== process.pid && !isProcessRunning(marker.pid))
     return `its restore (pid ${marker.pid} on ${marker.host}, started ${marker.started}) no longer runs`;
   if (now - Date.parse(marker.started) > STALE_AFTER_MS)
     return `it was staged at ${marker.started}, more than a day ago`;
@@ -122,7 +114,7 @@ export async function removeAbandonedBeside(dir: string, base: string): Promise<
     const pid = Number(m[4]);
     const here = m[3] === hostTag();
     let why: string | undefined;
-    if (here && pid !== process.pid && !running(pid))
+    if (here && pid !== process.pid && !isProcessRunning(pid))
       why = `its restore (pid ${pid} on this host) no longer runs`;
     else if (!here) {
       const st = await lstat(path).catch(() => undefined);

@@ -52,10 +52,7 @@ export class FileStorage implements Storage {
   async put(key: string, body: Readable, options?: PutOptions): Promise<PutResult> {
     const target = this.pathOf(key);
     const folder = dirname(target);
-    const temp = join(
-      folder,
-      `.${basename(target)}.lifeboat-tmp-${randomBytes(8).toString('hex')}`,
-    );
+    const temp = tempPathBeside(target);
     let handle: FileHandle | undefined;
     let created: string | undefined;
     try {
@@ -95,10 +92,7 @@ export class FileStorage implements Storage {
   async createExclusive(key: string, body: Buffer): Promise<boolean> {
     const target = this.pathOf(key);
     const folder = dirname(target);
-    const temp = join(
-      folder,
-      `.${basename(target)}.lifeboat-tmp-${randomBytes(8).toString('hex')}`,
-    );
+    const temp = tempPathBeside(target);
     let handle: FileHandle | undefined;
     try {
       ({ handle } = await openTemp(folder, temp));
@@ -379,3 +373,11 @@ export const fileStorage: StorageFactory = {
     return new FileStorage(fileRoot(url));
   },
 };
+
+/** Where a write goes before it is renamed into place: a hidden file beside the target. */
+function tempPathBeside(target: string): string {
+  return join(
+    dirname(target),
+    `.${basename(target)}.lifeboat-tmp-${randomBytes(8).toString('hex')}`,
+  );
+}
