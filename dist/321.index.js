@@ -101,7 +101,7 @@ class FileStorage {
     async put(key, body, options) {
         const target = this.pathOf(key);
         const folder = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target);
-        const temp = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(folder, `.${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(target)}.lifeboat-tmp-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8).toString('hex')}`);
+        const temp = tempPathBeside(target);
         let handle;
         let created;
         try {
@@ -138,7 +138,7 @@ class FileStorage {
     async createExclusive(key, body) {
         const target = this.pathOf(key);
         const folder = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target);
-        const temp = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(folder, `.${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(target)}.lifeboat-tmp-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8).toString('hex')}`);
+        const temp = tempPathBeside(target);
         let handle;
         try {
             ({ handle } = await openTemp(folder, temp));
@@ -400,6 +400,10 @@ const fileStorage = {
         return new FileStorage(fileRoot(url));
     },
 };
+/** Where a write goes before it is renamed into place: a hidden file beside the target. */
+function tempPathBeside(target) {
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target), `.${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(target)}.lifeboat-tmp-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8).toString('hex')}`);
+}
 
 
 /***/ }),

@@ -287,8 +287,8 @@ async function dropAbandonedStaging(conn, log) {
  * mysqldump for MySQL) into its own member `<db>.sql`, as one consistent InnoDB snapshot
  * (--single-transaction) with routines, triggers, events and binary columns as hex. The dump
  * has no CREATE DATABASE / USE lines, so a restore can put it into any database name.
- * Credentials reach the tools through a 0600 option file (--defaults-extra-file, the first
- * argument), never the command line or the environment.
+ * Credentials reach the tools as an option file's text on a pipe (--defaults-extra-file=/dev/fd/3,
+ * see WITH_OPTIONS_ON_FD3), never a file on disk nor a command line.
  */
 
 
@@ -1064,6 +1064,7 @@ const mysqlDriver = {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(48161);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76760);
+/* harmony import */ var _core_process_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(15816);
 /**
  * Names and markers of what a restore stages: a new database called
  * `<target>_lifeboat_new_<UTC time>_<hex>` marked with who made it (host, pid, start time), or a
@@ -1071,6 +1072,7 @@ const mysqlDriver = {
  * SIGKILL leaves them behind; the next restore into the same server or folder removes the ones it
  * can prove abandoned: made on this host by a process that no longer runs, or older than a day.
  */
+
 
 
 
@@ -1118,15 +1120,6 @@ function parseMarker(text) {
         return undefined;
     }
 }
-function running(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
 /**
  * Why a staged database with this marker is abandoned, or undefined when it may still be in use
  * (or is not provably ours: no marker, no drop).
@@ -1134,7 +1127,7 @@ function running(pid) {
 function abandonedBecause(marker, now = Date.now()) {
     if (!marker)
         return undefined;
-    if (marker.host === (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)() && marker.pid !== process.pid && !running(marker.pid))
+    if (marker.host === (0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)() && marker.pid !== process.pid && !(0,_core_process_js__WEBPACK_IMPORTED_MODULE_4__/* .isProcessRunning */ .DL)(marker.pid))
         return `its restore (pid ${marker.pid} on ${marker.host}, started ${marker.started}) no longer runs`;
     if (now - Date.parse(marker.started) > STALE_AFTER_MS)
         return `it was staged at ${marker.started}, more than a day ago`;
@@ -1167,7 +1160,7 @@ async function removeAbandonedBeside(dir, base) {
         const pid = Number(m[4]);
         const here = m[3] === hostTag();
         let why;
-        if (here && pid !== process.pid && !running(pid))
+        if (here && pid !== process.pid && !(0,_core_process_js__WEBPACK_IMPORTED_MODULE_4__/* .isProcessRunning */ .DL)(pid))
             why = `its restore (pid ${pid} on this host) no longer runs`;
         else if (!here) {
             const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(path).catch(() => undefined);

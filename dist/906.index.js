@@ -154,6 +154,7 @@ var external_node_path_ = __webpack_require__(76760);
 
 
 
+
 const TEMP_PREFIX = 'lifeboat-';
 const TEMP_MARKER = '.lifeboat-run.json';
 /** Where temporary folders go: RUNNER_TEMP on a runner (TMPDIR may be unusable there), else the OS's. */
@@ -211,21 +212,12 @@ async function sweepStaleTemp(root, log) {
 function staleReason(marker) {
     if (typeof marker.pid !== 'number' || marker.host !== (0,external_node_os_.hostname)())
         return undefined;
-    if (!isAlive(marker.pid))
+    if (!(0,core_process/* isProcessRunning */.DL)(marker.pid))
         return `process ${marker.pid} is no longer running`;
     const ticks = startTicksOf(marker.pid);
     if (marker.startTicks && ticks && ticks !== marker.startTicks)
         return `process ${marker.pid} is now a different process`;
     return undefined;
-}
-function isAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
 }
 /** Field 22 of /proc/<pid>/stat; undefined where there is no procfs. */
 function startTicksOf(pid) {
@@ -4333,6 +4325,7 @@ var external_node_timers_promises_ = __webpack_require__(58500);
 
 
 
+
 /**
  * One lock object per set in each destination keeps two backups or prunes of a set from
  * overlapping. It is created with the store's conditional create (createExclusive), names its
@@ -4581,15 +4574,7 @@ async function readLock(d, key) {
 function isDeadHere(r) {
     if (r.host !== (0,external_node_os_.hostname)() || !Number.isInteger(r.pid) || r.pid <= 0)
         return false;
-    if (r.pid === process.pid)
-        return false;
-    try {
-        process.kill(r.pid, 0);
-        return false;
-    }
-    catch (err) {
-        return err.code === 'ESRCH';
-    }
+    return r.pid !== process.pid && !(0,core_process/* isProcessRunning */.DL)(r.pid);
 }
 function ownerName() {
     try {
@@ -5250,14 +5235,17 @@ function withSafetyHint(err, safetyBackups) {
             hint: err.hintTemplate ? `${err.hintTemplate}; ${where}` : where,
         });
     }
-    const Kind = err instanceof engine_errors/* IntegrityError */.cs
-        ? engine_errors/* IntegrityError */.cs
-        : err instanceof engine_errors/* StorageError */.aq
-            ? engine_errors/* StorageError */.aq
-            : engine_errors/* SourceError */.c8;
     const message = err instanceof Error ? err.message : String(err);
     const hint = err instanceof engine_errors/* LifeboatError */.H3 && err.hintTemplate ? `${err.hintTemplate}; ${where}` : where;
-    return new Kind(message, { cause: err, hint });
+    return new (sameKindAs(err))(message, { cause: err, hint });
+}
+/** The non-config error class matching `err`, so a rewrapped error keeps its exit code. */
+function sameKindAs(err) {
+    if (err instanceof engine_errors/* IntegrityError */.cs)
+        return engine_errors/* IntegrityError */.cs;
+    if (err instanceof engine_errors/* StorageError */.aq)
+        return engine_errors/* StorageError */.aq;
+    return engine_errors/* SourceError */.c8;
 }
 /** A later commit failed: put back what the drivers can (newest first), note what they cannot. */
 async function rollBack(committed, ctx) {
@@ -5323,12 +5311,7 @@ function errorText(err) {
 function rewrap(err, message, hint) {
     if (err instanceof engine_errors/* ConfigError */.xL)
         return new engine_errors/* ConfigError */.xL(err.option, message, { cause: err, hint });
-    const Kind = err instanceof engine_errors/* IntegrityError */.cs
-        ? engine_errors/* IntegrityError */.cs
-        : err instanceof engine_errors/* StorageError */.aq
-            ? engine_errors/* StorageError */.aq
-            : engine_errors/* SourceError */.c8;
-    return new Kind(message, { cause: err, hint });
+    return new (sameKindAs(err))(message, { cause: err, hint });
 }
 /** Maps each archived source to a target URL. A single unnamed target fits a single source. */
 function resolveTargets(targetLines, sourceNames) {
@@ -5727,6 +5710,7 @@ async function run() {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DL: () => (/* binding */ isProcessRunning),
 /* harmony export */   F2: () => (/* binding */ killAllProcesses),
 /* harmony export */   KE: () => (/* binding */ describeExit),
 /* harmony export */   R3: () => (/* binding */ runProcess),
@@ -5884,6 +5868,16 @@ function killAllProcesses() {
         catch {
             // already gone
         }
+    }
+}
+/** Whether a process with this pid runs on this host (EPERM: it runs, as another user). */
+function isProcessRunning(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
     }
 }
 

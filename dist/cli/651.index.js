@@ -19,12 +19,15 @@ var promises_ = __webpack_require__(51455);
 var external_node_os_ = __webpack_require__(48161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./build/src/core/process.js
+var core_process = __webpack_require__(15816);
 ;// CONCATENATED MODULE: ./build/src/core/temp.js
 /**
  * Per-run temporary folders: private (0700), under the temp root the face chose (RUNNER_TEMP
  * on a runner), each holding a marker that proves which process made it, so a later run can
  * remove what a killed run (kill -9, runner lost) left behind, and only that.
  */
+
 
 
 
@@ -86,21 +89,12 @@ async function sweepStaleTemp(root, log) {
 function staleReason(marker) {
     if (typeof marker.pid !== 'number' || marker.host !== (0,external_node_os_.hostname)())
         return undefined;
-    if (!isAlive(marker.pid))
+    if (!(0,core_process/* isProcessRunning */.DL)(marker.pid))
         return `process ${marker.pid} is no longer running`;
     const ticks = startTicksOf(marker.pid);
     if (marker.startTicks && ticks && ticks !== marker.startTicks)
         return `process ${marker.pid} is now a different process`;
     return undefined;
-}
-function isAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
 }
 /** Field 22 of /proc/<pid>/stat; undefined where there is no procfs. */
 function startTicksOf(pid) {
@@ -1325,8 +1319,6 @@ function formatPlan(plan, format) {
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(38522);
-// EXTERNAL MODULE: ./build/src/core/process.js
-var core_process = __webpack_require__(15816);
 ;// CONCATENATED MODULE: ./build/src/archive/compression.js
 
 
@@ -4216,6 +4208,7 @@ var external_node_timers_promises_ = __webpack_require__(58500);
 
 
 
+
 /**
  * One lock object per set in each destination keeps two backups or prunes of a set from
  * overlapping. It is created with the store's conditional create (createExclusive), names its
@@ -4464,15 +4457,7 @@ async function readLock(d, key) {
 function isDeadHere(r) {
     if (r.host !== (0,external_node_os_.hostname)() || !Number.isInteger(r.pid) || r.pid <= 0)
         return false;
-    if (r.pid === process.pid)
-        return false;
-    try {
-        process.kill(r.pid, 0);
-        return false;
-    }
-    catch (err) {
-        return err.code === 'ESRCH';
-    }
+    return r.pid !== process.pid && !(0,core_process/* isProcessRunning */.DL)(r.pid);
 }
 function ownerName() {
     try {
@@ -5133,14 +5118,17 @@ function withSafetyHint(err, safetyBackups) {
             hint: err.hintTemplate ? `${err.hintTemplate}; ${where}` : where,
         });
     }
-    const Kind = err instanceof engine_errors/* IntegrityError */.cs
-        ? engine_errors/* IntegrityError */.cs
-        : err instanceof engine_errors/* StorageError */.aq
-            ? engine_errors/* StorageError */.aq
-            : engine_errors/* SourceError */.c8;
     const message = err instanceof Error ? err.message : String(err);
     const hint = err instanceof engine_errors/* LifeboatError */.H3 && err.hintTemplate ? `${err.hintTemplate}; ${where}` : where;
-    return new Kind(message, { cause: err, hint });
+    return new (sameKindAs(err))(message, { cause: err, hint });
+}
+/** The non-config error class matching `err`, so a rewrapped error keeps its exit code. */
+function sameKindAs(err) {
+    if (err instanceof engine_errors/* IntegrityError */.cs)
+        return engine_errors/* IntegrityError */.cs;
+    if (err instanceof engine_errors/* StorageError */.aq)
+        return engine_errors/* StorageError */.aq;
+    return engine_errors/* SourceError */.c8;
 }
 /** A later commit failed: put back what the drivers can (newest first), note what they cannot. */
 async function rollBack(committed, ctx) {
@@ -5206,12 +5194,7 @@ function errorText(err) {
 function rewrap(err, message, hint) {
     if (err instanceof engine_errors/* ConfigError */.xL)
         return new engine_errors/* ConfigError */.xL(err.option, message, { cause: err, hint });
-    const Kind = err instanceof engine_errors/* IntegrityError */.cs
-        ? engine_errors/* IntegrityError */.cs
-        : err instanceof engine_errors/* StorageError */.aq
-            ? engine_errors/* StorageError */.aq
-            : engine_errors/* SourceError */.c8;
-    return new Kind(message, { cause: err, hint });
+    return new (sameKindAs(err))(message, { cause: err, hint });
 }
 /** Maps each archived source to a target URL. A single unnamed target fits a single source. */
 function resolveTargets(targetLines, sourceNames) {
@@ -6100,6 +6083,7 @@ function unlessAborted(work, signal) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DL: () => (/* binding */ isProcessRunning),
 /* harmony export */   F2: () => (/* binding */ killAllProcesses),
 /* harmony export */   KE: () => (/* binding */ describeExit),
 /* harmony export */   R3: () => (/* binding */ runProcess),
@@ -6257,6 +6241,16 @@ function killAllProcesses() {
         catch {
             // already gone
         }
+    }
+}
+/** Whether a process with this pid runs on this host (EPERM: it runs, as another user). */
+function isProcessRunning(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
     }
 }
 

@@ -78,6 +78,7 @@ function unlessAborted(work, signal) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DL: () => (/* binding */ isProcessRunning),
 /* harmony export */   F2: () => (/* binding */ killAllProcesses),
 /* harmony export */   KE: () => (/* binding */ describeExit),
 /* harmony export */   R3: () => (/* binding */ runProcess),
@@ -235,6 +236,16 @@ function killAllProcesses() {
         catch {
             // already gone
         }
+    }
+}
+/** Whether a process with this pid runs on this host (EPERM: it runs, as another user). */
+function isProcessRunning(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
     }
 }
 
