@@ -144,6 +144,16 @@ async function pgAdmin(): Promise<pg.Client | undefined> {
   }
 }
 
+/** A connection to the local Redis, or undefined when it is not running (a failure under CI). */
+async function redisConn(db: number): Promise<RedisConnection | undefined> {
+  try {
+    return await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db });
+  } catch (err) {
+    if (ci) throw err;
+    return undefined;
+  }
+}
+
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
 
 async function pgTable(db: string, rows: number): Promise<void> {
@@ -357,13 +367,8 @@ describe('cancelling the CLI', { concurrency: false }, () => {
   );
 
   test('Redis to file: SIGINT mid-dump, then SIGTERM during the cleanup', EACH, async (t) => {
-    let conn: RedisConnection;
-    try {
-      conn = await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db: REDIS_DB });
-    } catch (err) {
-      if (ci) throw err;
-      return t.skip('Redis is not running on 127.0.0.1:6379');
-    }
+    const conn = await redisConn(REDIS_DB);
+    if (!conn) return t.skip('Redis is not running on 127.0.0.1:6379');
     const w = await place('redis');
     const valve = await startValve(6379, 1 << 20);
     try {
@@ -398,15 +403,9 @@ describe('cancelling the CLI', { concurrency: false }, () => {
     EACH,
     async (t) => {
       if (!s3) return t.skip('s3rver is not available');
-      let conn: RedisConnection;
-      let target: RedisConnection;
-      try {
-        conn = await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db: REDIS_DB });
-        target = await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db: TARGET_DB });
-      } catch (err) {
-        if (ci) throw err;
-        return t.skip('Redis is not running on 127.0.0.1:6379');
-      }
+      const conn = await redisConn(REDIS_DB);
+      if (!conn) return t.skip('Redis is not running on 127.0.0.1:6379');
+      const target = (await redisConn(TARGET_DB))!;
       const w = await place('redis-restore');
       const bucket = await s3.createBucket();
       const proxy = await startHoldingProxy(s3.port, holdArchiveGet(1, 1 << 20));
@@ -800,13 +799,8 @@ describe('cancelling after the backup was stored', () => {
 
 describe('after a kill -9', () => {
   test('the next run removes the temp folder the killed run left, and says so', EACH, async (t) => {
-    let conn: RedisConnection;
-    try {
-      conn = await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db: REDIS_DB });
-    } catch (err) {
-      if (ci) throw err;
-      return t.skip('Redis is not running on 127.0.0.1:6379');
-    }
+    const conn = await redisConn(REDIS_DB);
+    if (!conn) return t.skip('Redis is not running on 127.0.0.1:6379');
     const w = await place('kill9');
     const valve = await startValve(6379, 1 << 20);
     try {
