@@ -1,5 +1,5 @@
 import { Transform, pipeline, type Readable } from 'node:stream';
-import { formatBytes, type Logger } from './log.ts';
+import { formatBytes, formatDuration, type Logger } from './log.ts';
 
 /**
  * Progress of long phases (dump, upload, read-back, verify, restore). The engine counts bytes
@@ -47,15 +47,10 @@ export function formatProgress(s: ProgressSnapshot): string {
   return `${s.label}: ${parts.join(', ')}`;
 }
 
-/** Time left in the units a person reads at a glance: `42 s`, `5 min 3 s`, `2 h 5 min`. */
+/** Time left in whole seconds (a rate-based guess has no tenths), else as every other duration. */
 export function formatTimeLeft(ms: number): string {
   const s = Math.max(1, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-  return `${Math.round(h / 24)} d`;
+  return s < 60 ? `${s} s` : formatDuration(s * 1000);
 }
 
 /** Runs fn every ms until cancelled; never keeps the process alive. */
