@@ -2839,18 +2839,10 @@ function formatProgress(s) {
     }
     return `${s.label}: ${parts.join(', ')}`;
 }
-/** Time left in the units a person reads at a glance: `42 s`, `5 min 3 s`, `2 h 5 min`. */
+/** Time left in whole seconds (a rate-based guess has no tenths), else as every other duration. */
 function formatTimeLeft(ms) {
     const s = Math.max(1, Math.round(ms / 1000));
-    if (s < 60)
-        return `${s} s`;
-    const m = Math.floor(s / 60);
-    if (m < 60)
-        return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-    const h = Math.floor(m / 60);
-    if (h < 48)
-        return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-    return `${Math.round(h / 24)} d`;
+    return s < 60 ? `${s} s` : (0,engine_log/* formatDuration */.a3)(s * 1000);
 }
 const realEvery = (fn, ms) => {
     const timer = setInterval(fn, ms);
