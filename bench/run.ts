@@ -12,7 +12,10 @@
  *   BENCH_OUT      report path (default BENCHMARKS.md)
  *
  * `npm run bench -- startup` measures only the action's start-up (bench/startup.ts) and
- * replaces that section of the existing report.
+ * replaces that section of the existing report; `npm run bench -- encryption` likewise the
+ * encrypted/unencrypted ratios (bench/encryption.ts; BENCH_CLI overrides the CLI it runs),
+ * `npm run bench -- vectors` the Chroma and Qdrant section (bench/vectors.ts), and
+ * `npm run bench -- incremental [--quick]` incremental backups (bench/incremental.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -20,10 +23,18 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
-import { Redactor, silentLogger } from '../src/engine/log.ts';
+import { Redactor, silentLogger } from '../src/core/log.ts';
 import { pgDriver } from '../src/sources/postgres.ts';
 import type { MemberSink } from '../src/archive/types.ts';
 import { measureStartup, startupSection, withStartupSection } from './startup.ts';
+import {
+  incrementalOnly,
+  incrementalSection,
+  measureIncremental,
+  withIncrementalSection,
+} from './incremental.ts';
+import { encryptionSection, measureEncryption, withEncryptionSection } from './encryption.ts';
+import { benchVectors, withVectorsSection } from './vectors.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 3_000_000);
 const BASE_URL = (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(
@@ -33,7 +44,7 @@ const BASE_URL = (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:543
 const OUT = resolve(process.env.BENCH_OUT ?? 'BENCHMARKS.md');
 const DB = `lifeboat_bench_${ROWS}`;
 // The bundle users run (`npm run build` first); memory and start-up differ from running src/.
-const CLI = resolve('dist/cli.js');
+const CLI = resolve(process.env.BENCH_CLI ?? 'dist/cli.js');
 
 /** Mixed types that compress about 3x: timestamps, numerics, short and hashed text, jsonb. */
 const GENERATE_SQL = `
@@ -406,7 +417,31 @@ database, not the absolute times.
     console.log(
       `  action list ${startup.actionMs.toFixed(0)} ms vs node -e 0 ${startup.baselineMs.toFixed(0)} ms`,
     );
-    await writeFile(OUT, withStartupSection(report, startupSection(startup)));
+    console.log('encryption:');
+    const encryption = await measureEncryption({
+      baseUrl: BASE_URL,
+      db: DB,
+      cli: CLI,
+      work,
+      env,
+      database: `\`${DB}\` (${mib(db.bytes)} on disk)`,
+    });
+    const vectors = await benchVectors();
+    console.log('incremental backups:');
+    const incremental = await measureIncremental(false);
+    await writeFile(
+      OUT,
+      withIncrementalSection(
+        withVectorsSection(
+          withEncryptionSection(
+            withStartupSection(report, startupSection(startup)),
+            encryptionSection(encryption),
+          ),
+          vectors,
+        ),
+        incrementalSection(incremental),
+      ),
+    );
     console.log(`\nwrote ${OUT}`);
   } finally {
     await dropRestores().catch(() => {});
@@ -426,5 +461,40 @@ async function startupOnly(): Promise<void> {
   console.log(`wrote the start-up section of ${OUT}`);
 }
 
+async function vectorsOnly(): Promise<void> {
+  const section = await benchVectors();
+  const existing = await readFile(OUT, 'utf8').catch(() => '# Benchmarks\n');
+  await writeFile(OUT, withVectorsSection(existing, section));
+  console.log(`wrote the vector stores section of ${OUT}`);
+}
+
+/** `npm run bench -- encryption`: only the encryption ratios, into the existing report. */
+async function encryptionOnly(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'lifeboat-bench-crypto-'));
+  try {
+    const db = await prepareDatabase();
+    console.log(`database ${DB}: ${mib(db.bytes)} on disk${db.reused ? ' (reused)' : ''}`);
+    const encryption = await measureEncryption({
+      baseUrl: BASE_URL,
+      db: DB,
+      cli: CLI,
+      work,
+      env: pgEnv(DB),
+      database: `\`${DB}\` (${mib(db.bytes)} on disk)`,
+    });
+    const existing = await readFile(OUT, 'utf8').catch(() => '# Benchmarks\n');
+    await writeFile(OUT, withEncryptionSection(existing, encryptionSection(encryption)));
+    console.log(`wrote the encryption section of ${OUT}`);
+  } finally {
+    if (!process.env.BENCH_KEEP_DB)
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)).catch(() => {});
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 if (process.argv.slice(2).includes('startup')) await startupOnly();
+else if (process.argv.slice(2).includes('encryption')) await encryptionOnly();
+else if (process.argv.slice(2).includes('vectors')) await vectorsOnly();
+else if (process.argv.slice(2).includes('incremental'))
+  await incrementalOnly(OUT, process.argv.slice(2).includes('--quick'));
 else await main();

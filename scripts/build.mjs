@@ -1,6 +1,6 @@
-// Builds dist/: TypeScript → build/ (tsc), then one self-contained bundle per entry with ncc:
-// dist/index.js (the action) and dist/cli.js (the `lifeboat` CLI). ncc never sees TypeScript,
-// so the bundles do not depend on which TypeScript versions ncc supports.
+// Builds dist/: TypeScript → build/ (tsc), then one self-contained ncc bundle (src/faces.ts)
+// behind two entry shims: dist/index.js (the action) and dist/cli.js (the `lifeboat` CLI). ncc
+// never sees TypeScript, so the bundle does not depend on which TypeScript versions ncc supports.
 import { execFileSync } from 'node:child_process';
 import {
   cpSync,
@@ -30,32 +30,34 @@ run(process.execPath, [
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
-// The action bundle lives at dist/index.js (action.yml's main); the CLI's in dist/cli/ with a
-// one-line dist/cli.js in front, so each bundle's lazily loaded chunks sit beside it.
-for (const [entry, outDir] of [
-  ['build/src/action/index.js', 'dist'],
-  ['build/src/cli/index.js', 'dist/cli'],
-]) {
-  const tmp = join('build', 'ncc', outDir.replace(/\//g, '-'));
-  run(process.execPath, [
-    join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'),
-    'build',
-    entry,
-    '-o',
-    tmp,
-    '--license',
-    'licenses.txt',
-    '--quiet',
-  ]);
-  const files = readdirSync(tmp);
-  if (!files.includes('index.js'))
-    throw new Error(`ncc produced no index.js for ${entry}: ${files.join(', ')}`);
-  mkdirSync(outDir, { recursive: true });
-  for (const f of files) cpSync(join(tmp, f), join(outDir, f), { recursive: true });
-  // Some bundled CommonJS code (ssh2's asm.js crypto) reads __dirname, which ESM lacks.
-  const main = join(outDir, 'index.js');
-  writeFileSync(main, ESM_PRELUDE + readFileSync(main, 'utf8').replace(/^#!.*\n/, ''));
-}
-writeFileSync(join('dist', 'cli.js'), "#!/usr/bin/env node\nimport './cli/index.js';\n");
+// One bundle in dist/lifeboat/ (its lazily loaded chunks beside it), started by two one-line
+// shims: dist/index.js (action.yml's main) and dist/cli.js (the `lifeboat` bin).
+const tmp = join('build', 'ncc');
+run(process.execPath, [
+  join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'),
+  'build',
+  'build/src/faces.js',
+  '-o',
+  tmp,
+  '--license',
+  'licenses.txt',
+  '--quiet',
+]);
+const files = readdirSync(tmp);
+if (!files.includes('index.js')) throw new Error(`ncc produced no index.js: ${files.join(', ')}`);
+const bundle = join('dist', 'lifeboat');
+mkdirSync(bundle, { recursive: true });
+for (const f of files) cpSync(join(tmp, f), join(bundle, f), { recursive: true });
+// Some bundled CommonJS code (ssh2's asm.js crypto) reads __dirname, which ESM lacks.
+const main = join(bundle, 'index.js');
+writeFileSync(main, ESM_PRELUDE + readFileSync(main, 'utf8').replace(/^#!.*\n/, ''));
+writeFileSync(
+  join('dist', 'index.js'),
+  "import { faces } from './lifeboat/index.js';\nawait faces.action();\n",
+);
+writeFileSync(
+  join('dist', 'cli.js'),
+  "#!/usr/bin/env node\nimport { faces } from './lifeboat/index.js';\nawait faces.cli();\n",
+);
 chmodSync(join('dist', 'cli.js'), 0o755);
 writeFileSync(join('dist', 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n');

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { readArchive } from '../../src/archive/reader.ts';
 import { END_OF_ARCHIVE, encodeHeader, paddingFor } from '../../src/archive/tar.ts';
 import { HEADER_ENTRY, MANIFEST_ENTRY } from '../../src/archive/types.ts';
-import { IntegrityError } from '../../src/engine/errors.ts';
+import { IntegrityError } from '../../src/core/errors.ts';
 import {
   archiveBytes,
   headerFor,

@@ -8,7 +8,7 @@ import { HashingStream, parseSha256sum, sha256sumLine } from '../../src/archive/
 import { archiveExtension, compressionFromKey } from '../../src/archive/compression.ts';
 import { encodeHeader, parseNumber, parsePaxTime, paxRecord } from '../../src/archive/tar.ts';
 import { HEADER_ENTRY, MANIFEST_ENTRY } from '../../src/archive/types.ts';
-import { IntegrityError, SourceError } from '../../src/engine/errors.ts';
+import { IntegrityError, SourceError } from '../../src/core/errors.ts';
 import {
   archiveBytes,
   headerFor,

@@ -11,7 +11,17 @@ test('edit distance counts insertions, deletions, substitutions and swaps', () =
 });
 
 test('nearest: typos and unique abbreviations match, unrelated words do not', () => {
-  const commands = ['backup', 'restore', 'verify', 'list', 'prune', 'status', 'drill', 'demo'];
+  const commands = [
+    'backup',
+    'restore',
+    'verify',
+    'list',
+    'prune',
+    'status',
+    'drill',
+    'report',
+    'demo',
+  ];
   assert.equal(nearest('restor', commands), 'restore');
   assert.equal(nearest('lsit', commands), 'list');
   assert.equal(nearest('Backup', commands), 'backup');

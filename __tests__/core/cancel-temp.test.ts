@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cancelOnSignals } from '../../src/core/cancel.ts';
 import { TEMP_MARKER, createRunTemp, sweepStaleTemp, tempRootFor } from '../../src/core/temp.ts';
-import { CancelledError, exitCodeFor } from '../../src/engine/errors.ts';
-import type { Logger } from '../../src/engine/log.ts';
+import { CancelledError, exitCodeFor } from '../../src/core/errors.ts';
+import type { Logger } from '../../src/core/log.ts';
 
 function fakeProcess() {
   const emitter = new EventEmitter();

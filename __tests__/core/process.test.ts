@@ -8,7 +8,7 @@ import {
   startProcess,
   type ProcessOptions,
 } from '../../src/core/process.ts';
-import { CancelledError, SourceError } from '../../src/engine/errors.ts';
+import { CancelledError, SourceError } from '../../src/core/errors.ts';
 
 const env = { PATH: process.env['PATH'] };
 

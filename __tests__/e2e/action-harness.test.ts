@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as core from '@actions/core';
 import * as runner from '../../src/action/runner.ts';
 import { createActionLogger } from '../../src/action/log.ts';
-import { endPhase, startPhase } from '../../src/engine/log.ts';
+import { endPhase, startPhase } from '../../src/core/log.ts';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

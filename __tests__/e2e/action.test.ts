@@ -103,7 +103,7 @@ describe(
       }
     });
 
-    test('every command loads and runs from action.yml; drill fails with its clear message', async () => {
+    test('every command loads and runs from action.yml, drill included', async () => {
       const dir = await workspace();
       try {
         const common = { destination: 'file:./backups' };
@@ -119,6 +119,18 @@ describe(
         assert.equal(list.outputs['count'], '1');
         assert.equal((JSON.parse(list.outputs['backups']!) as Array<{ id: string }>)[0]!.id, id);
         assert.equal(list.outputs['error-kind'], 'none');
+        assert.deepEqual(list.warnings, [], 'every input at its default: nothing to warn about');
+        const listKeep = await runAction({
+          workspace: dir,
+          inputs: { ...common, command: 'list', 'keep-daily': '7' },
+        });
+        assert.equal(listKeep.code, 0, show(listKeep));
+        assert.deepEqual(
+          listKeep.warnings.map((w) => w.message),
+          [
+            "the keep-daily input has no effect on 'list' (read by backup, prune, report); remove it from this step",
+          ],
+        );
 
         const verify = await runAction({
           workspace: dir,
@@ -154,16 +166,18 @@ describe(
 
         const drill = await runAction({
           workspace: dir,
-          inputs: { ...common, command: 'drill', target: 'dir:scratch' },
+          inputs: { ...common, command: 'drill', target: 'dir:scratch', assert: 'files >= 2' },
         });
-        assert.equal(drill.code, 1, show(drill));
-        assert.equal(drill.outputs['error-kind'], 'config');
-        assert.equal(drill.errors.length, 1, show(drill));
-        assert.match(drill.errors[0]!.message, /command: 'drill' is not available in this release/);
-        assert.match(drill.errors[0]!.message, /fix: run restore into a scratch target/);
-        assert.equal(existsSync(join(dir, 'scratch')), false);
+        assert.equal(drill.code, 0, show(drill));
+        assert.equal(drill.outputs['drill-ok'], 'true');
+        assert.equal(drill.outputs['backup-id'], id);
+        assert.match(drill.outputs['rto-ms'] ?? '', /^\d+$/);
+        assert.match(drill.summary, /### Drill: data\//);
+        assert.match(drill.summary, /\| assert files >= 2 \| passed \| 2 files satisfies >= 2 \|/);
+        assert.equal(existsSync(join(dir, 'scratch')), false, 'the scratch copy was removed');
+        assert.ok(existsSync(join(dir, 'backups', 'data', `${id}.drill.json`)));
 
-        for (const r of [backup, list, verify, restore, prune, status])
+        for (const r of [backup, list, verify, restore, prune, status, drill])
           assert.deepEqual(r.errors, [], show(r));
         assert.deepEqual(await backupIds(dir), [id]);
       } finally {

@@ -27,8 +27,8 @@ import {
 } from '../helpers/cancel.ts';
 import { runAction } from '../helpers/action-harness.ts';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver.ts';
+import { connectOrSkip, LOCAL_REDIS, unavailable } from '../helpers/services.ts';
 
-const ci = process.env['CI'] === 'true';
 const REDIS_DB = 15;
 /** Where the Redis restore case restores to (its own number: other tests use 8 and 9). */
 const TARGET_DB = 14;
@@ -41,9 +41,8 @@ let s3: S3rverHandle | undefined;
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'lbt-cancel-'));
   const started = await startS3rver();
-  if ('unavailable' in started) {
-    if (ci) throw new Error(started.unavailable);
-  } else s3 = started;
+  if ('unavailable' in started) unavailable(started.unavailable);
+  else s3 = started;
 });
 
 after(async () => {
@@ -139,19 +138,16 @@ async function pgAdmin(): Promise<pg.Client | undefined> {
     await admin.connect();
     return admin;
   } catch (err) {
-    if (ci) throw err;
+    unavailable('PostgreSQL on 127.0.0.1:5432', err);
     return undefined;
   }
 }
 
 /** A connection to the local Redis, or undefined when it is not running (a failure under CI). */
 async function redisConn(db: number): Promise<RedisConnection | undefined> {
-  try {
-    return await RedisConnection.connect({ host: '127.0.0.1', port: 6379, db });
-  } catch (err) {
-    if (ci) throw err;
-    return undefined;
-  }
+  return connectOrSkip('Redis on 127.0.0.1:6379', () =>
+    RedisConnection.connect({ ...LOCAL_REDIS, db }),
+  );
 }
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
@@ -283,8 +279,7 @@ describe('cancelling the CLI', { concurrency: false }, () => {
       try {
         admin = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
       } catch (err) {
-        if (ci) throw err;
-        return t.skip('MariaDB is not running on 127.0.0.1:3306');
+        return t.skip(unavailable('MariaDB on 127.0.0.1:3306', err));
       }
       const db = `lbt_cancel_${randomBytes(4).toString('hex')}`;
       const w = await place('mysql');
@@ -640,7 +635,7 @@ const dumpCases: DumpCase[] = [
       const admin = await mysql
         .createConnection({ host: '127.0.0.1', port: 3306, user: 'root' })
         .catch((err: unknown) => {
-          if (ci) throw err;
+          unavailable('MariaDB on 127.0.0.1:3306', err);
           return undefined;
         });
       if (!admin) return undefined;
@@ -677,7 +672,7 @@ const dumpCases: DumpCase[] = [
         port: 6379,
         db: REDIS_DB,
       }).catch((err: unknown) => {
-        if (ci) throw err;
+        unavailable('Redis on 127.0.0.1:6379', err);
         return undefined;
       });
       if (!conn) return undefined;

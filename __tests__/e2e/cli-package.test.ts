@@ -38,15 +38,21 @@ test('the package installs from its own tarball and runs: --version and a SQLite
       files: Array<{ path: string }>;
     }>;
     const files = info!.files.map((f) => f.path);
-    for (const needed of ['package.json', 'dist/cli.js', 'dist/cli/index.js', 'dist/package.json'])
+    for (const needed of [
+      'package.json',
+      'dist/cli.js',
+      'dist/lifeboat/index.js',
+      'dist/package.json',
+    ])
       assert.ok(files.includes(needed), `${needed} is in the tarball: ${files.join(', ')}`);
     assert.deepEqual(
       files.filter(
         (f) =>
-          !f.startsWith('dist/cli') && !/^(package\.json|dist\/package\.json|README\.md)$/.test(f),
+          !f.startsWith('dist/lifeboat/') &&
+          !/^(package\.json|dist\/cli\.js|dist\/package\.json|README\.md)$/.test(f),
       ),
       [],
-      'nothing but the CLI bundle (no sources, tests or the action bundle)',
+      'nothing but the bundle and the CLI shim (no sources, tests or the action shim)',
     );
     const manifest = JSON.parse(await readFile(join(copy, 'package.json'), 'utf8')) as {
       version: string;

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { cliSyntax } from '../../src/cli/args.ts';
 import { main } from '../../src/cli/main.ts';
-import { ConfigError, describeError } from '../../src/engine/errors.ts';
-import { optionRef } from '../../src/engine/option-ref.ts';
+import { ConfigError, describeError } from '../../src/core/errors.ts';
+import { optionRef } from '../../src/core/option-ref.ts';
 import { COMMANDS, OPTIONS } from '../../src/options/schema.ts';
 import { jsonOf, runCli } from '../helpers/cli.ts';
 
@@ -73,7 +73,10 @@ describe('typos get a "did you mean", exit 2, before any work', () => {
       /unknown option '--destinaton'\n {2}fix: did you mean --destination\?/,
     ],
     [['backup', '--keep-lats', '3'], /did you mean --keep-last\?/],
-    [['list', '--keep-lats', '3'], /did you mean --keep-last\? \(an option of backup, prune\)/],
+    [
+      ['list', '--keep-lats', '3'],
+      /did you mean --keep-last\? \(an option of backup, prune, report\)/,
+    ],
     [['list', '--jsno'], /did you mean --json\?/],
     [
       ['backup', '--overwrite'],

@@ -5,10 +5,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cliSyntax } from '../../src/cli/args.ts';
-import { renderOptionRefs } from '../../src/engine/option-ref.ts';
+import { renderOptionRefs } from '../../src/core/option-ref.ts';
 import { runAction, type ActionRun } from '../helpers/action-harness.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver.ts';
+import { unavailable } from '../helpers/services.ts';
 
 const ACTION = resolve('dist/index.js');
 const show = (r: ActionRun) => `exit ${r.code}\n${r.log}`;
@@ -23,7 +24,7 @@ async function workspace(): Promise<string> {
 const started = await startS3rver();
 const s3: S3rverHandle | undefined = 'unavailable' in started ? undefined : started;
 const s3Skip = s3 ? false : (started as { unavailable: string }).unavailable;
-if (!s3 && process.env['CI'] === 'true') throw new Error(String(s3Skip));
+if (!s3) unavailable(String(s3Skip));
 
 /** A fan-out backup where the S3 destination's bucket does not exist; the file: one works. */
 function missingBucketInputs(dir: string) {

@@ -15,8 +15,8 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import pg from 'pg';
 import { startCli, startHoldingProxy } from '../helpers/cancel.ts';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver.ts';
+import { unavailable } from '../helpers/services.ts';
 
-const ci = process.env['CI'] === 'true';
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
 
 let work: string;
@@ -25,9 +25,8 @@ let s3: S3rverHandle | undefined;
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'lbt-safety-'));
   const started = await startS3rver();
-  if ('unavailable' in started) {
-    if (ci) throw new Error(started.unavailable);
-  } else s3 = started;
+  if ('unavailable' in started) unavailable(started.unavailable);
+  else s3 = started;
 });
 
 after(async () => {
@@ -50,8 +49,7 @@ test('postgres overwrite restore whose commit fails names the safety backup; the
   try {
     await admin.connect();
   } catch (err) {
-    if (ci) throw err;
-    return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
+    return t.skip(unavailable('PostgreSQL on 127.0.0.1:5432', err));
   }
   const db = `lb_safety_${randomBytes(4).toString('hex')}`;
   const runnerTemp = join(work, 'runner-temp');

@@ -4,9 +4,10 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { ConfigError, FreshnessError } from '../../src/engine/errors.ts';
+import { ConfigError, FreshnessError } from '../../src/core/errors.ts';
 import { clearMemoryStorage } from '../../src/storage/memory.ts';
 import { runEngine } from '../helpers/engine.ts';
+import { readWorkflowSchedule } from '../../src/action/workflow-schedule.ts';
 import { jsonOf, runCli } from '../helpers/cli.ts';
 import { TEST_MEMORY_STORAGE_ENV } from '../../src/storage/registry.ts';
 
@@ -178,7 +179,7 @@ for (const kind of ['file', 'memory'] as const) {
   });
 }
 
-test("status reads the calling workflow's own schedule through GITHUB_WORKFLOW_REF", async () => {
+test("status reads the calling workflow's own schedule, which the action face passes in", async () => {
   const f = await fixture();
   const destination = `file:${join(f.dir, 'store')}`;
   try {
@@ -193,10 +194,12 @@ test("status reads the calling workflow's own schedule through GITHUB_WORKFLOW_R
       GITHUB_WORKSPACE: join(f.dir, 'ws'),
     };
     // The 15:00 run of Nov 20 was missed by Nov 21 02:00 (past its grace).
+    const fromWorkflow = { workflowSchedule: () => readWorkflowSchedule(env) };
     const r = await runEngine(
       { command: 'status', destination },
       new Date(Date.UTC(2026, 10, 21, 2)),
-      env,
+      {},
+      fromWorkflow,
     );
     assert.ok(r.error instanceof FreshnessError, String(r.error));
     assert.match(r.report.sections.map((s) => s.markdown).join('\n'), /0 15 \* \* \*/);
@@ -205,7 +208,7 @@ test("status reads the calling workflow's own schedule through GITHUB_WORKFLOW_R
       join(f.dir, 'ws', '.github', 'workflows', 'backup.yml'),
       'on: workflow_dispatch\njobs: {}\n',
     );
-    const none = await runEngine({ command: 'status', destination }, new Date(), env);
+    const none = await runEngine({ command: 'status', destination }, new Date(), {}, fromWorkflow);
     assert.ok(
       none.error instanceof ConfigError && none.error.option === 'schedule',
       String(none.error),

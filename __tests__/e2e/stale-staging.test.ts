@@ -9,6 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import mysql from 'mysql2/promise';
 import { runCli } from '../helpers/cli.ts';
 import { dropDb, localServer, localUrl, query, uniqueDb } from '../sources/postgres-fixture.ts';
+import { unavailable } from '../helpers/services.ts';
 
 /**
  * After a `kill -9` mid-restore, the staged `<db>_lifeboat_new_<time>_<hex>` database stays on
@@ -132,8 +133,7 @@ describe('stale staged databases are dropped by the next restore when provably a
     try {
       conn = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
     } catch (err) {
-      if (process.env['CI'] === 'true') throw err;
-      return t.skip('MariaDB not available');
+      return t.skip(unavailable('MariaDB on 127.0.0.1:3306', err));
     }
     const base = `st_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     const dir = await mkdtemp(join(tmpdir(), 'lifeboat-stale-'));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, IntegrityError, StorageError, exitCodeFor } from '../../src/engine/errors.ts';
-import { Redactor } from '../../src/engine/log.ts';
+import { ConfigError, IntegrityError, StorageError, exitCodeFor } from '../../src/core/errors.ts';
+import { Redactor } from '../../src/core/log.ts';
 
 test('exit codes follow the error kind', () => {
   assert.equal(exitCodeFor(new ConfigError('source', 'bad')), 2);

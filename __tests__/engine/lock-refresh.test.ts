@@ -5,9 +5,9 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { RunContext } from '../../src/engine/context.ts';
+import type { RunContext } from '../../src/core/context.ts';
 import { openDestinations } from '../../src/engine/destinations.ts';
-import { describeError } from '../../src/engine/errors.ts';
+import { describeError } from '../../src/core/errors.ts';
 import {
   LOCK_NAME,
   LockLostError,
@@ -15,7 +15,7 @@ import {
   type LockRecord,
   type LockSettings,
 } from '../../src/engine/lock.ts';
-import { Redactor } from '../../src/engine/log.ts';
+import { Redactor } from '../../src/core/log.ts';
 import { parseOptions } from '../../src/options/parse.ts';
 import { runEngine } from '../helpers/engine.ts';
 

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { ConfigError, StorageError } from '../../src/engine/errors.ts';
+import { ConfigError, StorageError } from '../../src/core/errors.ts';
 import { LOCK_NAME, type LockRecord } from '../../src/engine/lock.ts';
 import { runEngine } from '../helpers/engine.ts';
 

@@ -8,7 +8,7 @@ import {
   metered,
   periodicProgress,
   type Every,
-} from '../../src/engine/progress.ts';
+} from '../../src/core/progress.ts';
 import { StatusLine } from '../../src/cli/status-line.ts';
 
 const MiB = 1024 * 1024;

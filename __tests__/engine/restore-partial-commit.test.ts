@@ -5,9 +5,9 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { RunContext } from '../../src/engine/context.ts';
-import { ConfigError, LifeboatError, describeError } from '../../src/engine/errors.ts';
-import { Redactor } from '../../src/engine/log.ts';
+import type { RunContext } from '../../src/core/context.ts';
+import { ConfigError, LifeboatError, describeError } from '../../src/core/errors.ts';
+import { Redactor } from '../../src/core/log.ts';
 import { runCommand } from '../../src/engine/run.ts';
 import { parseOptions, type RawOptions } from '../../src/options/parse.ts';
 import { RunReport } from '../../src/report/report.ts';

@@ -162,7 +162,9 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       GITHUB_SHA: '0'.repeat(40),
       GITHUB_REF: 'refs/heads/main',
       GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_API_URL: 'https://api.github.com',
+      // Nothing listens here: a test never reaches the real GitHub (one that needs the API
+      // passes its stand-in's address).
+      GITHUB_API_URL: 'http://127.0.0.1:9',
       RUNNER_OS: 'Linux',
       RUNNER_ARCH: 'X64',
       RUNNER_NAME: 'lifeboat-harness',

@@ -1,8 +1,8 @@
 import { runCommand } from '../../src/engine/run.ts';
-import { Redactor, silentLogger, type Logger } from '../../src/engine/log.ts';
+import { Redactor, silentLogger, type Logger } from '../../src/core/log.ts';
 import { parseOptions, type RawOptions } from '../../src/options/parse.ts';
 import { RunReport } from '../../src/report/report.ts';
-import type { RunContext } from '../../src/engine/context.ts';
+import type { RunContext } from '../../src/core/context.ts';
 
 export interface EngineRun {
   report: RunReport;
@@ -15,7 +15,7 @@ export async function runEngine(
   raw: RawOptions,
   now: Date | (() => Date),
   env: NodeJS.ProcessEnv = {},
-  extra: Pick<RunContext, 'sleep' | 'runUrl' | 'repeat' | 'progress'> = {},
+  extra: Pick<RunContext, 'sleep' | 'runUrl' | 'repeat' | 'progress' | 'workflowSchedule'> = {},
 ): Promise<EngineRun> {
   const logs: string[] = [];
   const log: Logger = {

@@ -1,9 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { X25519Identity } from '../../src/archive/age/index.ts';
 import { jsonOf, runCli } from './cli.ts';
+import { unavailable } from './services.ts';
 
 export interface RoundTripCase {
   /** Source URL to back up (already filled with data). */
@@ -87,6 +90,55 @@ export function sourceRoundTripSuite(
           `restoring over a non-empty target without overwrite must be refused:\n${again.stderr}`,
         );
         assert.match(again.stderr, /target|overwrite/);
+        await rt.compare();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+        await rt.cleanup();
+      }
+    });
+
+    test('encrypted (age) and signed: backup → verify → restore gives back the same data', async (t) => {
+      if (spawnSync('ssh-keygen', ['-V']).error) {
+        return t.skip(unavailable('ssh-keygen (apt-get install -y openssh-client)'));
+      }
+      const rt = await prepare();
+      if (!rt) return t.skip('service not available');
+      const dir = await mkdtemp(join(tmpdir(), 'lifeboat-rt-crypto-'));
+      const destination = `file:${join(dir, 'store')}`;
+      try {
+        const identity = X25519Identity.generate();
+        const signing = join(dir, 'signing');
+        spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', signing]);
+        const allowed = `ops ${(await readFile(`${signing}.pub`, 'utf8')).trim()}`;
+        const b = await runCli(
+          [
+            'backup',
+            '--source',
+            rt.source,
+            '--destination',
+            destination,
+            '--name',
+            'rt',
+            '--json',
+            '--age-recipients',
+            identity.recipient().fingerprint,
+            ...(rt.backupFlags ?? []),
+          ],
+          { LIFEBOAT_SIGNING_KEY: signing },
+        );
+        assert.equal(b.code, 0, b.stderr);
+        assert.match(jsonOf(b).outputs['location'] ?? '', /\.age\b/);
+        const keys = {
+          LIFEBOAT_AGE_IDENTITY: identity.encode(),
+          LIFEBOAT_ALLOWED_SIGNERS: allowed,
+        };
+        const v = await runCli(['verify', '--destination', destination, '--name', 'rt'], keys);
+        assert.equal(v.code, 0, v.stderr);
+        const r = await runCli(
+          ['restore', '--destination', destination, '--name', 'rt', '--target', rt.target],
+          keys,
+        );
+        assert.equal(r.code, 0, r.stderr);
         await rt.compare();
       } finally {
         await rm(dir, { recursive: true, force: true });

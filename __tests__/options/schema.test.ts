@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { actionMetadata, injectOptionTable, renderActionYml } from '../../src/options/docs.ts';
 import { parseOptions } from '../../src/options/parse.ts';
-import { ConfigError } from '../../src/engine/errors.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 
 // Compares parsed data, not text: a file that does not parse, or parses to something other
 // than the schema (a stray `: ` turning a description into a mapping), fails here.
@@ -63,3 +63,13 @@ for (const [name, raw, accepted] of [
     );
   });
 }
+
+test('secret lines are masked one by one, keyword lines never', async () => {
+  const { secretForms, optionSpec } = await import('../../src/options/schema.ts');
+  const notify = optionSpec('notify')!;
+  assert.deepEqual(secretForms(notify, 'github-issue'), []);
+  const block = 'github-issue\nhttps://hooks.slack.com/services/T/B/x\n';
+  assert.deepEqual(secretForms(notify, block), [block, 'https://hooks.slack.com/services/T/B/x']);
+  assert.deepEqual(secretForms(optionSpec('passphrase')!, 'pw'), ['pw']);
+  assert.deepEqual(secretForms(optionSpec('destination')!, 'file:x'), []);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, formatTime } from '../../src/engine/log.ts';
+import { formatDuration, formatTime } from '../../src/core/log.ts';
 import { RunReport } from '../../src/report/report.ts';
 import { compareInventory, keyValueTable, renderSummary } from '../../src/report/summary.ts';
 

@@ -3,12 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/engine/errors.ts';
-import {
-  checkFreshness,
-  MIN_GRACE_MS,
-  readWorkflowSchedule,
-} from '../../src/retention/freshness.ts';
+import { ConfigError } from '../../src/core/errors.ts';
+import { checkFreshness, MIN_GRACE_MS } from '../../src/retention/freshness.ts';
+import { readWorkflowSchedule } from '../../src/action/workflow-schedule.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../src/engine/errors.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 import {
   describePolicy,
   formatPlan,

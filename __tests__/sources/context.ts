@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Inventory, SourceManifest } from '../../src/archive/types.ts';
-import { Redactor } from '../../src/engine/log.ts';
+import { Redactor } from '../../src/core/log.ts';
 import type { SourceContext } from '../../src/sources/types.ts';
 import type { MemberBuffer } from '../helpers/member-buffer.ts';
 

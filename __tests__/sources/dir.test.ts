@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Readable as ReadableStream } from 'node:stream';
 import type { ArchiveEntry, MemberMeta, MemberRecord } from '../../src/archive/types.ts';
-import { ConfigError, IntegrityError } from '../../src/engine/errors.ts';
+import { ConfigError, IntegrityError } from '../../src/core/errors.ts';
 import { dirDriver, dirPath, isExcluded, staticBase, staysInside } from '../../src/sources/dir.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { manifestOf, workspace } from './context.ts';

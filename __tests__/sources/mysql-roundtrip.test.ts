@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { sourceRoundTripSuite } from '../helpers/roundtrip-suite.ts';
+import { unavailable } from '../helpers/services.ts';
 
 async function checksums(conn: mysql.Connection, db: string): Promise<Record<string, string>> {
   const [tables] = await conn.query<mysql.RowDataPacket[]>(
@@ -27,7 +28,7 @@ sourceRoundTripSuite('mysql', async () => {
       charset: 'utf8mb4',
     });
   } catch (err) {
-    if (process.env['CI'] === 'true') throw err;
+    unavailable('MariaDB on 127.0.0.1:3306', err);
     return undefined;
   }
   const db = `lb_rt_${randomBytes(4).toString('hex')}`;

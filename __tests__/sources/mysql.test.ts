@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import mysql from 'mysql2/promise';
 import type { ArchiveEntry, SourceManifest } from '../../src/archive/types.ts';
-import { ConfigError, IntegrityError, SourceError } from '../../src/engine/errors.ts';
-import { Redactor } from '../../src/engine/log.ts';
-import type { Logger } from '../../src/engine/log.ts';
+import { ConfigError, IntegrityError, SourceError } from '../../src/core/errors.ts';
+import { Redactor } from '../../src/core/log.ts';
+import type { Logger } from '../../src/core/log.ts';
 import {
   chooseDumpClient,
   mysqlDriver,
@@ -21,6 +21,7 @@ import {
 import { SqlDumpScan } from '../../src/sources/mysql-dump-scan.ts';
 import type { DumpResult, SourceContext } from '../../src/sources/types.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
+import { unavailable } from '../helpers/services.ts';
 
 const HOST = '127.0.0.1:3306';
 const suffix = randomBytes(4).toString('hex');
@@ -124,8 +125,7 @@ before(async () => {
     });
     available = true;
   } catch (err) {
-    skipReason = `${skipReason}: ${(err as Error).message}`;
-    if (process.env.CI === 'true') throw new Error(skipReason, { cause: err });
+    skipReason = unavailable(`MariaDB/MySQL on ${HOST}`, err);
     return;
   }
   tmp = await mkdtemp(join(tmpdir(), 'lifeboat-mysql-'));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { SourceManifest } from '../../src/archive/types.ts';
-import { SourceError } from '../../src/engine/errors.ts';
+import { SourceError } from '../../src/core/errors.ts';
 import { pgDriver } from '../../src/sources/postgres.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
 import type { MemberMeta, MemberRecord, MemberSink } from '../../src/archive/types.ts';
-import { SourceError } from '../../src/engine/errors.ts';
+import { SourceError } from '../../src/core/errors.ts';
 import { pgDriver } from '../../src/sources/postgres.ts';
 import {
   LOCAL,

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../src/engine/errors.ts';
-import { Redactor, silentLogger } from '../../src/engine/log.ts';
+import { ConfigError } from '../../src/core/errors.ts';
+import { Redactor, silentLogger } from '../../src/core/log.ts';
 import {
   childEnv,
   compareInventories,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { backup, DatabaseSync } from 'node:sqlite';
 import type { ArchiveEntry } from '../../src/archive/types.ts';
-import { ConfigError, IntegrityError, SourceError } from '../../src/engine/errors.ts';
+import { ConfigError, IntegrityError, SourceError } from '../../src/core/errors.ts';
 import {
   ALL_PAGES_IN_ONE_STEP,
   SQLITE_MEMBER,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { IntegrityError } from '../../src/engine/errors.ts';
+import { IntegrityError } from '../../src/core/errors.ts';
 import {
   openZipEntry,
   readZipDirectory,

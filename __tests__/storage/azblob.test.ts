@@ -11,8 +11,8 @@ import {
   StorageSharedKeyCredential,
   generateBlobSASQueryParameters,
 } from '@azure/storage-blob';
-import { ConfigError, IntegrityError, StorageError } from '../../src/engine/errors.ts';
-import { Redactor, silentLogger, type Logger } from '../../src/engine/log.ts';
+import { ConfigError, IntegrityError, StorageError } from '../../src/core/errors.ts';
+import { Redactor, silentLogger, type Logger } from '../../src/core/log.ts';
 import { azblobStorage, openAzureBlob, SHA256_METADATA } from '../../src/storage/azblob.ts';
 import { openStorage } from '../../src/storage/registry.ts';
 import { withRetry } from '../../src/storage/retry.ts';
@@ -25,9 +25,9 @@ import {
   startAzurite,
   type AzuriteServer,
 } from './azurite-server.ts';
+import { underCi as ci } from '../helpers/services.ts';
 
 const available = azuriteBlobEntry() !== undefined;
-const ci = process.env['CI'] === 'true';
 
 function context(
   env: NodeJS.ProcessEnv,
@@ -370,7 +370,7 @@ if (!available && !ci) {
             `
             import { Readable } from 'node:stream';
             import { openAzureBlob } from ${JSON.stringify(fileURLToPath(new URL('../../src/storage/azblob.ts', import.meta.url)))};
-            import { Redactor, silentLogger } from ${JSON.stringify(fileURLToPath(new URL('../../src/engine/log.ts', import.meta.url)))};
+            import { Redactor, silentLogger } from ${JSON.stringify(fileURLToPath(new URL('../../src/core/log.ts', import.meta.url)))};
             const storage = openAzureBlob(${JSON.stringify(`azblob://${container}`)}, {
               log: silentLogger, redactor: new Redactor(), env: process.env, options: { 'azure-endpoint': ${JSON.stringify(server.endpoint)} },
             }, { blockBytes: 256 * 1024, concurrency: 1 });

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ConfigError, StorageError } from '../../src/engine/errors.ts';
+import { ConfigError, StorageError } from '../../src/core/errors.ts';
 import type { ObjectInfo, Storage } from '../../src/storage/types.ts';
 
 /**

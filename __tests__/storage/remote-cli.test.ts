@@ -9,8 +9,8 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { jsonOf, runCli } from '../helpers/cli.ts';
 import { azuriteBlobEntry, DEV_ACCOUNT, DEV_KEY, startAzurite } from './azurite-server.ts';
 import { SSHD, startSshd } from './sshd-server.ts';
+import { underCi as ci } from '../helpers/services.ts';
 
-const ci = process.env['CI'] === 'true';
 const missing = [
   azuriteBlobEntry() ? undefined : 'azurite (npm ci)',
   existsSync(SSHD) ? undefined : `${SSHD} (apt-get install -y openssh-server)`,

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Readable } from 'node:stream';
-import { ConfigError, IntegrityError, StorageError } from '../../src/engine/errors.ts';
-import { Redactor, silentLogger, type Logger } from '../../src/engine/log.ts';
+import { ConfigError, IntegrityError, StorageError } from '../../src/core/errors.ts';
+import { Redactor, silentLogger, type Logger } from '../../src/core/log.ts';
 import { openStorage } from '../../src/storage/registry.ts';
 import { withRetry } from '../../src/storage/retry.ts';
 import { S3Storage, multipartPlan, parseSize, s3Settings } from '../../src/storage/s3.ts';
@@ -15,6 +15,7 @@ import type { StorageContext } from '../../src/storage/types.ts';
 import { jsonOf, runCli } from '../helpers/cli.ts';
 import { startFaultProxy, startS3rver, type Fault, type S3rverHandle } from '../helpers/s3rver.ts';
 import { failingBody, readAll, sha256, storageConformanceSuite } from './conformance.ts';
+import { underCi } from '../helpers/services.ts';
 
 const MiB = 1024 * 1024;
 
@@ -168,7 +169,7 @@ const started = await startS3rver();
 const server: S3rverHandle | undefined = 'unavailable' in started ? undefined : started;
 if (!server) {
   const reason = 'unavailable' in started ? started.unavailable : '';
-  if (process.env['CI'] === 'true') {
+  if (underCi) {
     test('s3rver is available', () => assert.fail(reason));
   } else {
     test('S3 against s3rver', (t) => t.skip(reason));

@@ -16,8 +16,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, StorageError } from '../../src/engine/errors.ts';
-import { Redactor, silentLogger, type Logger } from '../../src/engine/log.ts';
+import { ConfigError, StorageError } from '../../src/core/errors.ts';
+import { Redactor, silentLogger, type Logger } from '../../src/core/log.ts';
 import { openStorage } from '../../src/storage/registry.ts';
 import { withRetry } from '../../src/storage/retry.ts';
 import {
@@ -30,8 +30,7 @@ import {
 import type { StorageContext } from '../../src/storage/types.ts';
 import { readAll, sha256, storageConformanceSuite } from './conformance.ts';
 import { SSHD, startSshd, type SshdServer } from './sshd-server.ts';
-
-const ci = process.env['CI'] === 'true';
+import { underCi as ci } from '../helpers/services.ts';
 
 function context(
   options: Record<string, unknown>,
@@ -413,7 +412,7 @@ if (!sshdPresent && !ci) {
             `
             import { Readable } from 'node:stream';
             import { openSftp } from ${JSON.stringify(fileURLToPath(new URL('../../src/storage/sftp.ts', import.meta.url)))};
-            import { Redactor, silentLogger } from ${JSON.stringify(fileURLToPath(new URL('../../src/engine/log.ts', import.meta.url)))};
+            import { Redactor, silentLogger } from ${JSON.stringify(fileURLToPath(new URL('../../src/core/log.ts', import.meta.url)))};
             const storage = openSftp(${JSON.stringify(url(dir))}, {
               log: silentLogger, redactor: new Redactor(), env: process.env,
               options: { 'sftp-host-fingerprint': ${JSON.stringify(server.hostFingerprint)} },

@@ -1,4 +1,4 @@
-import { quietExperimentalSqliteWarning } from '../engine/warnings.ts';
+import { quietExperimentalSqliteWarning } from '../core/warnings.ts';
 
 quietExperimentalSqliteWarning();
 const { run } = await import('./main.ts');

@@ -1,6 +1,6 @@
 import * as core from './runner.ts';
-import type { Logger } from '../engine/log.ts';
-import { renderOptionRefs } from '../engine/option-ref.ts';
+import type { Logger } from '../core/log.ts';
+import { renderOptionRefs } from '../core/option-ref.ts';
 
 export interface ActionLogger extends Logger {
   /** Ends the open group, if any, so a failure is never folded away inside one. */

@@ -1,13 +1,15 @@
 import * as core from './runner.ts';
-import type { RunContext } from '../engine/context.ts';
+import type { RunContext } from '../core/context.ts';
+import { readWorkflowSchedule } from './workflow-schedule.ts';
+import { checkWorkflowActivity } from './keep-alive.ts';
 import { cancelOnSignals } from '../core/cancel.ts';
 import { tempRootFor } from '../core/temp.ts';
-import { CancelledError, describeError } from '../engine/errors.ts';
-import { endPhase, Redactor, redactingLogger, startPhase } from '../engine/log.ts';
+import { CancelledError, describeError } from '../core/errors.ts';
+import { endPhase, Redactor, redactingLogger, startPhase } from '../core/log.ts';
 import { errorKindOf, runCommand } from '../engine/run.ts';
-import { VERSION } from '../engine/version.ts';
+import { VERSION } from '../core/version.ts';
 import { parseOptions, type RawOptions } from '../options/parse.ts';
-import { OPTIONS } from '../options/schema.ts';
+import { OPTIONS, secretForms } from '../options/schema.ts';
 import { RunReport } from '../report/report.ts';
 import { renderSummary } from '../report/summary.ts';
 import { createActionLogger } from './log.ts';
@@ -18,7 +20,7 @@ export function readInputs(redactor: Redactor): RawOptions {
   const raw: RawOptions = {};
   for (const spec of OPTIONS) {
     const value = core.getInput(spec.name);
-    if (spec.secret) redactor.add(value);
+    for (const form of secretForms(spec, value)) redactor.add(form);
     if (value !== '') raw[spec.name] = value;
   }
   return raw;
@@ -53,9 +55,25 @@ export async function run(): Promise<void> {
       signal: cancellation.signal,
       tmpRoot: tempRootFor(process.env),
     };
+    if (process.env['GITHUB_WORKFLOW_REF']) {
+      ctx.workflowSchedule = () => readWorkflowSchedule(process.env);
+      ctx.workflowActivity = (enable) =>
+        checkWorkflowActivity({
+          env: process.env,
+          token: core.getInput('github-token'),
+          enable,
+          now: new Date(),
+          log,
+        });
+    }
     const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
     if (GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID)
       ctx.runUrl = `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`;
+    ctx.github = {
+      apiUrl: process.env['GITHUB_API_URL'] || 'https://api.github.com',
+      ...(GITHUB_SERVER_URL && { serverUrl: GITHUB_SERVER_URL }),
+      ...(GITHUB_REPOSITORY && { repository: GITHUB_REPOSITORY }),
+    };
     await runCommand(options, ctx, report);
   } catch (err) {
     report.error ??= describeError(err);

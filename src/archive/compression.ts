@@ -3,7 +3,7 @@ import { basename, delimiter, join } from 'node:path';
 import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import { startProcess } from '../core/process.ts';
-import { IntegrityError } from '../engine/errors.ts';
+import { IntegrityError } from '../core/errors.ts';
 import type { Compression } from './types.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { IntegrityError } from '../engine/errors.ts';
+import { IntegrityError } from '../core/errors.ts';
 
 /** A pass-through that hashes (sha256) and counts the bytes flowing through it. */
 export class HashingStream extends Transform {

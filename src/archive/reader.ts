@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { IntegrityError } from '../engine/errors.ts';
+import { IntegrityError } from '../core/errors.ts';
 import { TarReader, isSafeRelativePath, type ParsedEntry } from './tar.ts';
 import { FORMAT_VERSION, HEADER_ENTRY, MANIFEST_ENTRY } from './types.ts';
 import type { ArchiveEntry, ArchiveHeader, ChunkRecord, Manifest, MemberRecord } from './types.ts';
@@ -17,9 +17,18 @@ export type ArchiveItem =
   | { kind: 'member'; source: string; entry: ArchiveEntry }
   | { kind: 'manifest'; manifest: Manifest; observed: Record<string, MemberRecord[]> };
 
+/**
+ * Largest chunk size a reader buffers by default. Writers use 4–8 MiB; the format allows up to
+ * 256 MiB, but a reader holds one chunk in memory, so a header that declares more than this is
+ * refused before any chunk is buffered (pass `maxChunkSize` to read such an archive).
+ */
+export const READER_MAX_CHUNK_SIZE = 64 * 1024 * 1024;
+
 export interface ReadArchiveOptions {
   /** Largest file chunk accepted (default: twice the header's chunkSize). */
   maxEntrySize?: number;
+  /** Largest chunk size the header may declare (default READER_MAX_CHUNK_SIZE, 64 MiB). */
+  maxChunkSize?: number;
   /** Largest header or manifest JSON accepted (default 16 MiB). */
   maxJsonSize?: number;
 }
@@ -312,6 +321,12 @@ export async function* readArchive(
     const header = parseHeader(await readJson(reader, first, maxJson));
     yield { kind: 'header', header };
 
+    const maxChunk = options.maxChunkSize ?? READER_MAX_CHUNK_SIZE;
+    if (header.chunkSize > maxChunk) {
+      throw damaged(
+        `archive declares chunks of ${header.chunkSize} bytes, more than this reader's limit of ${maxChunk}`,
+      );
+    }
     const limits: Limits = {
       chunkSize: header.chunkSize,
       maxEntrySize: options.maxEntrySize ?? 2 * header.chunkSize,

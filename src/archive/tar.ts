@@ -1,4 +1,4 @@
-import { IntegrityError } from '../engine/errors.ts';
+import { IntegrityError } from '../core/errors.ts';
 
 /**
  * A minimal POSIX pax tar codec: ustar headers plus 'x' extended headers, 512-byte blocks.
@@ -414,7 +414,7 @@ export class TarReader {
           );
         }
         const body = await this.#src.read(raw.size, 'a pax header');
-        await this.#src.read(paddingFor(raw.size), 'a pax header');
+        await this.#readPadding(raw.size, 'a pax header');
         pax = parsePax(body);
         continue;
       }
@@ -460,9 +460,25 @@ export class TarReader {
   async readBody(what: string): Promise<Buffer> {
     const size = this.#pendingBody;
     const body = await this.#src.read(size, what);
-    await this.#src.read(paddingFor(size), what);
+    await this.#readPadding(size, what);
     this.#pendingBody = 0;
     return body;
+  }
+
+  /**
+   * The zero bytes that fill a body to its 512-byte block. The writer only ever writes zeros
+   * there, so anything else means the archive was altered: a changed byte anywhere in an
+   * archive is an integrity error, never silently ignored.
+   */
+  async #readPadding(size: number, what: string): Promise<void> {
+    const at = this.#src.position;
+    const pad = await this.#src.read(paddingFor(size), what);
+    const bad = pad.findIndex((b) => b !== 0);
+    if (bad !== -1) {
+      throw new IntegrityError(
+        `the padding after ${what} has a non-zero byte at byte ${at + bad}: the archive was altered`,
+      );
+    }
   }
 
   /**

@@ -3,6 +3,13 @@ import type { Readable } from 'node:stream';
 /** Archive format version written by this release. Every earlier version stays readable. */
 export const FORMAT_VERSION = 1;
 
+/**
+ * Format of an encrypted backup's sidecar: a public index (what list, prune and status need)
+ * whose full manifest is sealed to the recipients (docs/archive-format.md, format 2). The
+ * archive inside, once decrypted, is format 1.
+ */
+export const INDEX_FORMAT = 2;
+
 /** First tar entry of every archive. */
 export const HEADER_ENTRY = 'lifeboat.json';
 /** Last tar entry of every archive (before the tar end blocks). */
@@ -41,6 +48,36 @@ export interface MemberRecord {
   chunks?: ChunkRecord[];
   /** Symlinks: the link target exactly as stored. */
   linkTarget?: string;
+  /**
+   * Incremental backups: the id of the backup whose archive holds this file's bytes (the file
+   * was unchanged, so it is referenced, not stored). Only in `SourceIncremental.unchanged`.
+   */
+  storedIn?: string;
+}
+
+/**
+ * What an incremental backup of one source records beyond its stored members. Absent on full
+ * backups (and on every format-1 archive written before incremental backups existed).
+ */
+export interface SourceIncremental {
+  /** The backup this one is relative to. */
+  parent: string;
+  /** dir: files not stored in this archive, each with the backup whose archive holds it. */
+  unchanged?: MemberRecord[];
+  /** dir: paths the parent had that are gone now (for the record; the state is members + unchanged). */
+  deleted?: string[];
+  /** sqlite: the database copy, page by page. */
+  pages?: {
+    pageSize: number;
+    pageCount: number;
+    /** Pages stored in this archive (the rest are the parent's). */
+    changed: number;
+    /** The whole reassembled file: a restore checks it before using it. */
+    size: number;
+    sha256: string;
+    /** The first 100 bytes of the file (SQLite's header), hex. */
+    header: string;
+  };
 }
 
 export interface SourceManifest {
@@ -56,6 +93,8 @@ export interface SourceManifest {
   /** Source-specific facts a restore needs (dump format, databases, mode…). */
   details?: Record<string, unknown>;
   durationMs: number;
+  /** Incremental backups only: what is referenced from earlier backups of the chain. */
+  incremental?: SourceIncremental;
 }
 
 /** The header entry: written first, so a reader knows what it holds before the data. */
@@ -83,6 +122,14 @@ export interface Manifest {
   tags: string[];
   chunkSize: number;
   sources: SourceManifest[];
+  /**
+   * Incremental chains (optional; absent means a full backup, as in every archive written
+   * before chains existed). A chain is one full backup (position 0) and the incrementals that
+   * follow it, each naming its parent.
+   */
+  kind?: 'full' | 'incremental';
+  parent?: string;
+  chainPosition?: number;
 }
 
 /** The sidecar `<id>.manifest.json`: the manifest plus what only exists after the archive is written. */
@@ -90,6 +137,10 @@ export interface SidecarManifest extends Manifest {
   archive: { key: string; size: number; sha256: string };
   /** ISO time the stored archive was read back and checked, if it was. */
   verifiedAt?: string;
+  /** Format 2 (encrypted) index: who can open it, as age1… keys or SSH fingerprints. */
+  recipients?: string[];
+  /** Format 2 (encrypted) index: the full manifest, age-encrypted to the recipients, base64. */
+  detail?: string;
 }
 
 export interface MemberMeta {

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { SourceError } from '../engine/errors.ts';
+import { SourceError } from '../core/errors.ts';
 import { END_OF_ARCHIVE, encodeHeader, isSafeRelativePath, paddingFor } from './tar.ts';
 import type { TarHeader } from './tar.ts';
 import { FORMAT_VERSION, HEADER_ENTRY, MANIFEST_ENTRY } from './types.ts';

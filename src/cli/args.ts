@@ -1,5 +1,5 @@
-import { ConfigError } from '../engine/errors.ts';
-import type { OptionSyntax } from '../engine/option-ref.ts';
+import { ConfigError } from '../core/errors.ts';
+import type { OptionSyntax } from '../core/option-ref.ts';
 import type { RawOptions } from '../options/parse.ts';
 import { COMMANDS, OPTIONS, optionSpec, type Command, type OptionSpec } from '../options/schema.ts';
 import { CLI_COMMANDS, optionsOf, type CliCommand } from './help.ts';

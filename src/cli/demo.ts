@@ -1,8 +1,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { RunContext } from '../engine/context.ts';
-import { ExitCode, exitCodeFor } from '../engine/errors.ts';
+import type { RunContext } from '../core/context.ts';
+import { ExitCode, exitCodeFor } from '../core/errors.ts';
 import { runCommand } from '../engine/run.ts';
 import { parseOptions } from '../options/parse.ts';
 import { RunReport } from '../report/report.ts';

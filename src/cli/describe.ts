@@ -1,4 +1,4 @@
-import { ConfigError, describeError } from '../engine/errors.ts';
+import { ConfigError, describeError } from '../core/errors.ts';
 import { optionSpec } from '../options/schema.ts';
 import { cliSyntax } from './args.ts';
 

@@ -9,6 +9,8 @@ import {
 /** Commands only the CLI has, with their one-line summaries. */
 export const CLI_COMMANDS = {
   demo: 'back up, verify and restore a demo SQLite database into ./backups',
+  init: 'write caller workflows (scheduled backup, guarded restore, weekly drill)',
+  plan: 'print a lifeboat.yml fleet config as a JSON matrix for strategy.matrix',
 } as const;
 export type CliCommand = keyof typeof CLI_COMMANDS;
 
@@ -18,6 +20,7 @@ const GROUP_HEADINGS: Record<OptionSpec['group'], string> = {
   retention: 'retention and freshness',
   encryption: 'encryption',
   storage: 'storage options',
+  monitoring: 'notifications and metrics',
 };
 
 const FOOTER = [

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { quietExperimentalSqliteWarning } from '../engine/warnings.ts';
+import { quietExperimentalSqliteWarning } from '../core/warnings.ts';
 
 quietExperimentalSqliteWarning();
 const { main } = await import('./main.ts');
@@ -20,5 +20,18 @@ process.exitCode = await main(process.argv.slice(2), {
   stderrIsTTY: process.stderr.isTTY,
   columns: () => process.stderr.columns || 80,
   signal: cancellation.signal,
+  ...(process.stdin.isTTY && process.stderr.isTTY
+    ? {
+        prompt: async (question: string) => {
+          const { createInterface } = await import('node:readline/promises');
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          try {
+            return (await rl.question(question)).trim();
+          } finally {
+            rl.close();
+          }
+        },
+      }
+    : {}),
 });
 cancellation.dispose();

@@ -1,17 +1,19 @@
 import { tempRootFor } from '../core/temp.ts';
-import type { RunContext } from '../engine/context.ts';
-import { ExitCode, exitCodeFor } from '../engine/errors.ts';
-import { Redactor, redactingLogger, type Logger } from '../engine/log.ts';
+import type { RunContext } from '../core/context.ts';
+import { ExitCode, exitCodeFor } from '../core/errors.ts';
+import { Redactor, redactingLogger, type Logger } from '../core/log.ts';
 import { errorKindOf, runCommand, type ErrorKindOutput } from '../engine/run.ts';
-import { VERSION } from '../engine/version.ts';
+import { VERSION } from '../core/version.ts';
 import { parseOptions } from '../options/parse.ts';
-import { OPTIONS } from '../options/schema.ts';
+import { OPTIONS, secretForms } from '../options/schema.ts';
 import { RunReport } from '../report/report.ts';
 import { renderBackupTable, renderSummary } from '../report/summary.ts';
-import { renderOptionRefs } from '../engine/option-ref.ts';
+import { renderOptionRefs } from '../core/option-ref.ts';
 import { cliSyntax, parseArgs } from './args.ts';
 import { describeForCli } from './describe.ts';
 import { runDemo } from './demo.ts';
+import { runInit } from './init.ts';
+import { runPlan } from './plan.ts';
 import { commandHelp, generalHelp } from './help.ts';
 import { StatusLine } from './status-line.ts';
 
@@ -25,6 +27,8 @@ export interface CliIo {
   columns?: () => number;
   /** Aborted on SIGINT/SIGTERM (index.ts installs the handlers). */
   signal?: AbortSignal;
+  /** Asks a question on the terminal (set only when stdin and stderr are terminals). */
+  prompt?: (question: string) => Promise<string>;
 }
 
 const defaultIo: CliIo = {
@@ -63,11 +67,19 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     redactor,
   );
   let report: RunReport | undefined;
+  // The toolkit commands write files, not backups: their flags are their own.
+  const [first, second] = argv;
+  if (first === 'init') return runInit(argv.slice(1), io);
+  if (first === 'plan') return runPlan(argv.slice(1), io);
+  if (first === 'help' && (second === 'init' || second === 'plan')) {
+    return (second === 'init' ? runInit : runPlan)(['--help'], io);
+  }
   try {
     const args = parseArgs(argv, io.env);
     for (const spec of OPTIONS) {
       const v = args.raw[spec.name];
-      if (spec.secret && typeof v === 'string') redactor.add(v);
+      const text = Array.isArray(v) ? v.join('\n') : typeof v === 'string' ? v : '';
+      for (const form of secretForms(spec, text)) redactor.add(form);
     }
     if (args.version) {
       io.stdout(`${VERSION}\n`);
@@ -136,6 +148,7 @@ function printResult(
     body['outputs'] = report.command === 'list' ? outputs : report.outputs;
     if (report.command === 'list') body['backups'] = report.backups;
     if (report.destinations.length) body['destinations'] = report.destinations;
+    if (report.notifications.length) body['notifications'] = report.notifications;
     io.stdout(redactor.redact(JSON.stringify(body, null, 2)) + '\n');
     return;
   }

@@ -5,7 +5,7 @@ import {
   type ProgressReporter,
   type ProgressStart,
   type ProgressTask,
-} from '../engine/progress.ts';
+} from '../core/progress.ts';
 
 interface ActiveTask {
   label: string;

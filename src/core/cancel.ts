@@ -3,7 +3,7 @@
  * stopped, uploads aborted, temp folders removed by the code that owns them); a second one
  * only says cleanup is still running; a third forces the exit.
  */
-import { CancelledError } from '../engine/errors.ts';
+import { CancelledError } from './errors.ts';
 import { killAllProcesses } from './process.ts';
 
 export interface Cancellation {

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { LifeboatError, SourceError } from '../engine/errors.ts';
+import { LifeboatError, SourceError } from './errors.ts';
 
 export interface ProcessOptions {
   /** Name used in messages: 'pg_dump', 'zstd'. */

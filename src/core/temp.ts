@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '../engine/log.ts';
+import type { Logger } from './log.ts';
 import { isProcessRunning } from './process.ts';
 
 export const TEMP_PREFIX = 'lifeboat-';

@@ -7,12 +7,20 @@ import { ArchiveWriter } from '../archive/writer.ts';
 import type { Compression, Manifest, SidecarManifest, SourceManifest } from '../archive/types.ts';
 import { FORMAT_VERSION } from '../archive/types.ts';
 import type { Options } from '../options/parse.ts';
-import { bool, lines, str } from '../options/parse.ts';
+import { bool, lines, num, str } from '../options/parse.ts';
 import type { RunReport } from '../report/report.ts';
+import {
+  checkConsistency,
+  consistencyFailure,
+  describeConsistency,
+  planConsistency,
+  type ConsistencyResult,
+  type ConsistencySpec,
+} from '../sources/consistency.ts';
 import { driverForUrl } from '../sources/registry.ts';
 import type { Source, SourceContext } from '../sources/types.ts';
 import { createRunTemp, runTempRoot } from '../core/temp.ts';
-import type { RunContext } from './context.ts';
+import type { RunContext } from '../core/context.ts';
 import { createBranches, pumpToBranches } from './fanout.ts';
 import {
   closeDestinations,
@@ -28,12 +36,16 @@ import {
   StorageError,
   describeError,
   describeErrorTemplate,
-} from './errors.ts';
-import { endPhase, formatBytes, formatDuration, redactUrl, startPhase } from './log.ts';
+} from '../core/errors.ts';
+import { endPhase, formatBytes, formatDuration, redactUrl, startPhase } from '../core/log.ts';
 import { backupKeys, deriveSetName, newBackupId, validateSetName } from './naming.ts';
-import { parseNamedLines } from './url.ts';
-import { progressOf } from './progress.ts';
+import { parseNamedLines } from '../core/url.ts';
+import { progressOf } from '../core/progress.ts';
 import { checkStoredArchive } from './verify.ts';
+import { planChain } from './chain.ts';
+import { encryptionFor, publicIndex, type Encryption } from './encryption.ts';
+import { signingKeyFor } from './signing.ts';
+import { AgeEncryptStream } from '../archive/age/index.ts';
 
 export interface PlannedSource {
   name: string;
@@ -107,6 +119,8 @@ export interface BackupRequest {
   destinations?: OpenDestination[];
   /** Destinations that failed their write probe: reported as failed, not written to. */
   unwritable?: Array<{ destination: OpenDestination; error: unknown }>;
+  /** Recipients when not from the options (a safety backup of an encrypted restore). */
+  encryption?: Encryption;
 }
 
 /** The set a backup goes to, from the options alone (no source is opened). */
@@ -131,39 +145,59 @@ export async function createBackup(
   report: RunReport,
   request: BackupRequest = {},
 ): Promise<BackupOutcome> {
-  rejectEncryption(options);
+  const encryption = request.encryption ?? encryptionFor(options, ctx);
+  const signingKey = signingKeyFor(options, ctx);
   const tmpDir = await createRunTemp(runTempRoot(ctx));
   const sctx = sourceContext(ctx, options, tmpDir);
   const destinations = request.destinations ?? (await openDestinations(options, ctx));
   try {
     const planned = await planSources(options, ctx, sctx);
+    // A safety backup takes one source of a restore: the checks belong to scheduled backups.
+    const checks = planConsistency(
+      request.tags?.includes('safety') ? [] : lines(options, 'consistency'),
+      planned.map((p) => ({ name: p.name, kind: p.source.kind, url: p.url })),
+      sctx,
+    );
     const set = backupSetName(options, request);
     const unwritable = request.unwritable ?? [];
     const compression = (str(options, 'compression') ?? 'zstd') as Compression;
     const started = ctx.now();
     const id = newBackupId(started);
-    const keys = backupKeys(set, id, compression);
+    const keys = backupKeys(set, id, compression, Boolean(encryption));
     report.name = set;
     report.backupId = id;
     // None could take even the lock and probe: nothing is dumped.
     if (destinations.length === 0) throw everyDestinationFailed(unwritable, report);
+    // Safety backups (a restore's copy of its target) are always full.
+    const chain = request.tags?.includes('safety')
+      ? undefined
+      : await planChain(options, ctx, destinations, set, planned);
+    if (chain) {
+      report.notes.push(
+        chain.kind === 'full'
+          ? 'full backup: starts a new incremental chain'
+          : `incremental backup ${chain.position} of its chain, parent ${chain.parent!.id}`,
+      );
+    }
     ctx.log.info(
       `Backing up ${planned.map((p) => `${p.name} (${redactUrl(p.url)})`).join(', ')} as ${set}/${id} ` +
-        `[${compression}${compression === 'zstd' ? ` via ${zstdImplementation()}` : ''}] to ${destinations.map((d) => d.displayUrl).join(', ')}`,
+        `[${compression}${compression === 'zstd' ? ` via ${zstdImplementation()}` : ''}${encryption ? `, age-encrypted to ${encryption.fingerprints.join(', ')}` : ''}] to ${destinations.map((d) => d.displayUrl).join(', ')}`,
     );
 
     const writer = new ArchiveWriter();
     const compressor = compressStream(compression);
+    // Encryption is the last stage before the stores: what is hashed and stored is ciphertext.
+    const encryptor = encryption ? new AgeEncryptStream(encryption.recipients) : undefined;
     // Each put hashes and counts the bytes it receives. With one destination that is the
     // reference; with several, one hash here is what every store must have received.
     const hasher = destinations.length > 1 ? new HashingStream() : undefined;
-    const compressed = hasher
-      ? pipeline(writer.stream, compressor, hasher, () => undefined)
-      : pipeline(writer.stream, compressor, () => undefined);
+    const stages = [writer.stream, compressor, encryptor, hasher].filter(
+      (s): s is NonNullable<typeof s> => s !== undefined,
+    );
+    const compressed = (pipeline as (...s: unknown[]) => Readable)(...stages, () => undefined);
     // Failures surface through the pump and the puts; these listeners only keep a late 'error'
     // (after the pipeline has torn down) from crashing the process.
-    for (const s of [writer.stream, compressor, ...(hasher ? [hasher] : [])])
-      s.on('error', () => undefined);
+    for (const s of stages) s.on('error', () => undefined);
     const branches = createBranches(destinations.length);
     const puts = destinations.map((d, i) => {
       const put = d.storage.put(keys.archive, branches[i]!.stream as Readable, {
@@ -187,6 +221,7 @@ export async function createBackup(
 
     const sourceManifests: SourceManifest[] = [];
     let manifest: Manifest | undefined;
+    let consistency: ConsistencyResult[] = [];
     try {
       await writer.writeHeader({
         format: FORMAT_VERSION,
@@ -210,7 +245,7 @@ export async function createBackup(
         });
         let result;
         try {
-          result = await p.source.dump(sink, sctx);
+          result = await p.source.dump(sink, sctx, chain?.dumps.get(p.name));
         } finally {
           progress.end();
         }
@@ -226,6 +261,7 @@ export async function createBackup(
           durationMs: Date.now() - t0,
         };
         if (result.details) sm.details = result.details;
+        if (result.incremental) sm.incremental = result.incremental;
         sourceManifests.push(sm);
         report.sources.push({
           name: p.name,
@@ -241,6 +277,22 @@ export async function createBackup(
           `Dumped ${p.name}: ${formatBytes(bytes)} in ${formatDuration(sm.durationMs)}${throughput(bytes, sm.durationMs)}`,
         );
       }
+      consistency = await runConsistency(
+        checks,
+        num(options, 'consistency-tolerance') ?? 0,
+        sctx,
+        ctx,
+        report,
+      );
+      for (const r of consistency) {
+        const vectorName = checks.find((c) => c.line === r.line)?.vector.name;
+        const sm = sourceManifests.find((m) => m.name === vectorName);
+        if (sm)
+          sm.details = {
+            ...sm.details,
+            consistency: [...((sm.details?.['consistency'] as unknown[]) ?? []), r],
+          };
+      }
       manifest = {
         format: FORMAT_VERSION,
         id,
@@ -249,11 +301,16 @@ export async function createBackup(
         finishedAt: ctx.now().toISOString(),
         tool: { name: 'lifeboat', version: ctx.version, node: process.version },
         compression,
-        encrypted: false,
+        encrypted: Boolean(encryption),
         tags: request.tags ?? [],
         chunkSize: writer.chunkSize,
         sources: sourceManifests,
       };
+      if (chain) {
+        manifest.kind = chain.kind;
+        if (chain.parent) manifest.parent = chain.parent.id;
+        manifest.chainPosition = chain.position;
+      }
       await writer.finish(manifest);
       const pumpError = await pumpSettled;
       if (pumpError) throw pumpError;
@@ -361,18 +418,26 @@ export async function createBackup(
           keys.sha256,
           Readable.from([sha256sumLine(sha256, keys.archive.split('/').pop()!)]),
         );
-        await d.storage.put(
-          keys.manifest,
-          Readable.from([JSON.stringify(sidecar, null, 2) + '\n']),
-          {
-            contentType: 'application/json',
-          },
-        );
+        // An encrypted backup's sidecar is its public index; the manifest travels sealed.
+        const index = encryption ? await publicIndex(sidecar, encryption) : sidecar;
+        const indexText = JSON.stringify(index, null, 2) + '\n';
+        // The signature covers the index bytes exactly (sha256 and size of the stored object
+        // included); it is stored before the index, which is what makes a backup visible.
+        if (signingKey) {
+          await d.storage.put(
+            keys.sig,
+            Readable.from([signingKey.sign(Buffer.from(indexText, 'utf8'))]),
+            { contentType: 'text/plain' },
+          );
+        }
+        await d.storage.put(keys.manifest, Readable.from([indexText]), {
+          contentType: 'application/json',
+        });
         dr.ok = true;
         stored.push(d);
         finalManifest ??= sidecar;
         ctx.log.info(
-          `Stored ${formatBytes(size)} at ${d.displayUrl} ${keys.archive} (sha256 ${sha256})`,
+          `Stored ${formatBytes(size)} at ${d.displayUrl} ${keys.archive} (sha256 ${sha256})${signingKey ? `, signed by ${signingKey.fingerprint}` : ''}`,
         );
       } catch (err) {
         dr.error = describeError(err);
@@ -390,11 +455,53 @@ export async function createBackup(
       // Bytes that disagree are an integrity failure however many destinations there are.
       throw integrity ? new IntegrityError(message) : new StorageError(message);
     }
+    // The backup is stored and intact; stores that disagree still fail the run.
+    const inconsistent = consistencyFailure(consistency, `${set}/${id}`);
+    if (inconsistent) throw inconsistent;
     return { id, set, manifest: finalManifest!, stored };
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
     if (!request.destinations) await closeDestinations(destinations);
   }
+}
+
+/**
+ * The `consistency` checks, right after the dumps: each reads its SQL ids and its vector ids at
+ * the same moment. Logged and reported; the caller fails the run once the backup is stored.
+ */
+async function runConsistency(
+  checks: ConsistencySpec[],
+  tolerance: number,
+  sctx: SourceContext,
+  ctx: RunContext,
+  report: RunReport,
+): Promise<ConsistencyResult[]> {
+  if (!checks.length) return [];
+  startPhase(ctx.log, 'Check SQL ids against vector collections');
+  const results: ConsistencyResult[] = [];
+  for (const check of checks) {
+    const r = await checkConsistency(check, tolerance, sctx);
+    results.push(r);
+    const [head, ...rest] = describeConsistency(r);
+    if (r.ok) ctx.log.info(head!);
+    else ctx.log.warn(head!);
+    for (const line of rest) ctx.log.info(line);
+  }
+  endPhase(ctx.log);
+  report.sections.push({
+    title: 'Consistency (SQL ids ⇔ vectors)',
+    markdown: [
+      '| check | SQL ids | vectors | missing | orphans | duplicates | result |',
+      '|---|---|---|---|---|---|---|',
+      ...results.map(
+        (r) =>
+          `| \`${r.line.replaceAll('|', '\\|')}\` | ${r.sqlCount} | ${r.vectorCount} | ${r.missing.count} | ${r.orphans.count} | ${r.duplicates.count} | ${r.ok ? 'ok' : `**failed** (tolerance ${r.tolerance})`} |`,
+      ),
+      '',
+      'The stores are not snapshotted together: this measures how far apart they were when the check ran, just after the dumps.',
+    ].join('\n'),
+  });
+  return results;
 }
 
 /** Every destination failed before anything was stored: one error naming each one's reason. */
@@ -430,7 +537,7 @@ async function cleanupPartial(
   keys: ReturnType<typeof backupKeys>,
   ctx: RunContext,
 ) {
-  for (const key of [keys.manifest, keys.sha256, keys.archive]) {
+  for (const key of [keys.manifest, keys.sig, keys.sha256, keys.archive]) {
     try {
       await d.storage.delete(key);
     } catch (err) {
@@ -446,17 +553,6 @@ function abortReason(signal: AbortSignal): Error {
 function throughput(bytes: number, ms: number): string {
   if (ms < 50 || bytes === 0) return '';
   return ` (${formatBytes((bytes / ms) * 1000)}/s)`;
-}
-
-export function rejectEncryption(options: Options): void {
-  for (const name of ['age-recipients', 'age-identity', 'passphrase']) {
-    const v = options.values[name];
-    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) {
-      throw new ConfigError(name, 'encryption is not available in this release of Lifeboat', {
-        hint: `remove {{option:${name}}}; encrypt the destination at rest (for example S3 server-side encryption) meanwhile`,
-      });
-    }
-  }
 }
 
 export function isLifeboatError(err: unknown): err is LifeboatError {

@@ -2,10 +2,11 @@ import { rm } from 'node:fs/promises';
 import type { Options } from '../options/parse.ts';
 import { bool, lines, str } from '../options/parse.ts';
 import type { BackupRow, RunReport } from '../report/report.ts';
-import { checkFreshness, readWorkflowSchedule } from '../retention/freshness.ts';
+import { checkFreshness } from '../retention/freshness.ts';
 import {
   formatPlan,
   isEmptyPolicy,
+  keepChains,
   parseDuration,
   parseRetentionPolicy,
   planRetention,
@@ -13,7 +14,7 @@ import {
 import { sourceContext } from './backup.ts';
 import { createRunTemp, runTempRoot } from '../core/temp.ts';
 import { unlessAborted } from '../core/cancel.ts';
-import type { RunContext } from './context.ts';
+import type { RunContext } from '../core/context.ts';
 import {
   closeDestinations,
   findBackup,
@@ -24,12 +25,18 @@ import {
   type DamagedEntry,
   type OpenDestination,
 } from './destinations.ts';
-import { ConfigError, FreshnessError } from './errors.ts';
-import { endPhase, formatBytes, formatDuration, formatTime, startPhase } from './log.ts';
+import { ConfigError, FreshnessError } from '../core/errors.ts';
+import { endPhase, formatBytes, formatDuration, formatTime, startPhase } from '../core/log.ts';
 import { backupKeys, backupTime } from './naming.ts';
+import { drillKey } from '../storage/keys.ts';
 import { lockSet, lockSettings, whileLocked, type LockSettings } from './lock.ts';
-import { verifyStoredBackup } from './verify.ts';
-import { keyValueTable } from '../report/summary.ts';
+import { checkStoredArchive, verifyStoredBackup } from './verify.ts';
+import { decryptionFor, openManifest } from './encryption.ts';
+import { allowedSignersFor, checkSignature, ownSigner, requireSignature } from './signing.ts';
+import { describeDrill, keyValueTable } from '../report/summary.ts';
+import { lastDrill, readDrillRecord } from './drill-record.ts';
+import { proveChainAnywhere } from './chain.ts';
+import { driverForKind } from '../sources/registry.ts';
 
 /**
  * What counts as a confirmed backup, for retention and freshness alike: its stored object was
@@ -50,9 +57,13 @@ export function toRow(e: CatalogEntry): BackupRow {
     size: e.manifest.archive.size,
     sources: e.manifest.sources.map((s) => `${s.name} (${s.kind})`).join(', '),
     encrypted: e.manifest.encrypted,
+    ...(e.manifest.recipients ? { recipients: e.manifest.recipients } : {}),
     verified: Boolean(e.manifest.verifiedAt),
     tags: e.manifest.tags ?? [],
     location: `${e.destination.displayUrl} ${e.manifest.archive.key}`,
+    kind: e.manifest.kind ?? 'full',
+    ...(e.manifest.parent ? { parent: e.manifest.parent } : {}),
+    ...(e.manifest.chainPosition !== undefined ? { chainPosition: e.manifest.chainPosition } : {}),
   };
 }
 
@@ -76,11 +87,26 @@ export async function listCommand(
   ctx: RunContext,
   report: RunReport,
 ): Promise<void> {
+  const signers = allowedSignersFor(options, ctx);
   await withDestinations(options, ctx, async (destinations) => {
     for (const d of destinations) {
       const damaged: DamagedEntry[] = [];
       const entries = await listBackups(d, str(options, 'name'), ctx, damaged);
-      report.backups.push(...entries.map(toRow), ...damaged.map(damagedRow));
+      const rows = entries.map(toRow);
+      for (const [i, e] of entries.entries()) {
+        const record = await readDrillRecord(e, ctx);
+        if (record) {
+          rows[i]!.drill = { ok: record.ok, finishedAt: record.finishedAt, rtoMs: record.rtoMs };
+        }
+      }
+      if (signers) {
+        for (const [i, e] of entries.entries()) {
+          const check = await checkSignature(d, e, signers);
+          rows[i]!.signature = check.state;
+          if (check.reason) rows[i]!.signatureProblem = check.reason;
+        }
+      }
+      report.backups.push(...rows, ...damaged.map(damagedRow));
       for (const x of damaged)
         ctx.log.warn(`${x.set}/${x.id} on ${d.displayUrl} is damaged: ${x.reason}`);
     }
@@ -97,6 +123,8 @@ export async function verifyCommand(
   ctx: RunContext,
   report: RunReport,
 ): Promise<void> {
+  const identities = decryptionFor(options, ctx);
+  const signers = allowedSignersFor(options, ctx);
   const destinations = await openDestinations(options, ctx);
   const tmpDir = await createRunTemp(runTempRoot(ctx));
   try {
@@ -111,16 +139,67 @@ export async function verifyCommand(
     report.sha256 = entry.manifest.archive.sha256;
     report.size = entry.manifest.archive.size;
     startPhase(ctx.log, `Verify ${entry.set}/${entry.id} on ${entry.destination.displayUrl}`);
-    await verifyStoredBackup(
-      entry.destination,
-      entry.manifest,
-      ctx,
-      sourceContext(ctx, options, tmpDir),
-      {
+    if (signers) {
+      entry.manifest = await requireSignature(entry.destination, entry, signers, ctx);
+      report.proofs.push(
+        'the index carries a good SSHSIG signature by a key allowed-signers lists',
+      );
+    }
+    if (entry.manifest.encrypted && !identities && entry.manifest.kind !== 'incremental') {
+      // Without a key only the stored bytes can be proven; say plainly what was not checked.
+      await checkStoredArchive(entry.destination, entry.manifest, {
+        checkSha256Sidecar: true,
+        signal: ctx.signal,
+      });
+      report.destinations.push({
+        url: entry.destination.displayUrl,
+        key: entry.manifest.archive.key,
+        ok: true,
+        size: entry.manifest.archive.size,
+        sha256: entry.manifest.archive.sha256,
+        verified: true,
+      });
+      endPhase(ctx.log);
+      const note =
+        'the backup is encrypted and no key was given: its stored size and sha256 were checked, its content was not (give age-identity or passphrase to check every chunk)';
+      ctx.log.warn(note);
+      report.notes.push(note);
+      report.proofs.push(
+        `the .sha256 sidecar agrees with the index, and the stored object's size (${formatBytes(entry.manifest.archive.size)}) and sha256 match`,
+      );
+      report.outputs['verified'] = 'true';
+      return;
+    }
+    const manifest = await openManifest(entry.manifest, identities, `${entry.set}/${entry.id}`);
+    const sctx = sourceContext(ctx, options, tmpDir);
+    if (manifest.kind === 'incremental') {
+      // An incremental: every link opened (and its signature checked, with allowed-signers),
+      // proven, and the final state rebuilt and checked like a full one.
+      const { chain, proven } = await proveChainAnywhere(
+        { ...entry, manifest },
+        destinations,
+        ctx,
+        sctx,
+        { identities, signers },
+      );
+      for (const [name, p] of proven) {
+        const driver = await driverForKind(p.manifest.kind);
+        ctx.log.info(
+          `Checking the structure of ${name} (${p.manifest.kind}) as rebuilt from the chain…`,
+        );
+        if (driver.verify) await driver.verify(p.members, p.manifest, sctx);
+        else for await (const m of p.members) if (m.body) for await (const _ of m.body) void _;
+      }
+      report.proofs.push(
+        `every link of the chain (${chain.map((c) => c.id).join(' → ')}) was proven, and the state rebuilt from it matches the backup's record`,
+      );
+    } else {
+      await verifyStoredBackup(entry.destination, manifest, ctx, sctx, {
         structural: true,
         checkSha256Sidecar: true,
-      },
-    );
+        ...(identities ? { identities } : {}),
+      });
+    }
     report.destinations.push({
       url: entry.destination.displayUrl,
       key: entry.manifest.archive.key,
@@ -228,14 +307,29 @@ async function pruneOne(
   const dryRun = bool(options, 'dry-run');
   let removed = 0;
   const entries = (await listBackups(d, name, ctx)).filter((e) => e.set === name);
-  const plan = planRetention(
-    entries.map((e) => ({
-      id: e.id,
-      time: new Date(e.manifest.createdAt),
-      verified: isConfirmedBackup(e.manifest),
-    })),
-    policy,
-    protect,
+  const good = await wellSigned(options, ctx, d, entries);
+  // Chains stay whole: a kept incremental keeps every backup back to its full one.
+  const plan = keepChains(
+    planRetention(
+      entries.map((e) => ({
+        id: e.id,
+        time: new Date(e.manifest.createdAt),
+        verified: isConfirmedBackup(e.manifest) && good(e),
+        drilled: e.drilled === true,
+      })),
+      policy,
+      protect,
+    ),
+    new Map(
+      entries.map((e) => [
+        e.id,
+        {
+          kind: e.manifest.kind,
+          parent: e.manifest.parent,
+          chainPosition: e.manifest.chainPosition,
+        },
+      ]),
+    ),
   );
   const text = formatPlan(plan, 'text');
   ctx.log.info(
@@ -254,7 +348,9 @@ async function pruneOne(
     const keys = backupKeys(name, r.id, e.manifest.compression);
     // The manifest goes first so a half-removed backup is never listed. A cancel stops the
     // deleting at once, even mid-request: whatever is left is kept or unlisted, never lost.
-    for (const key of [keys.manifest, keys.sha256, e.manifest.archive.key])
+    // The drill record goes with the backup it describes.
+    const drill = e.drilled ? [drillKey(name, r.id)] : [];
+    for (const key of [keys.manifest, keys.sig, keys.sha256, e.manifest.archive.key, ...drill])
       await unlessAborted(d.storage.delete(key, { signal: ctx.signal }), ctx.signal);
     removed++;
     ctx.log.info(`Removed ${name}/${r.id} from ${d.displayUrl}`);
@@ -286,7 +382,7 @@ export async function statusCheck(
   let cron = lines(options, 'schedule');
   const explicit = cron.length > 0;
   if (!explicit) {
-    if (!ctx.env['GITHUB_WORKFLOW_REF']) {
+    if (!ctx.workflowSchedule) {
       if (options.command === 'status') {
         throw new ConfigError(
           'schedule',
@@ -298,7 +394,7 @@ export async function statusCheck(
       }
       return undefined;
     }
-    cron = await readWorkflowSchedule(ctx.env);
+    cron = await ctx.workflowSchedule();
     if (cron.length === 0) {
       if (options.command === 'status') {
         throw new ConfigError('schedule', 'the calling workflow has no on.schedule', {
@@ -311,10 +407,11 @@ export async function statusCheck(
   const d = destinations[0]!;
   startPhase(ctx.log, `Freshness on ${d.displayUrl}`);
   const name = await resolveSet(options, d, ctx, set);
-  const entries = (await listBackups(d, name, ctx)).filter(
-    (e) => e.set === name && isConfirmedBackup(e.manifest),
-  );
+  const listed = (await listBackups(d, name, ctx)).filter((e) => e.set === name);
+  const good = await wellSigned(options, ctx, d, listed);
+  const entries = listed.filter((e) => isConfirmedBackup(e.manifest) && good(e));
   const newest = entries.at(-1);
+  const drilled = await lastDrill(entries, ctx);
   const graceText = str(options, 'grace');
   let graceMs: number | undefined;
   if (graceText) {
@@ -327,6 +424,10 @@ export async function statusCheck(
   report.outputs['fresh'] = String(fr.ok);
   if (fr.ageMs !== undefined) report.outputs['newest-age-ms'] = String(fr.ageMs);
   report.outputs['next-expected'] = fr.nextExpected.toISOString();
+  if (drilled) {
+    report.outputs['drill-ok'] = String(drilled.record.ok);
+    report.outputs['rto-ms'] = String(drilled.record.rtoMs);
+  }
   report.sections.push({
     title: `Freshness: ${name}`,
     markdown: keyValueTable([
@@ -337,6 +438,12 @@ export async function statusCheck(
         newest
           ? `\`${newest.id}\` (${formatDuration(fr.ageMs ?? 0)} ago)${newest.manifest.verifiedAt ? '' : ', confirmed by the store at upload, not read back'}`
           : 'none',
+      ],
+      [
+        'last drill',
+        drilled
+          ? `\`${drilled.entry.id}\`: ${describeDrill(drilled.record)}`
+          : 'none (no backup of this set was drilled)',
       ],
       ['expected interval', formatDuration(fr.expectedIntervalMs)],
       ['last expected run', formatTime(fr.lastExpected)],
@@ -364,4 +471,28 @@ export async function statusCommand(
       hint: 'check that the scheduled backup workflow runs and succeeds',
     });
   }
+}
+
+/**
+ * With allowed-signers, only a backup whose signature is good counts as a good one for
+ * retention and freshness (an unsigned or planted backup never becomes "the newest good").
+ */
+async function wellSigned(
+  options: Options,
+  ctx: RunContext,
+  d: OpenDestination,
+  entries: CatalogEntry[],
+): Promise<(e: CatalogEntry) => boolean> {
+  const signers = allowedSignersFor(options, ctx) ?? ownSigner(options, ctx);
+  if (!signers) return () => true;
+  const good = new Set<string>();
+  for (const e of entries) {
+    const check = await checkSignature(d, e, signers);
+    if (check.state === 'signed') good.add(e.id);
+    else
+      ctx.log.warn(
+        `${e.set}/${e.id} is ${check.state}: ${check.reason ?? ''}; not counted as a good backup`,
+      );
+  }
+  return (e) => good.has(e.id);
 }

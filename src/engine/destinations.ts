@@ -6,12 +6,13 @@ import type { SidecarManifest } from '../archive/types.ts';
 import type { Options } from '../options/parse.ts';
 import { lines } from '../options/parse.ts';
 import { runTempRoot } from '../core/temp.ts';
-import type { RunContext } from './context.ts';
-import { ConfigError, IntegrityError, StorageError, isNotFound } from './errors.ts';
-import { redactUrl } from './log.ts';
+import type { RunContext } from '../core/context.ts';
+import { ConfigError, IntegrityError, StorageError, isNotFound } from '../core/errors.ts';
+import { redactUrl } from '../core/log.ts';
 import { withProgress } from './metered-storage.ts';
-import { progressOf } from './progress.ts';
-import { backupTime, isBackupId } from './naming.ts';
+import { progressOf } from '../core/progress.ts';
+import { backupTime, isBackupId, parseDrillKey } from './naming.ts';
+import { eachLimited, STORE_READ_CONCURRENCY } from '../core/limit.ts';
 
 export interface OpenDestination {
   url: string;
@@ -88,6 +89,8 @@ export interface CatalogEntry {
   time: Date;
   manifest: SidecarManifest;
   destination: OpenDestination;
+  /** A drill's record (`<id>.drill.json`) sits beside it. */
+  drilled?: boolean;
 }
 
 /** A backup whose sidecar manifest exists but cannot be read or parsed. */
@@ -112,14 +115,29 @@ export async function listBackups(
 ): Promise<CatalogEntry[]> {
   const objects = await destination.storage.list(set ? `${set}/` : '');
   const entries: CatalogEntry[] = [];
-  for (const obj of objects) {
+  const drilled = new Set(
+    objects.map((o) => parseDrillKey(o.key)).flatMap((k) => (k ? [`${k.set}/${k.id}`] : [])),
+  );
+  const manifests = objects.flatMap((obj) => {
     const m = /^([^/]+)\/([^/]+)\.manifest\.json$/.exec(obj.key);
-    if (!m || !isBackupId(m[2]!)) continue;
+    return m && isBackupId(m[2]!) ? [{ obj, m }] : [];
+  });
+  // A few at a time: a remote store with a year of hourly backups answers thousands of small
+  // reads, and one by one they dominate `latest`, list, prune and status.
+  await eachLimited(manifests, STORE_READ_CONCURRENCY, ctx.signal, async ({ obj, m }) => {
     try {
       const manifest = await readSidecarManifest(destination, obj.key);
-      entries.push({ set: m[1]!, id: m[2]!, time: backupTime(m[2]!), manifest, destination });
+      const entry: CatalogEntry = {
+        set: m[1]!,
+        id: m[2]!,
+        time: backupTime(m[2]!),
+        manifest,
+        destination,
+      };
+      if (drilled.has(`${m[1]}/${m[2]}`)) entry.drilled = true;
+      entries.push(entry);
     } catch (err) {
-      if (isNotFound(err)) continue;
+      if (isNotFound(err)) return;
       if (damaged) {
         damaged.push({
           set: m[1]!,
@@ -132,7 +150,7 @@ export async function listBackups(
         ctx.log.warn(`skipping ${obj.key} on ${destination.displayUrl}: ${(err as Error).message}`);
       }
     }
-  }
+  });
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   damaged?.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return entries;

@@ -7,10 +7,10 @@ import { isProcessRunning } from '../core/process.ts';
 import type { Options } from '../options/parse.ts';
 import { bool, str } from '../options/parse.ts';
 import { parseDuration } from '../retention/duration.ts';
-import type { RunContext } from './context.ts';
+import type { RunContext } from '../core/context.ts';
 import type { OpenDestination } from './destinations.ts';
-import { ConfigError, StorageError, describeErrorTemplate, isNotFound } from './errors.ts';
-import { formatDuration } from './log.ts';
+import { ConfigError, StorageError, describeErrorTemplate, isNotFound } from '../core/errors.ts';
+import { formatDuration } from '../core/log.ts';
 
 /**
  * One lock object per set in each destination keeps two backups or prunes of a set from

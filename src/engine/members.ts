@@ -1,7 +1,7 @@
 import { finished } from 'node:stream/promises';
 import type { ArchiveItem } from '../archive/reader.ts';
 import type { ArchiveEntry, ArchiveHeader, Manifest, MemberRecord } from '../archive/types.ts';
-import { IntegrityError } from './errors.ts';
+import { IntegrityError } from '../core/errors.ts';
 
 /** Makes sure an entry's body was read to the end (or drains it) before the next entry is parsed. */
 async function drain(entry: ArchiveEntry): Promise<void> {

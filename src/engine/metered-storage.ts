@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ObjectInfo, Storage } from '../storage/types.ts';
-import { metered, type ProgressReporter } from './progress.ts';
+import { metered, type ProgressReporter } from '../core/progress.ts';
 
 const ARCHIVE = /\.tar(\.zst|\.gz)?(\.age)?$/;
 

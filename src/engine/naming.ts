@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { archiveExtension } from '../archive/compression.ts';
 import type { Compression } from '../archive/types.ts';
-import { ConfigError } from './errors.ts';
-import { schemeOf } from './url.ts';
+import { ConfigError } from '../core/errors.ts';
+import { DRILL_SUFFIX } from '../storage/keys.ts';
+import { schemeOf } from '../core/url.ts';
 
 const ID_PATTERN = /^\d{8}T\d{6}Z-[a-z2-7]{6}$/;
 const SET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -69,12 +70,27 @@ export interface BackupKeys {
   archive: string;
   manifest: string;
   sha256: string;
+  /** SSHSIG signature of the manifest (index) object. */
+  sig: string;
 }
 
-export function backupKeys(set: string, id: string, compression: Compression): BackupKeys {
+export function backupKeys(
+  set: string,
+  id: string,
+  compression: Compression,
+  encrypted = false,
+): BackupKeys {
   return {
-    archive: `${set}/${id}${archiveExtension(compression)}`,
+    archive: `${set}/${id}${archiveExtension(compression)}${encrypted ? '.age' : ''}`,
     manifest: `${set}/${id}.manifest.json`,
     sha256: `${set}/${id}.sha256`,
+    sig: `${set}/${id}.sig`,
   };
+}
+
+/** The set and backup id a drill record's key (storage/keys.ts `drillKey`) names, else undefined. */
+export function parseDrillKey(key: string): { set: string; id: string } | undefined {
+  if (!key.endsWith(DRILL_SUFFIX)) return undefined;
+  const m = /^([^/]+)\/([^/]+)$/.exec(key.slice(0, -DRILL_SUFFIX.length));
+  return m && isBackupId(m[2]!) ? { set: m[1]!, id: m[2]! } : undefined;
 }

@@ -3,22 +3,32 @@ import type { Options } from '../options/parse.ts';
 import { bool, lines, str } from '../options/parse.ts';
 import { RunReport } from '../report/report.ts';
 import { keyValueTable } from '../report/summary.ts';
-import type { SourceManifest } from '../archive/types.ts';
+import type { ArchiveEntry, SourceManifest } from '../archive/types.ts';
 import type { StagedRestore } from '../sources/types.ts';
 import { driverForKind } from '../sources/registry.ts';
-import { createBackup, rejectEncryption, sourceContext } from './backup.ts';
+import { createBackup, sourceContext } from './backup.ts';
+import { decryptionFor, encryptionFor, openManifest, recipientsOf } from './encryption.ts';
+import { allowedSignersFor, requireSignature } from './signing.ts';
 import { createRunTemp, runTempRoot } from '../core/temp.ts';
-import type { RunContext } from './context.ts';
+import type { RunContext } from '../core/context.ts';
 import {
   closeDestinations,
   findBackup,
   openDestinations,
   registerUrlSecrets,
+  type CatalogEntry,
 } from './destinations.ts';
-import { ConfigError, IntegrityError, LifeboatError, SourceError, StorageError } from './errors.ts';
-import { endPhase, formatBytes, formatDuration, redactUrl, startPhase } from './log.ts';
-import { parseNamedLines } from './url.ts';
+import {
+  ConfigError,
+  IntegrityError,
+  LifeboatError,
+  SourceError,
+  StorageError,
+} from '../core/errors.ts';
+import { endPhase, formatBytes, formatDuration, redactUrl, startPhase } from '../core/log.ts';
+import { parseNamedLines } from '../core/url.ts';
 import { verifyStoredBackup } from './verify.ts';
+import { proveChainAnywhere } from './chain.ts';
 
 /**
  * Restore, in two phases and one read of the stored object. Phase one: the archive streams once
@@ -32,22 +42,38 @@ export async function restoreBackup(
   options: Options,
   ctx: RunContext,
   report: RunReport,
+  /** The backup, already found by the caller (a drill), on a destination the caller closes. */
+  found?: CatalogEntry,
 ): Promise<void> {
-  rejectEncryption(options);
-  const destinations = await openDestinations(options, ctx);
+  const identities = decryptionFor(options, ctx);
+  const ownEncryption = encryptionFor(options, ctx, 'safety');
+  const signers = allowedSignersFor(options, ctx);
+  const destinations = found ? [] : await openDestinations(options, ctx);
   const tmpDir = await createRunTemp(runTempRoot(ctx));
   const sctx = sourceContext(ctx, options, tmpDir);
   const staged: Array<{ sm: SourceManifest; stage: StagedRestore }> = [];
   const safetyBackups: string[] = [];
   const safetyOf = new Map<string, string>();
   try {
-    const entry = await findBackup(
-      destinations,
-      str(options, 'name'),
-      str(options, 'backup') ?? 'latest',
-      ctx,
-    );
-    const { manifest, destination } = entry;
+    const entry =
+      found ??
+      (await findBackup(
+        destinations,
+        str(options, 'name'),
+        str(options, 'backup') ?? 'latest',
+        ctx,
+      ));
+    const { destination } = entry;
+    // An encrypted backup's full manifest is sealed: without the right key this fails here,
+    // before any target is looked at.
+    // A required signature is checked first: an unsigned or planted backup is refused before
+    // its index is trusted for anything, and the index used is exactly the one signed.
+    if (signers) entry.manifest = await requireSignature(destination, entry, signers, ctx);
+    const manifest = await openManifest(entry.manifest, identities, `${entry.set}/${entry.id}`);
+    // The safety backup of a target replaced by an encrypted backup is encrypted too: to the
+    // recipients given, else to the identities that opened this one.
+    const safetyEncryption =
+      ownEncryption ?? (manifest.encrypted && identities ? recipientsOf(identities) : undefined);
     report.name = entry.set;
     report.backupId = entry.id;
     report.sha256 = manifest.archive.sha256;
@@ -82,6 +108,7 @@ export async function restoreBackup(
         tags: ['safety'],
         set: `${entry.set}-safety`,
         destinations: [destination],
+        ...(safetyEncryption ? { encryption: safetyEncryption } : {}),
       });
       const ref = `${outcome.set}/${outcome.id}`;
       safetyBackups.push(ref);
@@ -104,27 +131,50 @@ export async function restoreBackup(
       ctx.log,
       `Verify ${entry.set}/${entry.id} while staging every source; no target is touched until it is proven`,
     );
-    await verifyStoredBackup(destination, manifest, ctx, sctx, {
-      structural: false,
-      checkSha256Sidecar: true,
-      onSource: async (sm, members) => {
-        const target = targets.get(sm.name)!;
-        const driver = await driverForKind(sm.kind);
-        ctx.log.info(`Staging ${sm.name} (${sm.kind}) for ${redactUrl(target)}…`);
-        const stage = await driver.stage(
-          members,
-          {
-            target,
-            overwrite,
-            manifest: sm,
-            backupId: entry.id,
-            safetyBackup: safetyBackup(sm.name),
-          },
-          sctx,
-        );
-        staged.push({ sm, stage });
-      },
-    });
+    const stageSource = async (sm: SourceManifest, members: AsyncIterable<ArchiveEntry>) => {
+      const target = targets.get(sm.name)!;
+      const driver = await driverForKind(sm.kind);
+      ctx.log.info(`Staging ${sm.name} (${sm.kind}) for ${redactUrl(target)}…`);
+      const stage = await driver.stage(
+        members,
+        {
+          target,
+          overwrite,
+          manifest: sm,
+          backupId: entry.id,
+          safetyBackup: safetyBackup(sm.name),
+        },
+        sctx,
+      );
+      staged.push({ sm, stage });
+    };
+    // An incremental backup is its whole chain: every link is proven (into a private scratch
+    // folder) before anything is staged beside a target.
+    // Each link is opened with the run's key and, with allowed-signers, its signature checked.
+    if (manifest.kind === 'incremental') {
+      const { chain, proven } = await proveChainAnywhere(
+        { ...entry, manifest },
+        destinations,
+        ctx,
+        sctx,
+        { identities, signers },
+      );
+      readFrom.url = chain.at(-1)!.destination.displayUrl;
+      for (const sm of manifest.sources) {
+        const p = proven.get(sm.name)!;
+        await stageSource(p.manifest, p.members);
+      }
+      report.proofs.push(
+        `every link of the chain (${chain.map((c) => c.id).join(' → ')}) was proven as below before anything was staged`,
+      );
+    } else {
+      await verifyStoredBackup(destination, manifest, ctx, sctx, {
+        structural: false,
+        checkSha256Sidecar: true,
+        ...(identities ? { identities } : {}),
+        onSource: stageSource,
+      });
+    }
     endPhase(ctx.log);
 
     readFrom.verified = true;

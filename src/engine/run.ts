@@ -1,9 +1,13 @@
 import type { Options } from '../options/parse.ts';
+import { OPTIONS } from '../options/schema.ts';
+import { optionRef } from '../core/option-ref.ts';
 import { lines, str } from '../options/parse.ts';
 import type { RunReport } from '../report/report.ts';
 import { checkSchedule } from '../retention/freshness.ts';
 import { parseDuration, parseRetentionPolicy } from '../retention/policy.ts';
-import { backupSetName, createBackup, rejectEncryption } from './backup.ts';
+import { backupSetName, createBackup } from './backup.ts';
+import { encryptionFor } from './encryption.ts';
+import { signingKeyFor } from './signing.ts';
 import {
   listCommand,
   pruneCommand,
@@ -13,18 +17,21 @@ import {
   verifyCommand,
 } from './catalog.ts';
 import { runTempRoot, sweepStaleTemp } from '../core/temp.ts';
-import type { RunContext } from './context.ts';
+import type { RunContext } from '../core/context.ts';
 import { withDestinations } from './destinations.ts';
 import {
   CancelledError,
-  ConfigError,
   LifeboatError,
   describeError,
   describeErrorTemplate,
   exitCodeFor,
-} from './errors.ts';
+} from '../core/errors.ts';
 import { lockSet, lockSettings, whileLocked, type HeldLocks, type LockSettings } from './lock.ts';
+import { drillCommand } from './drill.ts';
+import { checkWorkflowActivity } from './keep-alive.ts';
+import { reportCommand } from './report-command.ts';
 import { restoreBackup } from './restore.ts';
+import { announceRun, prepareAnnouncements, type Announcements } from './announce.ts';
 
 export type ErrorKindOutput = 'none' | 'config' | 'operational' | 'integrity';
 
@@ -48,10 +55,15 @@ export async function runCommand(
   report: RunReport,
 ): Promise<void> {
   await sweepStaleTemp(runTempRoot(ctx), ctx.log).catch(() => undefined);
+  warnUnread(options, ctx);
+  let announcements: Announcements | undefined;
+  let failure: unknown;
   try {
+    announcements = prepareAnnouncements(options, ctx);
     switch (options.command) {
       case 'backup':
-        return await backupCommand(options, ctx, report);
+        await backupCommand(options, ctx, report);
+        return await checkWorkflowActivity(options, ctx, report);
       case 'restore':
         await restoreBackup(options, ctx, report);
         report.outputs['verified'] = 'true';
@@ -63,11 +75,15 @@ export async function runCommand(
       case 'prune':
         return await pruneCommand(options, ctx, report);
       case 'status':
-        return await statusCommand(options, ctx, report);
+        try {
+          return await statusCommand(options, ctx, report);
+        } finally {
+          await checkWorkflowActivity(options, ctx, report);
+        }
       case 'drill':
-        throw new ConfigError('command', "'drill' is not available in this release", {
-          hint: 'run restore into a scratch target, then verify; drills are coming',
-        });
+        return await drillCommand(options, ctx, report);
+      case 'report':
+        return await reportCommand(options, ctx, report);
     }
   } catch (err) {
     // Whatever a cancelled step made of the abort (a killed tool, a broken stream), the run
@@ -75,6 +91,7 @@ export async function runCommand(
     const cause = err instanceof CancelledError ? err : (cancelledReason(ctx) ?? err);
     report.error = describeError(cause);
     report.outputs['error-kind'] = errorKindOf(cause);
+    failure = cause;
     throw cause;
   } finally {
     report.finishedMs = Date.now();
@@ -83,6 +100,19 @@ export async function runCommand(
     if (report.size !== undefined) report.outputs['size'] = String(report.size);
     report.outputs['duration-ms'] = String(report.durationMs);
     report.outputs['error-kind'] ??= 'none';
+    // After every command, failed or not; never throws (a notification cannot fail a run).
+    if (announcements) await announceRun(announcements, options, ctx, report, failure);
+  }
+}
+
+/** A set option the command ignores is usually a mistake (a keep-* on restore): say so. */
+function warnUnread(options: Options, ctx: RunContext): void {
+  for (const name of options.unread ?? []) {
+    const readers = OPTIONS.find((o) => o.name === name)?.commands;
+    const by = Array.isArray(readers) ? ` (read by ${readers.join(', ')})` : '';
+    ctx.log.warn(
+      `${optionRef(name)} has no effect on '${options.command}'${by}; remove it from this step`,
+    );
   }
 }
 
@@ -96,7 +126,8 @@ function cancelledReason(ctx: RunContext): LifeboatError | undefined {
  * dumped (a bad keep-within used to be found only after the backup was stored).
  */
 export function checkBackupOptions(options: Options, ctx: RunContext): LockSettings {
-  rejectEncryption(options);
+  encryptionFor(options, ctx);
+  signingKeyFor(options, ctx);
   parseRetentionPolicy(options.values as Parameters<typeof parseRetentionPolicy>[0]);
   checkSchedule(lines(options, 'schedule'), ctx.now());
   const grace = str(options, 'grace');
@@ -148,7 +179,7 @@ async function backupLocked(
     pruneSet(options, ctx, report, outcome.stored, outcome.set, [outcome.id]),
   );
   const explicitSchedule = lines(options, 'schedule').length > 0;
-  if (explicitSchedule || ctx.env['GITHUB_WORKFLOW_REF']) {
+  if (explicitSchedule || ctx.workflowSchedule) {
     await afterStored(ctx, outcome.id, 'the freshness check', async () => {
       try {
         const fresh = await statusCheck(options, ctx, report, outcome.stored, outcome.set);

@@ -6,13 +6,15 @@ import { decompressStream } from '../archive/compression.ts';
 import { HashingStream, parseSha256sum } from '../archive/hash.ts';
 import { checkManifestConsistency, readArchive } from '../archive/reader.ts';
 import type { ArchiveEntry, SidecarManifest, SourceManifest } from '../archive/types.ts';
-import { FORMAT_VERSION } from '../archive/types.ts';
+import { FORMAT_VERSION, INDEX_FORMAT } from '../archive/types.ts';
+import { AgeDecryptStream, type Identity } from '../archive/age/index.ts';
+import { asKeyError, keyErrors } from './encryption.ts';
 import { driverForKind } from '../sources/registry.ts';
 import type { SourceContext } from '../sources/types.ts';
-import type { RunContext } from './context.ts';
+import type { RunContext } from '../core/context.ts';
 import type { OpenDestination } from './destinations.ts';
-import { ConfigError, IntegrityError, LifeboatError, isNotFound } from './errors.ts';
-import { formatBytes } from './log.ts';
+import { ConfigError, IntegrityError, LifeboatError, isNotFound } from '../core/errors.ts';
+import { formatBytes } from '../core/log.ts';
 import { walkArchive, type ArchiveWalk } from './members.ts';
 import { backupKeys } from './naming.ts';
 
@@ -23,6 +25,8 @@ export interface VerifyOptions {
   checkSha256Sidecar?: boolean;
   /** Called per source folder instead of verify/drain: the restore path. */
   onSource?: (source: SourceManifest, members: AsyncIterable<ArchiveEntry>) => Promise<void>;
+  /** Keys for an encrypted archive (its sidecar then is the opened full manifest). */
+  identities?: Identity[];
 }
 
 /**
@@ -38,14 +42,30 @@ export async function verifyStoredBackup(
   options: VerifyOptions,
 ): Promise<void> {
   checkReadable(sidecar);
+  const ref = `${sidecar.name}/${sidecar.id}`;
+  if (sidecar.encrypted && !options.identities) {
+    throw new ConfigError('age-identity', `backup ${ref} is encrypted and no key was given`, {
+      hint: 'give {{option:age-identity}} or {{option:passphrase}}',
+    });
+  }
   if (options.checkSha256Sidecar) await checkSha256Sidecar(d, sidecar);
 
   const stream = await d.storage.get(sidecar.archive.key, { signal: ctx.signal });
   const hasher = new HashingStream();
+  const decryptor =
+    sidecar.encrypted && options.identities
+      ? new AgeDecryptStream(options.identities, keyErrors(ref, options.identities))
+      : undefined;
   const decompressor = decompressStream(sidecar.compression);
-  const decompressed = pipeline(stream, hasher, decompressor, () => undefined);
+  const readStages = [stream, hasher, decryptor, decompressor].filter(
+    (s): s is NonNullable<typeof s> => s !== undefined,
+  );
+  const decompressed = (pipeline as (...s: unknown[]) => typeof decompressor)(
+    ...readStages,
+    () => undefined,
+  );
   // Failures surface through the reader; this only keeps a late 'error' from crashing the process.
-  for (const s of [stream, hasher, decompressor]) s.on('error', () => undefined);
+  for (const s of readStages) s.on('error', () => undefined);
   const onSource =
     options.onSource ??
     (async (sm: SourceManifest, members: AsyncIterable<ArchiveEntry>) => {
@@ -100,7 +120,7 @@ export async function verifyStoredBackup(
     // Tear the whole read side down (storage stream, hasher, decompressor child, reader) so
     // nothing is left running or waiting, whoever failed.
     const gone = new Error('the archive read was abandoned');
-    for (const s of [stream, hasher, decompressor]) if (!s.destroyed) s.destroy(gone);
+    for (const s of readStages) if (!s.destroyed) s.destroy(gone);
     await items.return(undefined).catch(() => undefined);
     // A driver that failed mid-member destroyed that member's body: the archive cannot be
     // read further, so the driver's own error is the one to report.
@@ -191,15 +211,12 @@ export async function checkStoredArchive(
 }
 
 function checkReadable(sidecar: SidecarManifest): void {
-  if (sidecar.format > FORMAT_VERSION) {
+  // An encrypted backup's public index is format 2; the manifest it seals is format 1.
+  const readable = sidecar.encrypted ? INDEX_FORMAT : FORMAT_VERSION;
+  if (sidecar.format > readable) {
     throw new IntegrityError(
-      `backup ${sidecar.id} uses archive format ${sidecar.format}; this release reads up to ${FORMAT_VERSION}`,
+      `backup ${sidecar.id} uses archive format ${sidecar.format}; this release reads up to ${readable}`,
       { hint: 'use a newer Lifeboat release to restore it' },
-    );
-  }
-  if (sidecar.encrypted) {
-    throw new IntegrityError(
-      `backup ${sidecar.id} is encrypted; this release cannot decrypt archives`,
     );
   }
 }
@@ -219,7 +236,7 @@ function mismatch(
 }
 
 async function checkSha256Sidecar(d: OpenDestination, sidecar: SidecarManifest): Promise<void> {
-  const key = backupKeys(sidecar.name, sidecar.id, sidecar.compression).sha256;
+  const key = backupKeys(sidecar.name, sidecar.id, sidecar.compression, sidecar.encrypted).sha256;
   let content: string;
   try {
     content = await text(await d.storage.get(key));
@@ -264,6 +281,8 @@ function isAbortError(err: unknown): boolean {
 
 /** Typed errors keep their meaning; anything else while reading the archive is an integrity failure. */
 function asIntegrity(err: unknown, sidecar: SidecarManifest): unknown {
+  const keyed = asKeyError(err, `${sidecar.name}/${sidecar.id}`);
+  if (keyed !== err) return keyed;
   if (err instanceof LifeboatError) return err;
   return new IntegrityError(
     `archive ${sidecar.archive.key} cannot be read: ${(err as Error)?.message ?? err}`,

@@ -44,6 +44,7 @@ const GROUP_TITLES: Record<OptionSpec['group'], string> = {
   retention: 'Retention and freshness',
   encryption: 'Encryption',
   storage: 'Storage',
+  monitoring: 'Notifications and metrics',
 };
 
 /** The README's option table. */

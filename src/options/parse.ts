@@ -1,5 +1,12 @@
-import { ConfigError } from '../engine/errors.ts';
-import { COMMANDS, OPTIONS, type Command, type OptionSpec } from './schema.ts';
+import { ConfigError } from '../core/errors.ts';
+import {
+  COMMANDS,
+  OPTIONS,
+  type Command,
+  type OptionName,
+  type OptionSpec,
+  type OptionValues,
+} from './schema.ts';
 
 /** Raw values as a face collected them: strings from inputs/flags, string[] for repeated flags. */
 export type RawOptions = Record<string, string | string[] | boolean | undefined>;
@@ -9,7 +16,9 @@ export type OptionValue = string | string[] | number | boolean | undefined;
 /** Parsed options, keyed by option name. `command` is always set. */
 export interface Options {
   command: Command;
-  values: Record<string, OptionValue>;
+  values: OptionValues;
+  /** Options the user set (not merely defaulted) that this command does not read. */
+  unread?: readonly OptionName[];
 }
 
 export function parseOptions(raw: RawOptions): Options {
@@ -26,7 +35,15 @@ export function parseOptions(raw: RawOptions): Options {
     if (value !== undefined) values[spec.name] = value;
   }
   const command = values['command'] as Command;
-  return { command, values };
+  const unread = OPTIONS.filter(
+    (spec) =>
+      spec.commands !== 'all' &&
+      !spec.commands.includes(command) &&
+      !isBlank(raw[spec.name]) &&
+      // The action receives every input, defaults included: a default is not a choice.
+      String(raw[spec.name]).trim() !== (spec.default ?? ''),
+  ).map((spec) => spec.name as OptionName);
+  return { command, values: values as OptionValues, unread };
 }
 
 function isBlank(v: string | string[] | boolean | undefined): boolean {
@@ -93,19 +110,19 @@ export function isCommand(v: string): v is Command {
   return (COMMANDS as readonly string[]).includes(v);
 }
 
-/** Typed accessors so engine code reads `str(o, 'name')` instead of casting. */
-export function str(o: Options, name: string): string | undefined {
-  const v = o.values[name];
+/** Accessors by option name; a name the schema does not declare does not compile. */
+export function str(o: Options, name: OptionName): string | undefined {
+  const v: unknown = o.values[name];
   return typeof v === 'string' ? v : undefined;
 }
-export function lines(o: Options, name: string): string[] {
-  const v = o.values[name];
-  return Array.isArray(v) ? v : [];
+export function lines(o: Options, name: OptionName): string[] {
+  const v: unknown = o.values[name];
+  return Array.isArray(v) ? (v as string[]) : [];
 }
-export function num(o: Options, name: string): number | undefined {
-  const v = o.values[name];
+export function num(o: Options, name: OptionName): number | undefined {
+  const v: unknown = o.values[name];
   return typeof v === 'number' ? v : undefined;
 }
-export function bool(o: Options, name: string): boolean {
+export function bool(o: Options, name: OptionName): boolean {
   return o.values[name] === true;
 }

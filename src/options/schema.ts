@@ -10,6 +10,7 @@ export const COMMANDS = [
   'prune',
   'status',
   'drill',
+  'report',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -21,7 +22,8 @@ export const COMMAND_SUMMARIES: Readonly<Record<Command, string>> = {
   list: 'show the backups at the destination',
   prune: 'apply the keep-* retention policy',
   status: 'fail when the newest backup is older than the schedule allows',
-  drill: 'restore into a scratch target and check it (not available in this release)',
+  drill: 'restore a backup into a scratch target, check it against its manifest and assertions',
+  report: 'summarise every set at the destination; with --html, write the dashboard site',
 };
 
 export type OptionType = 'string' | 'lines' | 'number' | 'boolean' | 'enum';
@@ -38,10 +40,12 @@ export interface OptionSpec {
   commands: readonly Command[] | 'all';
   /** Masked everywhere, never echoed. */
   secret?: boolean;
+  /** Lines of a secret `lines` option that are keywords, not secrets (never masked). */
+  publicLines?: readonly string[];
   /** Default written into action.yml only (an expression the runner evaluates). */
   actionDefault?: string;
   /** Shown in docs under this heading. */
-  group: 'main' | 'retention' | 'encryption' | 'sources' | 'storage';
+  group: 'main' | 'retention' | 'encryption' | 'sources' | 'storage' | 'monitoring';
 }
 
 const DATA: readonly Command[] = [
@@ -52,10 +56,15 @@ const DATA: readonly Command[] = [
   'prune',
   'status',
   'drill',
+  'report',
 ];
 const RETENTION: readonly Command[] = ['backup', 'prune'];
+/** Commands whose result is worth telling someone about (list only reads). */
+const ANNOUNCED: readonly Command[] = ['backup', 'restore', 'verify', 'prune', 'status', 'drill'];
+/** keep-* also drive the report's preview of what the next prune would delete. */
+const RETENTION_PLAN: readonly Command[] = [...RETENTION, 'report'];
 
-export const OPTIONS: readonly OptionSpec[] = [
+const DECLARED_OPTIONS = [
   {
     name: 'command',
     type: 'enum',
@@ -63,7 +72,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 'backup',
     commands: 'all',
     group: 'main',
-    description: 'What to do: backup, restore, verify, list, prune, status or drill.',
+    description: 'What to do: backup, restore, verify, list, prune, status, drill or report.',
   },
   {
     name: 'source',
@@ -71,7 +80,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['backup', 'drill'],
     group: 'main',
     description:
-      'Source URL(s), one per line, optionally `name=URL`: `sqlite:<path>`, `dir:<path or glob>`, `postgres://…`, `mysql://…`, `mariadb://…`, `redis://…`.',
+      'Source URL(s), one per line, optionally `name=URL`: `sqlite:<path>`, `dir:<path or glob>`, `postgres://…`, `mysql://…`, `mariadb://…`, `redis://…`, `chroma://…`, `chroma+dir:<path>`, `qdrant://…`.',
   },
   {
     name: 'destination',
@@ -104,7 +113,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 'latest',
     commands: ['restore', 'verify', 'drill'],
     group: 'main',
-    description: 'Which backup to restore or verify: a backup id or `latest`.',
+    description: 'Which backup to restore, verify or drill: a backup id or `latest`.',
   },
   {
     name: 'target',
@@ -112,7 +121,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['restore', 'drill'],
     group: 'main',
     description:
-      'Where to restore, one per line (`name=URL` when the backup has several sources). Must be new or empty unless `overwrite` is set.',
+      'Where to restore, one per line (`name=URL` when the backup has several sources). Must be new or empty unless `overwrite` is set. For `drill`: the scratch server (PostgreSQL, MySQL), spare Redis database, or SQLite/dir path (default: a temporary one).',
   },
   {
     name: 'overwrite',
@@ -223,49 +232,49 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     name: 'keep-last',
     type: 'number',
-    commands: RETENTION,
+    commands: RETENTION_PLAN,
     group: 'retention',
     description: 'Keep the N newest backups.',
   },
   {
     name: 'keep-hourly',
     type: 'number',
-    commands: RETENTION,
+    commands: RETENTION_PLAN,
     group: 'retention',
     description: 'Keep the newest backup of each of the last N hours that have one.',
   },
   {
     name: 'keep-daily',
     type: 'number',
-    commands: RETENTION,
+    commands: RETENTION_PLAN,
     group: 'retention',
     description: 'Keep the newest backup of each of the last N days that have one (UTC).',
   },
   {
     name: 'keep-weekly',
     type: 'number',
-    commands: RETENTION,
+    commands: RETENTION_PLAN,
     group: 'retention',
     description: 'Keep the newest backup of each of the last N ISO weeks that have one.',
   },
   {
     name: 'keep-monthly',
     type: 'number',
-    commands: RETENTION,
+    commands: RETENTION_PLAN,
     group: 'retention',
     description: 'Keep the newest backup of each of the last N months that have one.',
   },
   {
     name: 'keep-yearly',
     type: 'number',
-    commands: RETENTION,
+    commands: RETENTION_PLAN,
     group: 'retention',
     description: 'Keep the newest backup of each of the last N years that have one.',
   },
   {
     name: 'keep-within',
     type: 'string',
-    commands: RETENTION,
+    commands: RETENTION_PLAN,
     group: 'retention',
     description:
       'Keep every backup younger than this, relative to the newest (`7d`, `2w`, `1y6m`, `12h`).',
@@ -308,15 +317,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     name: 'schedule',
     type: 'lines',
-    commands: ['status', 'backup'],
+    commands: ['status', 'backup', 'report'],
     group: 'retention',
     description:
-      "Cron line(s) the backups should follow (UTC). Default: the calling workflow's own `on.schedule`.",
+      "Cron line(s) the backups should follow (UTC). Default: the calling workflow's own `on.schedule`. For `report` there is no default (its own workflow's cron is not the backups'), and a line `set=cron` applies to that set only.",
   },
   {
     name: 'grace',
     type: 'string',
-    commands: ['status', 'backup'],
+    commands: ['status', 'backup', 'report'],
     group: 'retention',
     description:
       'How late the newest backup may be before `status` fails (`30m`, `2h`). Default: half the expected interval.',
@@ -324,17 +333,19 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     name: 'age-recipients',
     type: 'lines',
-    commands: ['backup'],
+    commands: ['backup', 'restore'],
     group: 'encryption',
-    description: 'age public keys to encrypt to (not available in this release).',
+    description:
+      'Encrypt backups (age format) to these public keys, one per line: `age1…` (age-keygen), `ssh-ed25519 …` or `ssh-rsa …`, or the path of a file of them. Every recipient can decrypt. On `restore`: the recipients of the safety backup (default: those of the backup restored). See docs/encryption.md.',
   },
   {
     name: 'age-identity',
     type: 'string',
     secret: true,
-    commands: ['restore', 'verify', 'drill'],
+    commands: ['restore', 'verify', 'drill', 'backup'],
     group: 'encryption',
-    description: 'age identity to decrypt with (not available in this release).',
+    description:
+      'Key to decrypt encrypted backups with: `AGE-SECRET-KEY-1…` line(s) or an unencrypted OpenSSH ed25519/rsa private key, from a secret (or the path of such a file). Never needed by list, prune or status. On `backup` with `mode: incremental`: reads the encrypted parent (without it, a new full chain starts).',
   },
   {
     name: 'passphrase',
@@ -342,7 +353,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     secret: true,
     commands: DATA,
     group: 'encryption',
-    description: 'age passphrase (not available in this release).',
+    description:
+      'Encrypt backups with this passphrase (age scrypt) instead of age-recipients, and decrypt with it. Prefer public keys: a passphrase must be known to every workflow that makes backups.',
   },
   {
     name: 's3-endpoint',
@@ -482,7 +494,252 @@ export const OPTIONS: readonly OptionSpec[] = [
     group: 'storage',
     description: 'GitHub artifacts: `owner/repo` holding the backups (default: this repository).',
   },
-];
+  // --- notify ---
+  {
+    name: 'notify',
+    type: 'lines',
+    secret: true,
+    publicLines: ['github-issue'],
+    commands: ANNOUNCED,
+    group: 'monitoring',
+    description:
+      'Who to tell, one target per line: a Slack or Discord incoming webhook URL, a Microsoft Teams workflow webhook URL, any other `https://` URL (a generic JSON webhook), or `github-issue` (`github-issue=owner/repo` for another repository; uses `github-token`, which needs `issues: write`). Prefix a URL with `slack=`, `discord=`, `teams=` or `webhook=` to choose the payload when the host does not tell. Webhook URLs are secrets. A failed notification is a warning, never a failed run.',
+  },
+  {
+    name: 'notify-on',
+    type: 'enum',
+    values: ['failure', 'always', 'change'],
+    default: 'failure',
+    commands: ANNOUNCED,
+    group: 'monitoring',
+    description:
+      "When to notify: `failure`, `always`, or `change` (only when the result differs from the previous run of the same set and command, as recorded at the destination). `github-issue` follows the set's state whatever this says: opened on failure, commented on repeats, closed on the next success.",
+  },
+  {
+    name: 'notify-secret',
+    type: 'string',
+    secret: true,
+    commands: ANNOUNCED,
+    group: 'monitoring',
+    description:
+      'Generic webhooks: key for the `X-Lifeboat-Signature: sha256=<hex>` header, the HMAC-SHA256 of the request body.',
+  },
+  {
+    name: 'metrics-file',
+    type: 'string',
+    commands: ANNOUNCED,
+    group: 'monitoring',
+    description:
+      "Write the run's metrics in Prometheus text format to this file (for node_exporter's textfile collector), atomically. Series of other sets and commands already in the file are kept.",
+  },
+  {
+    name: 'pushgateway',
+    type: 'string',
+    commands: ANNOUNCED,
+    group: 'monitoring',
+    description:
+      "Prometheus Pushgateway URL: the run's metrics are PUT to `/metrics/job/lifeboat/set/<set>/command/<command>`.",
+  },
+  // --- toolkit ---
+  {
+    name: 'keep-alive',
+    type: 'boolean',
+    default: 'false',
+    commands: ['status', 'backup'],
+    group: 'main',
+    description:
+      'GitHub disables scheduled workflows of public repositories after 60 days without activity, and backups stop silently. From day 45 `status` (and `backup`) warns; with `keep-alive: true` and `permissions: actions: write` it re-enables the calling workflow through the REST API, which restarts the count.',
+  },
+  // --- dashboard ---
+  {
+    name: 'html',
+    type: 'string',
+    commands: ['report'],
+    group: 'main',
+    description:
+      '`report`: folder to write the dashboard into (a static site: `index.html`, a page per set, `catalog.json`; no script, works from `file://` and GitHub Pages).',
+  },
+  {
+    name: 'repository',
+    type: 'string',
+    commands: ['report'],
+    group: 'main',
+    description:
+      '`report`: `owner/repo` whose workflows the dashboard\'s "run a backup now" and "restore…" links open. Default in the action: this repository.',
+  },
+  {
+    name: 'backup-workflow',
+    type: 'string',
+    commands: ['report'],
+    group: 'main',
+    description:
+      '`report`: file name of the backup workflow (`backup.yml`), for the "run a backup now" link to its `workflow_dispatch` page.',
+  },
+  {
+    name: 'restore-workflow',
+    type: 'string',
+    commands: ['report'],
+    group: 'main',
+    description:
+      '`report`: file name of the restore workflow (`restore.yml`), for the "restore…" links to its `workflow_dispatch` page.',
+  },
+  // --- crypto ---
+  {
+    name: 'signing-key',
+    type: 'string',
+    secret: true,
+    commands: ['backup', 'restore'],
+    group: 'encryption',
+    description:
+      "Sign every backup: an unencrypted OpenSSH ssh-ed25519 private key, from a secret (or the path of the key file). Stores `<id>.sig` (SSHSIG, namespace `lifeboat`) over the backup's index, checkable with `ssh-keygen -Y verify`. On `restore`: signs the safety backup.",
+  },
+  {
+    name: 'allowed-signers',
+    type: 'lines',
+    commands: DATA,
+    group: 'encryption',
+    description:
+      'Require signed backups: ssh-keygen allowed-signers lines (`principal ssh-ed25519 AAAA…`), or the path of such a file. verify, restore and drill then refuse an unsigned or badly signed backup (exit 3) before touching anything; list shows signed/unsigned/bad; retention and status count only well-signed backups as good.',
+  },
+  // --- vector ---
+  {
+    name: 'chroma-tenant',
+    type: 'string',
+    commands: ['backup', 'restore', 'verify', 'drill'],
+    group: 'sources',
+    description:
+      'Chroma: tenant of `chroma://` sources and targets (default `default_tenant`); `?tenant=` in a URL wins.',
+  },
+  {
+    name: 'chroma-database',
+    type: 'string',
+    commands: ['backup', 'restore', 'verify', 'drill'],
+    group: 'sources',
+    description:
+      'Chroma: database of `chroma://` sources and targets (default `default_database`); `?database=` in a URL wins.',
+  },
+  {
+    name: 'collection-suffix',
+    type: 'string',
+    commands: ['restore', 'drill'],
+    group: 'sources',
+    description:
+      'Chroma and Qdrant restores: appended to every restored collection name (e.g. `_restored`), so the copies sit beside the originals. A drill always uses `_drill_<short id>`.',
+  },
+  {
+    name: 'consistency',
+    type: 'lines',
+    commands: ['backup', 'drill'],
+    group: 'sources',
+    description:
+      'Cross-store checks, one per line: `<sql source>: <query returning ids> == <vector source>/<collection>`, e.g. `app: SELECT id::text FROM documents == vectors/docs`. Checked during backup, and by drill on the restored copies; differences beyond `consistency-tolerance` fail the run (exit 3).',
+  },
+  {
+    name: 'consistency-tolerance',
+    type: 'number',
+    default: '0',
+    commands: ['backup', 'drill'],
+    group: 'sources',
+    description:
+      'How many differences (ids missing from the vector store, orphan vectors, duplicates) a `consistency` check accepts before it fails the run.',
+  },
+  // --- drill ---
+  {
+    name: 'assert',
+    type: 'lines',
+    commands: ['drill'],
+    group: 'main',
+    description:
+      "Drill assertions, one per line, checked on the scratch copy: SQL sources `<SELECT query> <op> <number or 'text'>` (op: `>=`, `>`, `<=`, `<`, `=`, `!=`; the first column of the first row is compared); Redis `keys <op> N`, `exists <key>`; `dir:` `files <op> N`, `file <path>`. Prefix a line with `@<source> ` when the backup has several sources.",
+  },
+  {
+    name: 'max-rto',
+    type: 'string',
+    commands: ['drill'],
+    group: 'main',
+    description:
+      'Drill: the longest acceptable time to recover (download, restore and checks), e.g. `15m`. Longer fails the run.',
+  },
+  {
+    name: 'max-age',
+    type: 'string',
+    commands: ['drill'],
+    group: 'main',
+    description:
+      'Drill: the oldest acceptable backup at drill time (the recovery point), e.g. `26h`. Older fails the run.',
+  },
+  {
+    name: 'keep-scratch',
+    type: 'boolean',
+    default: 'false',
+    commands: ['drill'],
+    group: 'main',
+    description:
+      'Drill: leave the scratch database, file or folder in place for inspection instead of removing it.',
+  },
+  // --- incremental ---
+  {
+    name: 'mode',
+    type: 'enum',
+    values: ['full', 'incremental'],
+    default: 'full',
+    commands: ['backup'],
+    group: 'main',
+    description:
+      '`incremental`: `dir:` and `sqlite:` sources store only what changed since the newest backup of the set (files whose path, size, mode and mtime match are referenced; SQLite pages whose sha256 matches are referenced). The first backup, and one every `full-every`, is full. Restores read the whole chain back to its full backup.',
+  },
+  {
+    name: 'full-every',
+    type: 'string',
+    default: '24',
+    commands: ['backup'],
+    group: 'main',
+    description:
+      "With `mode: incremental`: start a new chain with a full backup after this many backups (a count, e.g. `24`), or once the chain's full backup is older than a duration (e.g. `1d`, `7d`).",
+  },
+  {
+    name: 'incremental-rehash',
+    type: 'boolean',
+    default: 'false',
+    commands: ['backup'],
+    group: 'sources',
+    description:
+      'With `mode: incremental`, `dir:` sources: read and hash every file instead of trusting size, mode and mtime; unchanged content is still referenced, not stored.',
+  },
+] as const satisfies readonly OptionSpec[];
+
+export const OPTIONS: readonly OptionSpec[] = DECLARED_OPTIONS;
+
+type DeclaredOption = (typeof DECLARED_OPTIONS)[number];
+/** Every option's name: a misspelt name is a compile error wherever an option is read. */
+export type OptionName = DeclaredOption['name'];
+type ValueOfType<T extends OptionType> = T extends 'lines'
+  ? string[]
+  : T extends 'number'
+    ? number
+    : T extends 'boolean'
+      ? boolean
+      : string;
+/** Parsed option values by name, each typed by its declared type (absent when not given). */
+export type OptionValues = {
+  -readonly [S in DeclaredOption as S['name']]?: ValueOfType<S['type']>;
+};
+
+/**
+ * What to mask of a secret option's raw value: the whole value, and for a `lines` option each
+ * line on its own, except keyword lines (`github-issue`), which would otherwise turn every
+ * mention of the word in the log into `***`.
+ */
+export function secretForms(spec: OptionSpec, value: string): string[] {
+  if (!spec.secret || value === '') return [];
+  if (spec.type !== 'lines') return [value];
+  const keywords = spec.publicLines ?? [];
+  const lines = value
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !keywords.includes(l));
+  return lines.length ? [value, ...lines] : [];
+}
 
 export function optionSpec(name: string): OptionSpec | undefined {
   return OPTIONS.find((o) => o.name === name);
@@ -529,4 +786,26 @@ export const OUTPUTS: ReadonlyArray<{ name: string; description: string }> = [
     name: 'next-expected',
     description: '`status`: next time a scheduled backup is expected (ISO 8601).',
   },
+  {
+    name: 'drill-ok',
+    description:
+      "`drill`: `true` when every check passed, `false` when one failed (`status`: the set's last drill).",
+  },
+  {
+    name: 'rto-ms',
+    description:
+      '`drill`: time to recover (download, restore and checks) in milliseconds (`status`: of the last drill).',
+  },
+  {
+    name: 'backup-age-ms',
+    description: '`drill`: age of the drilled backup at drill time (the recovery point).',
+  },
+  // --- dashboard ---
+  { name: 'sets', description: '`report`: number of backup sets reported.' },
+  {
+    name: 'healthy',
+    description:
+      '`report`: `true` when every set is fresh and drilled and every destination could be read.',
+  },
+  { name: 'html', description: '`report` with `html`: the folder the dashboard was written to.' },
 ];

@@ -40,6 +40,19 @@ export interface BackupRow {
   location: string;
   /** Set when the backup's sidecar manifest cannot be read or parsed: why. */
   damaged?: string;
+  /** Incremental chains: 'full' or 'incremental' (absent on damaged rows). */
+  kind?: 'full' | 'incremental';
+  /** An incremental's parent backup id, and its position in the chain (the full backup is 0). */
+  parent?: string;
+  chainPosition?: number;
+  /** Its last drill, when one was recorded. */
+  drill?: { ok: boolean; finishedAt: string; rtoMs: number };
+  /** With allowed-signers: whether `<id>.sig` is a good signature of the index by an allowed key. */
+  signature?: 'signed' | 'unsigned' | 'bad';
+  /** Why the signature is not good. */
+  signatureProblem?: string;
+  /** Encrypted backups: who can open it (age1… keys, SSH fingerprints). */
+  recipients?: string[];
 }
 
 export class RunReport {
@@ -60,6 +73,10 @@ export class RunReport {
   proofs: string[] = [];
   outputs: Record<string, string> = {};
   error?: string;
+  /** Who was told about this run (notify targets), for the summary. */
+  notifications: Array<{ target: string; ok: boolean; detail: string }> = [];
+  /** The drill's result, for the metrics (set by drill). */
+  drill?: { ok: boolean; rtoMs: number };
 
   constructor(command: string) {
     this.command = command;

@@ -1,5 +1,6 @@
 import type { Inventory } from '../archive/types.ts';
-import { formatBytes, formatDuration, formatTime } from '../engine/log.ts';
+import { formatBytes, formatDuration, formatTime } from '../core/log.ts';
+import type { DrillRecord } from '../drill/record.ts';
 import type { RunReport, SourceReport } from './report.ts';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -37,11 +38,12 @@ export function renderSummary(report: RunReport): string {
   if (report.sha256) facts.push(['sha256', `\`${report.sha256}\``]);
   facts.push(['started', formatTime(new Date(report.startedAt))]);
   facts.push(['duration', formatDuration(report.durationMs)]);
-  if (report.outputs['location'] && report.command !== 'restore')
+  const restoring = report.command === 'restore' || report.command === 'drill';
+  if (report.outputs['location'] && !restoring)
     facts.push(['location', report.outputs['location']]);
   out.push(keyValueTable(facts), '');
 
-  if (report.command === 'restore') out.push(...restoredSection(report));
+  if (restoring) out.push(...restoredSection(report));
   else if (report.sources.length) out.push(...sourcesSection(report.sources));
   if (report.proofs.length) {
     out.push(
@@ -57,13 +59,23 @@ export function renderSummary(report: RunReport): string {
     out.push(renderBackupTable(report, 'markdown'), '');
   }
   for (const s of report.sections) out.push(`### ${s.title}`, '', s.markdown, '');
+  if (report.notifications.length) out.push(...notificationsSection(report));
   if (report.notes.length) out.push('### Notes', '', ...report.notes.map((n) => `- ${n}`), '');
   return out.join('\n');
 }
 
+/** Who was told about this run, and what each target answered. */
+function notificationsSection(report: RunReport): string[] {
+  const out = ['### Notified', '', '| target | result |', '|---|---|'];
+  for (const n of report.notifications)
+    out.push(`| ${esc(n.target)} | ${n.ok ? esc(n.detail) : `failed: ${esc(n.detail)}`} |`);
+  out.push('');
+  return out;
+}
+
 function destinationsSection(report: RunReport): string[] {
   // restore and verify read a stored backup; backup writes one.
-  const reading = report.command === 'restore' || report.command === 'verify';
+  const reading = ['restore', 'verify', 'drill'].includes(report.command);
   const out = [
     reading ? '### Read from' : '### Destinations',
     '',
@@ -95,6 +107,13 @@ function destinationsSection(report: RunReport): string[] {
 
 function describeInventory(inv: Inventory | undefined): string {
   const tables = inv?.tables;
+  // Vector stores (Chroma, Qdrant) list collections; say when the URL named none and so every
+  // collection was taken.
+  if (tables && Array.isArray(inv?.extra?.['collections'])) {
+    const every = inv?.extra?.['allCollections'] === true ? 'every collection: ' : '';
+    const names = tables.map((t) => t.name).join(', ');
+    return `${every}${tables.length} collection${tables.length === 1 ? '' : 's'} (${names}), ${tables.reduce((n, t) => n + t.rows, 0)} records`;
+  }
   if (tables) return `${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} rows`;
   if (inv?.files !== undefined) return `${inv.files} files`;
   return '';
@@ -171,15 +190,36 @@ function restoredSection(report: RunReport): string[] {
 }
 
 export function renderBackupTable(report: RunReport, format: 'markdown' | 'text'): string {
-  const header = ['set', 'id', 'time', 'size', 'sources', 'encrypted', 'verified', 'location'];
+  // The signature column appears when allowed-signers was given (only then is a state known);
+  // the drill column once a drill was recorded, so a set without drills reads as before.
+  const signed = report.backups.some((b) => b.signature !== undefined);
+  const drills = report.backups.some((b) => b.drill);
+  const header = [
+    'set',
+    'id',
+    'time',
+    'size',
+    'kind',
+    'parent',
+    'sources',
+    'encrypted',
+    ...(signed ? ['signature'] : []),
+    'verified',
+    ...(drills ? ['drill'] : []),
+    'location',
+  ];
   const rows = report.backups.map((b) => [
     b.set + (b.tags.length ? ` [${b.tags.join(',')}]` : ''),
     b.id,
     formatTime(b.time),
     formatBytes(b.size),
+    b.kind === 'incremental' ? `incremental ${b.chainPosition ?? '?'}` : (b.kind ?? ''),
+    b.parent ?? '',
     b.sources,
     b.encrypted ? 'yes' : 'no',
+    ...(signed ? [b.signature ?? 'unsigned'] : []),
     b.damaged ? 'DAMAGED' : b.verified ? 'yes' : 'no',
+    ...(drills ? [b.drill ? describeDrill(b.drill) : ''] : []),
     b.damaged ? `${b.location} (${b.damaged})` : b.location,
   ]);
   if (rows.length === 0) return format === 'markdown' ? '_no backups_' : 'no backups';
@@ -197,4 +237,26 @@ export function renderBackupTable(report: RunReport, format: 'markdown' | 'text'
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** The drill section: every check with its figures, then the recovery time and point. */
+export function renderDrillSection(record: DrillRecord): string {
+  const out = [
+    `**${record.ok ? '✅ drill passed' : '❌ drill failed'}**: RTO ${formatDuration(record.rtoMs)}, backup age (RPO) ${formatDuration(record.backupAgeMs)} at ${formatTime(record.startedAt)}`,
+    '',
+    '| check | result | figures |',
+    '|---|---|---|',
+    ...record.checks.map(
+      (c) => `| ${esc(c.name)} | ${c.ok ? 'passed' : '**failed**'} | ${esc(c.detail)} |`,
+    ),
+  ];
+  return out.join('\n');
+}
+
+/** One line about a backup's last drill, for `list` and `status`. */
+export function describeDrill(
+  record: Pick<DrillRecord, 'ok' | 'finishedAt' | 'rtoMs'> | undefined,
+): string {
+  if (!record) return 'never drilled';
+  return `${record.ok ? 'passed' : 'FAILED'} ${formatTime(record.finishedAt)}, RTO ${formatDuration(record.rtoMs)}`;
 }

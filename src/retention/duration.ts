@@ -1,4 +1,4 @@
-import { ConfigError } from '../engine/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /**
  * A span of time as the user typed it. `ms` is exact for w/d/h/min/s and approximate for

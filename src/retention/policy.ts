@@ -1,6 +1,6 @@
-import { ConfigError } from '../engine/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { parseDuration, subtractDuration, type Duration } from './duration.ts';
-import { formatTime } from '../engine/log.ts';
+import { formatTime } from '../core/log.ts';
 
 export { parseDuration, type Duration } from './duration.ts';
 
@@ -19,6 +19,8 @@ export interface BackupRef {
   id: string;
   time: Date;
   verified: boolean;
+  /** A drill restored it (it has an `<id>.drill.json`): the newest such backup is always kept. */
+  drilled?: boolean;
 }
 
 export interface RetentionDecision {
@@ -28,6 +30,8 @@ export interface RetentionDecision {
   keep: boolean;
   /** Why it is kept: 'last 1', 'daily 2026-11-21', 'weekly 2026-W47', 'within 7d', 'newest verified' … */
   reasons: string[];
+  /** Incremental chains: 'full <id>' or 'incremental 3 of <full id>' (or why the chain is broken). */
+  chain?: string;
 }
 
 /** Both lists newest first. */
@@ -100,7 +104,8 @@ const hasTime = (b: BackupRef): boolean =>
  * kept N, so periods without a backup never count, and when a rule runs out of backups before
  * N it also keeps the oldest one. `keep-within` keeps everything strictly newer than the newest
  * backup minus the duration. Rules are ORed. On top of that: an empty policy keeps everything,
- * the newest verified backup is always kept, and a backup without a valid time is kept.
+ * the newest verified backup and the newest drilled one are always kept, and a backup without a
+ * valid time is kept.
  */
 export function planRetention(
   backups: BackupRef[],
@@ -146,6 +151,9 @@ export function planRetention(
 
   const newestVerified = sorted.find((b) => b.verified);
   if (newestVerified) reasonsOf(newestVerified).push('newest verified');
+  // The last backup known to restore is worth more than any number of untested ones.
+  const newestDrilled = sorted.find((b) => b.drilled);
+  if (newestDrilled) reasonsOf(newestDrilled).push('newest drilled');
   // An overlapping run may have made newer backups; this run's own is never its victim.
   for (const b of sorted) if (protect.includes(b.id)) reasonsOf(b).push('made by this run');
 
@@ -163,6 +171,63 @@ export function planRetention(
     keep: [...decisions.filter((d) => d.keep), ...undated],
     remove: decisions.filter((d) => !d.keep),
     policy,
+  };
+}
+
+/** A backup's place in an incremental chain, from its manifest. */
+export interface ChainLink {
+  kind?: 'full' | 'incremental';
+  parent?: string;
+  chainPosition?: number;
+}
+
+/**
+ * Pure. Keeps whole chains: every backup a kept incremental needs (its parent, and so on back
+ * to the full backup) is kept too, with the reason 'needed by <id>'. Every decision of a set
+ * that has chains is labelled with its chain; an incremental whose parent is not listed is
+ * labelled broken (it is kept or removed by the policy as it is: it cannot be restored anyway).
+ */
+export function keepChains(
+  plan: RetentionPlan,
+  links: ReadonlyMap<string, ChainLink>,
+): RetentionPlan {
+  if (![...links.values()].some((l) => l.kind !== undefined)) return plan;
+  const all = new Map([...plan.keep, ...plan.remove].map((d) => [d.id, d]));
+  const label = (id: string): string => {
+    let cur = id;
+    for (let guard = 0; guard < 100_000; guard++) {
+      const l = links.get(cur);
+      if (l?.kind !== 'incremental') break;
+      if (!l.parent || !all.has(l.parent))
+        return `incremental ${links.get(id)?.chainPosition ?? '?'}, broken: parent ${l.parent ?? '(none)'} missing`;
+      cur = l.parent;
+    }
+    const own = links.get(id);
+    return own?.kind === 'incremental'
+      ? `incremental ${own.chainPosition ?? '?'} of ${cur}`
+      : `full ${id}`;
+  };
+  for (const d of all.values()) d.chain = label(d.id);
+  const keepIds = new Set(plan.keep.map((d) => d.id));
+  for (const kept of plan.keep.slice()) {
+    let cur = links.get(kept.id);
+    while (cur?.kind === 'incremental' && cur.parent) {
+      const parent = all.get(cur.parent);
+      if (!parent) break;
+      if (!keepIds.has(parent.id)) {
+        keepIds.add(parent.id);
+        parent.keep = true;
+        parent.reasons.push(`needed by ${kept.id}`);
+      }
+      cur = links.get(parent.id);
+    }
+  }
+  const order = (a: RetentionDecision, b: RetentionDecision): number =>
+    b.time.getTime() - a.time.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  return {
+    ...plan,
+    keep: [...all.values()].filter((d) => keepIds.has(d.id)).sort(order),
+    remove: [...all.values()].filter((d) => !keepIds.has(d.id)).sort(order),
   };
 }
 
@@ -258,29 +323,38 @@ export function formatPlan(plan: RetentionPlan, format: 'text' | 'markdown'): st
     const code = (s: string): string => `\`${cell(s).replace(/`/g, "'")}\``;
     const lines = [`**Retention: ${summary}**${policyText}`, ''];
     if (rows.length === 0) return [...lines, 'No backups.'].join('\n');
-    lines.push('| action | backup | time (UTC) | reasons |', '|---|---|---|---|');
+    const chains = rows.some((r) => r.chain);
+    lines.push(
+      `| action | backup | time (UTC) |${chains ? ' chain |' : ''} reasons |`,
+      `|---|---|---|${chains ? '---|' : ''}---|`,
+    );
     for (const r of rows) {
       lines.push(
-        `| ${r.keep ? 'keep' : '**remove**'} | ${code(r.id)} | ${showTime(r.time)} | ${cell(r.reasons.join(', ') || '—')} |`,
+        `| ${r.keep ? 'keep' : '**remove**'} | ${code(r.id)} | ${showTime(r.time)} |${chains ? ` ${cell(r.chain ?? '—')} |` : ''} ${cell(r.reasons.join(', ') || '—')} |`,
       );
     }
     return lines.join('\n');
   }
   const header = `Retention: ${summary}${policyText}`;
   if (rows.length === 0) return `${header}\nNo backups.`;
+  const chains = rows.some((r) => r.chain);
   const table = [
-    ['ACTION', 'BACKUP', 'TIME (UTC)', 'REASONS'],
+    ['ACTION', 'BACKUP', 'TIME (UTC)', ...(chains ? ['CHAIN'] : []), 'REASONS'],
     ...rows.map((r) => [
       r.keep ? 'keep' : 'remove',
       r.id,
       showTime(r.time),
+      ...(chains ? [r.chain ?? '-'] : []),
       r.reasons.join(', ') || '-',
     ]),
   ];
-  const widths = [0, 1, 2].map((i) => Math.max(...table.map((row) => row[i]!.length)));
+  const padded = chains ? 4 : 3;
+  const widths = [...Array(padded).keys()].map((i) =>
+    Math.max(...table.map((row) => row[i]!.length)),
+  );
   const lines = table.map((row) =>
     row
-      .map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c))
+      .map((c, i) => (i < padded ? c.padEnd(widths[i]!) : c))
       .join('  ')
       .trimEnd(),
   );

@@ -26,13 +26,22 @@ import {
 } from 'node:fs/promises';
 import { basename, dirname, join, matchesGlob, posix, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
-import { ConfigError, IntegrityError, LifeboatError, SourceError } from '../engine/errors.ts';
-import type { Logger } from '../engine/log.ts';
-import { formatBytes } from '../engine/log.ts';
-import { localPath, type LocalPathKind } from '../engine/url.ts';
+import type {
+  ArchiveEntry,
+  Inventory,
+  MemberRecord,
+  MemberSink,
+  SourceManifest,
+} from '../archive/types.ts';
+import { ConfigError, IntegrityError, LifeboatError, SourceError } from '../core/errors.ts';
+import type { Logger } from '../core/log.ts';
+import { formatBytes } from '../core/log.ts';
+import { localPath, type LocalPathKind } from '../core/url.ts';
+import { dirIncremental, dirState, hashFile } from './dir-incremental.ts';
+import { refuseIncremental } from './incremental.ts';
 import type {
   DumpResult,
+  IncrementalDump,
   RestoreRequest,
   RestoreResult,
   Source,
@@ -104,7 +113,7 @@ interface Found {
   st: Stats;
 }
 
-interface SourceSpec {
+export interface SourceSpec {
   /** Folder member paths are relative to. */
   base: string;
   /** Absolute glob, when the URL is one. */
@@ -122,7 +131,7 @@ async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   }
 }
 
-async function resolveSpec(path: string): Promise<SourceSpec> {
+export async function resolveSpec(path: string): Promise<SourceSpec> {
   const missing = (what: string) =>
     new ConfigError('source', `${what} does not exist`, {
       hint: 'check the path (relative paths are relative to the working directory)',
@@ -240,7 +249,7 @@ function escapesLexically(rel: string, target: string): boolean {
   return joined === '..' || joined.startsWith('../');
 }
 
-interface DirStats {
+export interface DirStats {
   files: number;
   bytes: number;
   directories: number;
@@ -257,54 +266,35 @@ class DirSource implements Source {
     this.displayUrl = `dir:${this.path}`;
   }
 
-  async dump(sink: MemberSink, ctx: SourceContext): Promise<DumpResult> {
+  async dump(
+    sink: MemberSink,
+    ctx: SourceContext,
+    incremental?: IncrementalDump,
+  ): Promise<DumpResult> {
     const spec = await resolveSpec(this.path);
+    const parent = incremental?.parent;
+    const before = parent ? dirState(parent.id, parent.manifest) : undefined;
+    const seen = new Set<string>();
+    const unchanged: MemberRecord[] = [];
+    let unchangedBytes = 0;
     const excludes = excludePatterns(ctx.options['exclude']);
-    const counts: DirStats = { files: 0, bytes: 0, directories: 0, symlinks: 0 };
     ctx.log.info(
       `Reading ${this.path}${excludes.length ? ` (excluding ${excludes.join(', ')})` : ''}…`,
     );
-    let lastLog = Date.now();
-    for await (const f of walkSource(spec, excludes, ctx.log)) {
-      ctx.signal?.throwIfAborted();
-      const meta = { mode: f.st.mode & 0o7777, mtime: f.st.mtime };
-      if (f.st.isDirectory()) {
-        await sink.addDirectory(f.rel, meta);
-        counts.directories++;
-      } else if (f.st.isSymbolicLink()) {
-        let target: string;
-        try {
-          target = await readlink(f.abs);
-        } catch (err) {
-          if (errno(err) === 'ENOENT' || errno(err) === 'EINVAL') {
-            ctx.log.warn(`${f.abs} changed while being backed up; skipped`);
-            continue;
-          }
-          throw new SourceError(`cannot read the link ${f.abs}: ${message(err)}`, { cause: err });
-        }
-        if (escapesLexically(f.rel, target)) {
-          ctx.log.warn(
-            `${f.abs} links outside the folder (-> ${target}); it is stored, but restores refuse such links`,
-          );
-        }
-        await sink.addSymlink(f.rel, target, meta);
-        counts.symlinks++;
-      } else {
-        const size = await addFile(sink, f, ctx.log);
-        if (size !== undefined) {
-          counts.files++;
-          counts.bytes += size;
-        }
-      }
-      if (Date.now() - lastLog > 10_000) {
-        lastLog = Date.now();
-        ctx.log.info(`  ${counts.files} files, ${formatBytes(counts.bytes)} so far…`);
-      }
-    }
+    const counts = await dumpTree(sink, spec, excludes, ctx, async (f) => {
+      seen.add(f.rel);
+      const was = before?.get(f.rel);
+      if (!(f.st.isFile() && was?.type === 'file' && was.sha256 && was.storedIn)) return false;
+      const same = await unchangedFile(f, was, incremental!.rehash);
+      if (!same) return false;
+      unchanged.push(same);
+      unchangedBytes += same.size!;
+      return same.size!;
+    });
     ctx.log.info(
       `${this.path}: ${counts.files} files, ${counts.directories} folders, ${counts.symlinks} symlinks, ${formatBytes(counts.bytes)}`,
     );
-    return {
+    const result: DumpResult = {
       versions: {},
       inventory: {
         files: counts.files,
@@ -313,7 +303,108 @@ class DirSource implements Source {
       },
       details: spec.pattern ? { glob: true } : {},
     };
+    if (parent && before) {
+      const deleted = [...before.keys()].filter((p) => !seen.has(p)).sort();
+      ctx.log.info(
+        `Incremental against ${parent.id}: ${unchanged.length} unchanged files (${formatBytes(unchangedBytes)}) referenced, ${deleted.length} paths deleted`,
+      );
+      result.incremental = { parent: parent.id, unchanged, deleted };
+    }
+    return result;
   }
+}
+
+/**
+ * Writes what a source spec names into the sink, as a `dir:` backup does: folders, files
+ * (streamed) and symlinks (never followed), excluded paths left out. Other sources that hold a
+ * folder (chroma+dir:) use it too.
+ */
+export async function dumpTree(
+  sink: MemberSink,
+  spec: SourceSpec,
+  excludes: string[],
+  ctx: SourceContext,
+  /**
+   * Incremental dumps: called for every path found; a number means the file is unchanged since
+   * the parent and is referenced, not stored (the number is its size).
+   */
+  reference?: (f: Found) => Promise<number | false>,
+): Promise<DirStats> {
+  const counts: DirStats = { files: 0, bytes: 0, directories: 0, symlinks: 0 };
+  let lastLog = Date.now();
+  for await (const f of walkSource(spec, excludes, ctx.log)) {
+    ctx.signal?.throwIfAborted();
+    const meta = { mode: f.st.mode & 0o7777, mtime: f.st.mtime };
+    const referenced = reference ? await reference(f) : false;
+    if (referenced !== false) {
+      counts.files++;
+      counts.bytes += referenced;
+      continue;
+    }
+    if (f.st.isDirectory()) {
+      await sink.addDirectory(f.rel, meta);
+      counts.directories++;
+    } else if (f.st.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = await readlink(f.abs);
+      } catch (err) {
+        if (errno(err) === 'ENOENT' || errno(err) === 'EINVAL') {
+          ctx.log.warn(`${f.abs} changed while being backed up; skipped`);
+          continue;
+        }
+        throw new SourceError(`cannot read the link ${f.abs}: ${message(err)}`, { cause: err });
+      }
+      if (escapesLexically(f.rel, target)) {
+        ctx.log.warn(
+          `${f.abs} links outside the folder (-> ${target}); it is stored, but restores refuse such links`,
+        );
+      }
+      await sink.addSymlink(f.rel, target, meta);
+      counts.symlinks++;
+    } else {
+      const size = await addFile(sink, f, ctx.log);
+      if (size !== undefined) {
+        counts.files++;
+        counts.bytes += size;
+      }
+    }
+    if (Date.now() - lastLog > 10_000) {
+      lastLog = Date.now();
+      ctx.log.info(`  ${counts.files} files, ${formatBytes(counts.bytes)} so far…`);
+    }
+  }
+  return counts;
+}
+
+/**
+ * The record of a file that need not be stored again, or undefined when it changed: path,
+ * size, mode and mtime as the parent recorded them (or, with rehash, the same sha256).
+ */
+async function unchangedFile(
+  f: Found,
+  was: MemberRecord,
+  rehash: boolean,
+): Promise<MemberRecord | undefined> {
+  const mode = f.st.mode & 0o7777;
+  const mtime = f.st.mtime.toISOString();
+  const record = (sha256: string): MemberRecord => ({
+    path: f.rel,
+    type: 'file',
+    mode,
+    mtime,
+    size: f.st.size,
+    sha256,
+    storedIn: was.storedIn!,
+  });
+  if (!rehash) {
+    const same = was.size === f.st.size && was.mode === mode && was.mtime === mtime;
+    return same ? record(was.sha256!) : undefined;
+  }
+  if (was.size !== f.st.size) return undefined;
+  const now = await hashFile(f.abs).catch(() => undefined);
+  if (!now || now.size !== was.size || now.sha256 !== was.sha256) return undefined;
+  return record(now.sha256);
 }
 
 /**
@@ -571,7 +662,7 @@ function timestamp(): string {
     .replace(/\.\d+Z$/, 'Z');
 }
 
-async function stageDir(
+export async function stageDir(
   members: AsyncIterable<ArchiveEntry>,
   request: RestoreRequest,
   ctx: SourceContext,
@@ -708,7 +799,7 @@ async function stageDir(
 }
 
 /** Structural check without writing anything: the same path and link rules as a restore. */
-async function verifyDir(
+export async function verifyDir(
   members: AsyncIterable<ArchiveEntry>,
   manifest: SourceManifest,
   ctx: SourceContext,
@@ -753,7 +844,14 @@ export const dirDriver: SourceDriver = {
   kind: 'dir',
   schemes: ['dir'],
   open: (url, ctx) => new DirSource(url, ctx),
-  stage: stageDir,
-  verify: verifyDir,
+  stage: async (members, request, ctx) => {
+    refuseIncremental(request.manifest);
+    return stageDir(members, request, ctx);
+  },
+  verify: async (members, manifest, ctx) => {
+    refuseIncremental(manifest);
+    return verifyDir(members, manifest, ctx);
+  },
   inventory: inventoryDir,
+  incremental: dirIncremental,
 };

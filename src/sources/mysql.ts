@@ -15,9 +15,9 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import mysql from 'mysql2/promise';
 import type { Inventory, MemberSink, SourceManifest, ArchiveEntry } from '../archive/types.ts';
-import { ConfigError, IntegrityError, SourceError } from '../engine/errors.ts';
-import { formatBytes, redactUrl } from '../engine/log.ts';
-import { parseUrl } from '../engine/url.ts';
+import { ConfigError, IntegrityError, SourceError } from '../core/errors.ts';
+import { formatBytes, redactUrl } from '../core/log.ts';
+import { parseUrl } from '../core/url.ts';
 import { SqlDumpScan } from './mysql-dump-scan.ts';
 import {
   dropAbandonedStaging,
@@ -263,7 +263,12 @@ function startClient(
   });
 }
 
-async function connect(target: MysqlTarget, option: string, ctx: SourceContext, database?: string) {
+export async function connect(
+  target: MysqlTarget,
+  option: string,
+  ctx: SourceContext,
+  database?: string,
+) {
   ctx.redactor.add(target.password);
   try {
     return await mysql.createConnection({
@@ -418,10 +423,7 @@ export function memberFor(db: string): string {
 }
 
 function databasesOption(ctx: SourceContext): string[] {
-  const v = ctx.options.databases;
-  if (v === undefined || v === null || v === '') return [];
-  const list = Array.isArray(v) ? v.map(String) : String(v).split(/[\n,]/);
-  return list.map((s) => s.trim()).filter(Boolean);
+  return (ctx.options.databases ?? []).map((s) => s.trim()).filter(Boolean);
 }
 
 async function findClient(server: ServerInfo, ctx: SourceContext, kind: 'dump' | 'client') {
@@ -1006,3 +1008,6 @@ export const mysqlDriver: SourceDriver = {
     }
   },
 };
+
+/** For other modules that need a connection (the consistency check). */
+export { connect as connectMysql };

@@ -10,7 +10,7 @@
 import { runProcess } from '../core/process.ts';
 import { access, constants, readdir, realpath } from 'node:fs/promises';
 import { basename, delimiter, join } from 'node:path';
-import { ConfigError } from '../engine/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { SourceContext } from './types.ts';
 
 export type PgTool = 'pg_dump' | 'pg_dumpall' | 'pg_restore' | 'psql';

@@ -26,9 +26,10 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
-import { ConfigError, IntegrityError, LifeboatError, SourceError } from '../engine/errors.ts';
-import { formatBytes, redactUrl } from '../engine/log.ts';
-import { parseUrl } from '../engine/url.ts';
+import { ConfigError, IntegrityError, LifeboatError, SourceError } from '../core/errors.ts';
+import { formatBytes, redactUrl } from '../core/log.ts';
+import { parseUrl } from '../core/url.ts';
+import type { OptionValues } from '../options/schema.ts';
 import {
   archiveVersionWrittenBy,
   formatArchiveVersion,
@@ -158,7 +159,7 @@ export function parsePgUrl(url: string, option: string, env: NodeJS.ProcessEnv =
 }
 
 /** The same connection, another database (for a restore's maintenance and temporary databases). */
-function withDatabase(conn: PgConnection, database: string): PgConnection {
+export function withDatabase(conn: PgConnection, database: string): PgConnection {
   return { ...conn, database };
 }
 
@@ -276,7 +277,11 @@ export function connectError(
   }
 }
 
-async function connect(conn: PgConnection, option: string, ctx: SourceContext): Promise<pg.Client> {
+export async function connect(
+  conn: PgConnection,
+  option: string,
+  ctx: SourceContext,
+): Promise<pg.Client> {
   await loadCerts(conn, option);
   const timeout = Number(conn.params.connect_timeout ?? 20);
   const attempt = async (ssl: pg.ClientConfig['ssl']): Promise<pg.Client> => {
@@ -365,19 +370,17 @@ export interface PgFilters {
   excludeTables: string[];
 }
 
-function stringList(options: Readonly<Record<string, unknown>>, name: string): string[] {
-  const v = options[name];
-  if (v === undefined || v === null || v === '') return [];
-  const list = Array.isArray(v) ? v : String(v).split(/[\n,]/);
-  return list.map((x) => String(x).trim()).filter(Boolean);
+/** A `lines` option's patterns (the parser already split them), blanks dropped. */
+function patterns(lines: readonly string[] | undefined): string[] {
+  return (lines ?? []).map((x) => x.trim()).filter(Boolean);
 }
 
-export function filtersOf(options: Readonly<Record<string, unknown>>): PgFilters {
+export function filtersOf(options: Readonly<OptionValues>): PgFilters {
   return {
-    includeSchemas: stringList(options, 'include-schemas'),
-    excludeSchemas: stringList(options, 'exclude-schemas'),
-    includeTables: stringList(options, 'include-tables'),
-    excludeTables: stringList(options, 'exclude-tables'),
+    includeSchemas: patterns(options['include-schemas']),
+    excludeSchemas: patterns(options['exclude-schemas']),
+    includeTables: patterns(options['include-tables']),
+    excludeTables: patterns(options['exclude-tables']),
   };
 }
 
@@ -628,29 +631,16 @@ function dumpStream(
   return out;
 }
 
-function positiveInt(
-  options: Readonly<Record<string, unknown>>,
-  name: string,
-  dflt: number,
-): number {
-  const v = options[name];
-  if (v === undefined || v === null || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ConfigError(name, `'${String(v)}' is not a whole number of 1 or more`);
+/** `jobs`, parsed as a whole number by the option parser; 0 is no parallel job at all. */
+function jobsOption(options: Readonly<OptionValues>, dflt: number): number {
+  const n = options.jobs;
+  if (n === undefined) return dflt;
+  if (n < 1) throw new ConfigError('jobs', `'${n}' is not a whole number of 1 or more`);
   return n;
 }
 
-function rowCountsOption(options: Readonly<Record<string, unknown>>): RowCounts {
-  const v = options['row-counts'];
-  if (v === undefined || v === null || v === '' || v === 'exact') return 'exact';
-  if (v === 'estimate') return 'estimate';
-  throw new ConfigError('row-counts', `'${String(v)}' is neither 'exact' nor 'estimate'`);
-}
-
-function bool(options: Readonly<Record<string, unknown>>, name: string): boolean {
-  const v = options[name];
-  return v === true || v === 'true' || v === '1' || v === 'yes';
+function rowCountsOption(options: Readonly<OptionValues>): RowCounts {
+  return options['row-counts'] === 'estimate' ? 'estimate' : 'exact';
 }
 
 /** A member-path-safe name for the database's dump. */
@@ -730,8 +720,8 @@ class PgSource implements Source {
     ctx.redactor.add(conn.password);
     const filters = filtersOf(ctx.options);
     const rowCounts = rowCountsOption(ctx.options);
-    const jobs = positiveInt(ctx.options, 'jobs', 1);
-    const wantGlobals = bool(ctx.options, 'globals');
+    const jobs = jobsOption(ctx.options, 1);
+    const wantGlobals = ctx.options.globals === true;
     const started = Date.now();
 
     const client = await connect(conn, 'source', ctx);
@@ -1121,7 +1111,10 @@ async function userTableCount(conn: PgConnection, ctx: SourceContext): Promise<n
   }
 }
 
-async function adminConnection(target: PgConnection, ctx: SourceContext): Promise<pg.Client> {
+export async function adminConnection(
+  target: PgConnection,
+  ctx: SourceContext,
+): Promise<pg.Client> {
   try {
     return await connect(withDatabase(target, 'postgres'), 'target', ctx);
   } catch (err) {
@@ -1152,7 +1145,11 @@ async function createDatabase(
   }
 }
 
-async function dropDatabase(admin: pg.Client, name: string, ctx: SourceContext): Promise<void> {
+export async function dropDatabase(
+  admin: pg.Client,
+  name: string,
+  ctx: SourceContext,
+): Promise<void> {
   try {
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
   } catch (err) {
@@ -1261,11 +1258,7 @@ async function restoreMembers(
   const format = details.format === 'directory' ? 'directory' : 'custom';
   const prefix = typeof details.member === 'string' ? details.member : undefined;
   const env = childEnv(withDatabase(plan.target, plan.into), ctx, 'lifeboat pg_restore');
-  const jobs = positiveInt(
-    ctx.options,
-    'jobs',
-    typeof details.jobs === 'number' ? details.jobs : 1,
-  );
+  const jobs = jobsOption(ctx.options, typeof details.jobs === 'number' ? details.jobs : 1);
   const args = [
     '--no-password',
     '--exit-on-error',
@@ -1283,7 +1276,7 @@ async function restoreMembers(
       }
       if (entry.path === GLOBALS_MEMBER) {
         globals = await bufferOf(entry.body);
-        if (bool(ctx.options, 'globals')) await applyGlobals(globals, plan.target, ctx);
+        if (ctx.options.globals === true) await applyGlobals(globals, plan.target, ctx);
         continue;
       }
       if (
@@ -1390,7 +1383,7 @@ export const pgDriver: SourceDriver = {
     ctx.redactor.add(conn.password);
     filtersOf(ctx.options);
     rowCountsOption(ctx.options);
-    positiveInt(ctx.options, 'jobs', 1);
+    jobsOption(ctx.options, 1);
     return new PgSource(conn);
   },
 
@@ -1545,7 +1538,7 @@ async function stageInto(
     ).rows.map((r) => r.rolname);
     const missing = roles.filter((r) => !present.includes(r));
     const applyGlobalsFirst =
-      bool(ctx.options, 'globals') && manifest.details?.globals === GLOBALS_MEMBER;
+      ctx.options.globals === true && manifest.details?.globals === GLOBALS_MEMBER;
     const ownerArgs: string[] = [];
     if (missing.length && !applyGlobalsFirst) {
       ownerArgs.push('--no-owner', '--no-privileges');
@@ -1720,3 +1713,6 @@ async function dropAbandonedStaging(admin: pg.Client, ctx: SourceContext): Promi
     await dropDatabase(admin, row.datname, ctx);
   }
 }
+
+/** For other modules that need a connection (the consistency check). */
+export { connect as connectPg };

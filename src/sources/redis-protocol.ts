@@ -37,31 +37,87 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-/** Incremental RESP2 parser. Bulk strings come back as Buffers (binary safe). */
-class RespParser {
+/**
+ * Incremental RESP2 parser. Bulk strings come back as Buffers (binary safe).
+ *
+ * Linear in the reply's size, however it is cut into socket chunks: arrays are built up on a
+ * stack as their elements arrive (an element is never parsed twice), and while a bulk string is
+ * incomplete the arriving chunks are only collected, then joined once when enough bytes are
+ * there. A 512 MB value costs one copy, not one copy of everything so far per 64 KiB chunk.
+ */
+export class RespParser {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
+  /** Chunks that arrived while the value being read still needed more bytes than they bring. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes the incomplete value needs from `pos` before parsing it again can succeed. */
+  private need = 0;
+  /** Arrays whose elements are still arriving, outermost first. */
+  private readonly open: Array<{ items: RespValue[]; remaining: number }> = [];
+  /** Bytes copied to join chunks (a test holds this linear in the reply size). */
+  copiedBytes = 0;
 
   push(data: Buffer): void {
-    this.buf =
-      this.pos < this.buf.length ? Buffer.concat([this.buf.subarray(this.pos), data]) : data;
+    const available = this.buf.length - this.pos + this.pendingBytes + data.length;
+    if (available < this.need) {
+      this.pending.push(data);
+      this.pendingBytes += data.length;
+      return;
+    }
+    if (this.pos >= this.buf.length && this.pending.length === 0) {
+      this.buf = data;
+    } else {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), ...this.pending, data]);
+      this.copiedBytes += this.buf.length;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
     this.pos = 0;
+    this.need = 0;
   }
 
   /** Unparsed bytes left over (the start of a raw payload after SYNC). */
   takeRest(): Buffer {
-    const rest = this.buf.subarray(this.pos);
+    const rest = Buffer.concat([this.buf.subarray(this.pos), ...this.pending]);
     this.buf = Buffer.alloc(0);
     this.pos = 0;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.need = 0;
     return rest;
   }
 
   /** One complete reply, or undefined when more bytes are needed. */
   next(): { value: RespValue } | undefined {
-    const start = this.pos;
-    const out = this.parse();
-    if (out === undefined) this.pos = start;
-    return out;
+    if (this.pending.length) return undefined;
+    for (;;) {
+      const start = this.pos;
+      const item = this.item();
+      if (item === undefined) {
+        this.pos = start;
+        return undefined;
+      }
+      let value: RespValue;
+      if ('array' in item) {
+        if (item.array > 0) {
+          this.open.push({ items: [], remaining: item.array });
+          continue;
+        }
+        value = item.array < 0 ? null : [];
+      } else {
+        value = item.value;
+      }
+      // Hand the value to the array it belongs to; a full array is itself a value.
+      for (;;) {
+        const top = this.open.at(-1);
+        if (!top) return { value };
+        top.items.push(value);
+        if (--top.remaining > 0) break;
+        this.open.pop();
+        value = top.items;
+      }
+    }
   }
 
   private line(): string | undefined {
@@ -72,7 +128,9 @@ class RespParser {
     return s;
   }
 
-  private parse(): { value: RespValue } | undefined {
+  /** One scalar, or an array's header; undefined (pos anywhere) when more bytes are needed. */
+  private item(): { value: RespValue } | { array: number } | undefined {
+    const start = this.pos;
     if (this.pos >= this.buf.length) return undefined;
     const type = String.fromCharCode(this.buf[this.pos]!);
     this.pos++;
@@ -88,22 +146,16 @@ class RespParser {
       case '$': {
         const len = Number(line);
         if (len < 0) return { value: null };
-        if (this.pos + len + 2 > this.buf.length) return undefined;
+        if (this.pos + len + 2 > this.buf.length) {
+          this.need = this.pos + len + 2 - start;
+          return undefined;
+        }
         const value = Buffer.from(this.buf.subarray(this.pos, this.pos + len));
         this.pos += len + 2;
         return { value };
       }
-      case '*': {
-        const n = Number(line);
-        if (n < 0) return { value: null };
-        const items: RespValue[] = [];
-        for (let i = 0; i < n; i++) {
-          const item = this.parse();
-          if (item === undefined) return undefined;
-          items.push(item.value);
-        }
-        return { value: items };
-      }
+      case '*':
+        return { array: Number(line) };
       default:
         throw new Error(`unexpected RESP type byte '${type}'`);
     }

@@ -24,9 +24,9 @@ import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
-import { ConfigError, IntegrityError, SourceError } from '../engine/errors.ts';
-import { formatBytes, redactUrl } from '../engine/log.ts';
-import { parseUrl, schemeOf } from '../engine/url.ts';
+import { ConfigError, IntegrityError, SourceError } from '../core/errors.ts';
+import { formatBytes, redactUrl } from '../core/log.ts';
+import { parseUrl, schemeOf } from '../core/url.ts';
 import {
   RdbStreamCheck,
   dumpPayloadProblem,

@@ -1,5 +1,5 @@
-import { ConfigError } from '../engine/errors.ts';
-import { schemeOf } from '../engine/url.ts';
+import { ConfigError } from '../core/errors.ts';
+import { schemeOf } from '../core/url.ts';
 import type { SourceDriver } from './types.ts';
 
 /** A source kind, its URL schemes, and how to load its driver (imported only when used). */
@@ -31,6 +31,21 @@ export const sourceEntries: SourceEntry[] = [
     kind: 'redis',
     schemes: ['redis', 'rediss'],
     load: () => import('./redis.ts').then((m) => m.redisDriver),
+  },
+  {
+    kind: 'chroma',
+    schemes: ['chroma', 'chroma+https', 'chroma+http'],
+    load: () => import('./chroma/index.ts').then((m) => m.chromaDriver),
+  },
+  {
+    kind: 'chroma-dir',
+    schemes: ['chroma+dir'],
+    load: () => import('./chroma/dir.ts').then((m) => m.chromaDirDriver),
+  },
+  {
+    kind: 'qdrant',
+    schemes: ['qdrant', 'qdrant+https', 'qdrant+http'],
+    load: () => import('./qdrant/index.ts').then((m) => m.qdrantDriver),
   },
 ];
 

@@ -13,11 +13,24 @@ import { basename, dirname, join } from 'node:path';
 import { backup, DatabaseSync } from 'node:sqlite';
 import { pipeline } from 'node:stream/promises';
 import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
-import { ConfigError, IntegrityError, LifeboatError, SourceError } from '../engine/errors.ts';
-import { formatBytes } from '../engine/log.ts';
-import { localPath, type LocalPathKind } from '../engine/url.ts';
+import { ConfigError, IntegrityError, LifeboatError, SourceError } from '../core/errors.ts';
+import { formatBytes } from '../core/log.ts';
+import { localPath, type LocalPathKind } from '../core/url.ts';
+import {
+  PAGE_HASHES_MEMBER,
+  PAGES_INDEX_MEMBER,
+  PAGES_MEMBER,
+  changedPages,
+  pageIndex,
+  pagesRecord,
+  readPages,
+  scanPages,
+  sqliteIncremental,
+} from './sqlite-incremental.ts';
+import { refuseIncremental } from './incremental.ts';
 import type {
   DumpResult,
+  IncrementalDump,
   RestoreRequest,
   RestoreResult,
   Source,
@@ -66,7 +79,7 @@ function sqliteErrcode(err: unknown): number | undefined {
   return typeof code === 'number' ? code & 0xff : undefined;
 }
 
-function isNotADatabase(err: unknown): boolean {
+export function isNotADatabase(err: unknown): boolean {
   const code = sqliteErrcode(err);
   return code === 26 || code === 11;
 }
@@ -158,7 +171,7 @@ async function fsyncDir(dir: string): Promise<void> {
  * Opens a database file that must already exist (node:sqlite would otherwise create it) and
  * checks it really is SQLite by reading its schema.
  */
-function openExisting(path: string, readOnly: boolean): DatabaseSync {
+export function openExisting(path: string, readOnly: boolean): DatabaseSync {
   const db = new DatabaseSync(path, { readOnly, timeout: 30_000 });
   try {
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
@@ -169,7 +182,7 @@ function openExisting(path: string, readOnly: boolean): DatabaseSync {
   return db;
 }
 
-interface CheckedCopy {
+export interface CheckedCopy {
   tables: Array<{ name: string; rows: number }>;
   pageSize: number;
   journalMode: string;
@@ -179,7 +192,7 @@ interface CheckedCopy {
  * Opens a copy we own, runs integrity_check and counts rows. Throws `fail(reason)` on anything
  * wrong, including a file that is not a database at all. Leaves no -wal/-shm behind.
  */
-function checkCopy(path: string, fail: (reason: string) => Error): CheckedCopy {
+export function checkCopy(path: string, fail: (reason: string) => Error): CheckedCopy {
   let db: DatabaseSync | undefined;
   try {
     db = openExisting(path, false);
@@ -209,7 +222,11 @@ class SqliteSource implements Source {
     this.displayUrl = `sqlite:${this.path}`;
   }
 
-  async dump(sink: MemberSink, ctx: SourceContext): Promise<DumpResult> {
+  async dump(
+    sink: MemberSink,
+    ctx: SourceContext,
+    incremental?: IncrementalDump,
+  ): Promise<DumpResult> {
     const st = await stat(this.path).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
         throw new ConfigError('source', `SQLite database ${this.path} does not exist`, {
@@ -259,7 +276,46 @@ class SqliteSource implements Source {
       for (const s of SIDECARS) await rm(copy + s, { force: true });
       const size = (await stat(copy)).size;
 
-      await sink.addFile(SQLITE_MEMBER, createReadStream(copy), { mode: 0o600, mtime: st.mtime });
+      let chain: DumpResult['incremental'];
+      if (incremental) {
+        // Chains need the page hashes first, so the next incremental reads only the start of
+        // this archive to learn them.
+        const scan = await scanPages(copy, checked.pageSize);
+        await sink.addFile(PAGE_HASHES_MEMBER, scan.hashes, { mode: 0o600, mtime: st.mtime });
+        const parent = incremental.parent;
+        const before = parent ? await parent.readMember(PAGE_HASHES_MEMBER) : undefined;
+        const parentPageSize =
+          parent?.manifest.incremental?.pages?.pageSize ??
+          (parent?.manifest.details?.['pageSize'] as number | undefined);
+        if (parent && before && parentPageSize === scan.pageSize) {
+          const pages = changedPages(scan.hashes, before);
+          await sink.addFile(PAGES_INDEX_MEMBER, pageIndex(pages), {
+            mode: 0o600,
+            mtime: st.mtime,
+          });
+          await sink.addFile(PAGES_MEMBER, readPages(copy, scan.pageSize, pages), {
+            mode: 0o600,
+            mtime: st.mtime,
+          });
+          chain = { parent: parent.id, pages: pagesRecord(scan, pages.length) };
+          ctx.log.info(
+            `Incremental against ${parent.id}: ${pages.length} of ${scan.pageCount} pages changed (${formatBytes(pages.length * scan.pageSize)} stored)`,
+          );
+        } else {
+          if (parent) {
+            throw new SourceError(
+              `the parent backup ${parent.id} has pages of ${parentPageSize} bytes, the database now ${scan.pageSize}`,
+              { hint: 'take a full backup ({{option:mode=full}}) to start a new chain' },
+            );
+          }
+          await sink.addFile(SQLITE_MEMBER, createReadStream(copy), {
+            mode: 0o600,
+            mtime: st.mtime,
+          });
+        }
+      } else {
+        await sink.addFile(SQLITE_MEMBER, createReadStream(copy), { mode: 0o600, mtime: st.mtime });
+      }
 
       const db = new DatabaseSync(':memory:');
       const version = String(
@@ -269,7 +325,7 @@ class SqliteSource implements Source {
       ctx.log.info(
         `SQLite ${this.path}: ${checked.tables.length} tables, ${formatBytes(size)}, integrity ok`,
       );
-      return {
+      const result: DumpResult = {
         versions: { sqlite: version },
         inventory: { tables: checked.tables, totalBytes: size, files: 1 },
         details: {
@@ -278,6 +334,8 @@ class SqliteSource implements Source {
           sqliteVersion: version,
         },
       };
+      if (chain) result.incremental = chain;
+      return result;
     } finally {
       source?.close();
       await removeWithSidecars(copy);
@@ -293,6 +351,8 @@ async function writeMember(members: AsyncIterable<ArchiveEntry>, path: string): 
   let found = false;
   let mode = 0o600;
   for await (const m of members) {
+    // A chain's full backup records its page hashes before the database: not part of it.
+    if (m.path === PAGE_HASHES_MEMBER && m.type === 'file' && !found) continue;
     if (m.path !== SQLITE_MEMBER || m.type !== 'file' || !m.body || found) {
       throw new IntegrityError(
         `unexpected member '${m.path}' (${m.type}) in a sqlite backup; expected one file ${SQLITE_MEMBER}`,
@@ -526,7 +586,14 @@ export const sqliteDriver: SourceDriver = {
   kind: 'sqlite',
   schemes: ['sqlite'],
   open: (url, ctx) => new SqliteSource(url, ctx),
-  stage: stageSqlite,
-  verify: verifySqlite,
+  stage: async (members, request, ctx) => {
+    refuseIncremental(request.manifest);
+    return stageSqlite(members, request, ctx);
+  },
+  verify: async (members, manifest, ctx) => {
+    refuseIncremental(manifest);
+    return verifySqlite(members, manifest, ctx);
+  },
   inventory: inventorySqlite,
+  incremental: sqliteIncremental(SQLITE_MEMBER),
 };

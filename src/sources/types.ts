@@ -1,5 +1,12 @@
-import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
-import type { Logger, Redactor } from '../engine/log.ts';
+import type {
+  ArchiveEntry,
+  Inventory,
+  MemberSink,
+  SourceIncremental,
+  SourceManifest,
+} from '../archive/types.ts';
+import type { Logger, Redactor } from '../core/log.ts';
+import type { OptionValues } from '../options/schema.ts';
 
 export interface SourceContext {
   log: Logger;
@@ -9,8 +16,8 @@ export interface SourceContext {
   cwd?: string;
   /** A private temporary folder for this run, removed afterwards. */
   tmpDir: string;
-  /** Options a source may read (exclude, overwrite, …), by option name. */
-  options: Readonly<Record<string, unknown>>;
+  /** The parsed options, typed by the schema: a misspelt name does not compile. */
+  options: Readonly<OptionValues>;
   signal?: AbortSignal;
   /**
    * Provided by the action face on GitHub-hosted runners: install a client tool of a given
@@ -24,6 +31,52 @@ export interface DumpResult {
   versions: Record<string, string>;
   inventory: Inventory;
   details?: Record<string, unknown>;
+  /** Incremental dumps: what was referenced from the parent instead of stored. */
+  incremental?: SourceIncremental;
+}
+
+/**
+ * Passed to `dump` when the backup is part of an incremental chain. Without `parent` the dump
+ * is the chain's full backup: it stores everything, plus whatever the next incremental needs
+ * (SQLite: the page hashes).
+ */
+export interface IncrementalDump {
+  parent?: {
+    id: string;
+    /** The parent's manifest section of this source (its whole state: members + unchanged). */
+    manifest: SourceManifest;
+    /** One member of this source from the parent's archive, checked against its manifest. */
+    readMember(path: string): Promise<Buffer>;
+  };
+  /** Hash every file instead of trusting size, mode and mtime (`incremental-rehash`). */
+  rehash: boolean;
+}
+
+/** How a source kind takes part in incremental chains. */
+export interface IncrementalSupport {
+  /** Whether an incremental can follow this parent (e.g. it recorded the page hashes). */
+  canFollow(parent: SourceManifest): boolean;
+  /**
+   * Restore side, called for each link of the chain, full backup first, while that link's
+   * archive is being proven: keep in `scratch` (a private folder, the same for every link)
+   * what the final state needs.
+   */
+  absorb(
+    members: AsyncIterable<ArchiveEntry>,
+    link: { id: string; manifest: SourceManifest },
+    last: SourceManifest,
+    scratch: string,
+    ctx: SourceContext,
+  ): Promise<void>;
+  /**
+   * Once every link was proven: the final state as the members of a full backup, and the
+   * manifest section such a full backup would have had (for the driver's stage/verify).
+   */
+  assemble(
+    last: SourceManifest,
+    scratch: string,
+    ctx: SourceContext,
+  ): Promise<{ members: AsyncIterable<ArchiveEntry>; manifest: SourceManifest }>;
 }
 
 /** A configured source, ready to dump. */
@@ -32,7 +85,7 @@ export interface Source {
   /** URL with credentials removed. */
   readonly displayUrl: string;
   /** Write the dump into the sink. Throws SourceError when the dump is incomplete for any reason. */
-  dump(sink: MemberSink, ctx: SourceContext): Promise<DumpResult>;
+  dump(sink: MemberSink, ctx: SourceContext, incremental?: IncrementalDump): Promise<DumpResult>;
 }
 
 export interface RestoreRequest {
@@ -108,6 +161,8 @@ export interface SourceDriver {
   ): Promise<void>;
   /** Inventory of a live target (for drills and overwrite checks). */
   inventory?(url: string, ctx: SourceContext): Promise<Inventory>;
+  /** Present for kinds that support `mode: incremental` (dir, sqlite). */
+  incremental?: IncrementalSupport;
 }
 
 /** Both phases at once, for callers that have already proven the archive (and for tests). */

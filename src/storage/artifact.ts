@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DefaultArtifactClient } from '@actions/artifact';
-import { ConfigError, IntegrityError, LifeboatError, StorageError } from '../engine/errors.ts';
-import { formatBytes } from '../engine/log.ts';
+import { ConfigError, IntegrityError, LifeboatError, StorageError } from '../core/errors.ts';
+import { formatBytes } from '../core/log.ts';
 import {
   fileByteSource,
   openZipEntry,
@@ -82,6 +82,7 @@ export function keyGroup(key: string): { stem: string; held: boolean } {
   if (key.endsWith('.manifest.json'))
     return { stem: key.slice(0, -'.manifest.json'.length), held: false };
   if (key.endsWith('.sha256')) return { stem: key.slice(0, -'.sha256'.length), held: true };
+  if (key.endsWith('.sig')) return { stem: key.slice(0, -'.sig'.length), held: true };
   const m = ARCHIVE_SUFFIX.exec(key);
   if (m && m.index > 0) return { stem: key.slice(0, m.index), held: true };
   return { stem: key, held: false };

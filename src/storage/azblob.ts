@@ -9,9 +9,10 @@ import {
   type ContainerClient,
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
-import { ConfigError, IntegrityError, StorageError } from '../engine/errors.ts';
-import { redactUrl } from '../engine/log.ts';
-import { parseUrl } from '../engine/url.ts';
+import { ConfigError, IntegrityError, StorageError } from '../core/errors.ts';
+import type { OptionName } from '../options/schema.ts';
+import { redactUrl } from '../core/log.ts';
+import { parseUrl } from '../core/url.ts';
 import { checkAnnounced, chunksOf } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { classifyNodeError } from './retry.ts';
@@ -114,7 +115,7 @@ export function parseAzblobUrl(url: string): { container: string; prefix: string
   return { container, prefix };
 }
 
-function optionString(ctx: StorageContext, name: string): string | undefined {
+function optionString(ctx: StorageContext, name: OptionName): string | undefined {
   const v = ctx.options[name];
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { addAbortSignal, type Readable } from 'node:stream';
-import { IntegrityError } from '../engine/errors.ts';
+import { IntegrityError } from '../core/errors.ts';
 import type { PutOptions, PutResult } from './types.ts';
 
 /**

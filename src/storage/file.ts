@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, StorageError } from '../engine/errors.ts';
+import { ConfigError, StorageError } from '../core/errors.ts';
 import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { toStorageError } from './retry.ts';

@@ -1,4 +1,4 @@
-import { StorageError } from '../engine/errors.ts';
+import { StorageError } from '../core/errors.ts';
 
 /**
  * Object keys come from our own naming and from manifests read back from storage, which may be
@@ -45,4 +45,24 @@ function keyProblem(key: string, isPrefix: boolean): string | undefined {
     if (s === '.' || s === '..') return `it has a '${s}' segment`;
   }
   return undefined;
+}
+
+/**
+ * The small record of a set's last run of one command (result, time, last success), which
+ * `notify-on: change` and the metrics read back on the next run. Not a backup: listing,
+ * retention and restore match `<id>.manifest.json` only.
+ */
+export function lastRunKey(set: string, command: string): string {
+  return `${set}/lifeboat-last-run.${command}.json`;
+}
+
+export const DRILL_SUFFIX = '.drill.json';
+
+/**
+ * A drill's result, beside the backup it drilled: its own object, so a drill never rewrites the
+ * backup's (possibly immutable) archive or sidecars. Retention deletes it with the backup;
+ * listing and restore never take it for a backup.
+ */
+export function drillKey(set: string, id: string): string {
+  return `${set}/${id}${DRILL_SUFFIX}`;
 }

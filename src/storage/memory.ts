@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable, addAbortSignal } from 'node:stream';
-import { ConfigError, StorageError } from '../engine/errors.ts';
+import { ConfigError, StorageError } from '../core/errors.ts';
 import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { toStorageError } from './retry.ts';

@@ -1,6 +1,6 @@
-import { ConfigError } from '../engine/errors.ts';
-import { redactUrl } from '../engine/log.ts';
-import { schemeOf } from '../engine/url.ts';
+import { ConfigError } from '../core/errors.ts';
+import { redactUrl } from '../core/log.ts';
+import { schemeOf } from '../core/url.ts';
 import type { Storage, StorageContext, StorageFactory } from './types.ts';
 
 /** A backend's schemes, and how to load it: its SDK is imported only when a URL names it. */

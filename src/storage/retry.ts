@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Readable } from 'node:stream';
-import { LifeboatError, StorageError, isTransient } from '../engine/errors.ts';
-import { formatDuration, redactUrl, silentLogger, type Logger } from '../engine/log.ts';
+import { LifeboatError, StorageError, isTransient } from '../core/errors.ts';
+import { formatDuration, redactUrl, silentLogger, type Logger } from '../core/log.ts';
 import type { GetOptions, ObjectInfo, PutOptions, PutResult, Storage } from './types.ts';
 
 export interface RetryOptions {

@@ -13,9 +13,10 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { ConfigError, IntegrityError, LifeboatError, StorageError } from '../engine/errors.ts';
-import { redactUrl, type Logger } from '../engine/log.ts';
-import { parseUrl } from '../engine/url.ts';
+import { ConfigError, IntegrityError, LifeboatError, StorageError } from '../core/errors.ts';
+import type { OptionName } from '../options/schema.ts';
+import { redactUrl, type Logger } from '../core/log.ts';
+import { parseUrl } from '../core/url.ts';
 import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { classifyNodeError } from './retry.ts';
@@ -482,7 +483,7 @@ export function s3Settings(url: string, ctx: StorageContext): S3Settings {
     }
   }
 
-  const option = (name: string): unknown => ctx.options[name];
+  const option = (name: OptionName): unknown => ctx.options[name];
   const str = (v: unknown): string | undefined =>
     typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
   const env = ctx.env;

@@ -3,9 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import ssh2, { type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
-import { ConfigError, IntegrityError, StorageError } from '../engine/errors.ts';
-import { redactUrl } from '../engine/log.ts';
-import { parseUrl } from '../engine/url.ts';
+import { ConfigError, IntegrityError, StorageError } from '../core/errors.ts';
+import type { OptionName } from '../options/schema.ts';
+import { redactUrl } from '../core/log.ts';
+import { parseUrl } from '../core/url.ts';
 import { checkAnnounced, chunksOf } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { classifyNodeError } from './retry.ts';
@@ -68,7 +69,7 @@ export function openSftp(url: string, ctx: StorageContext): Storage {
   return new SftpStorage(redactUrl(url), parseSftpSettings(url, ctx), ctx);
 }
 
-function optionString(ctx: StorageContext, name: string): string | undefined {
+function optionString(ctx: StorageContext, name: OptionName): string | undefined {
   const v = ctx.options[name];
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;
 }
@@ -186,7 +187,7 @@ export function parseSftpSettings(url: string, ctx: StorageContext): SftpSetting
     ...(password ? { password } : {}),
     fingerprints,
     knownHosts,
-    acceptUnknownHost: accept === true || accept === 'true',
+    acceptUnknownHost: accept === true,
   };
 }
 

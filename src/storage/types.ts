@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { Logger, Redactor } from '../engine/log.ts';
+import type { Logger, Redactor } from '../core/log.ts';
+import type { OptionValues } from '../options/schema.ts';
 
 /** One stored object. Keys are relative to the storage URL's prefix and use '/' separators. */
 export interface ObjectInfo {
@@ -66,8 +67,8 @@ export interface StorageContext {
   log: Logger;
   redactor: Redactor;
   env: NodeJS.ProcessEnv;
-  /** Options that storages may read (s3-endpoint, retention-days, …), by option name. */
-  options: Readonly<Record<string, unknown>>;
+  /** The parsed options, typed by the schema: a misspelt name does not compile. */
+  options: Readonly<OptionValues>;
   /** Where a storage that must spool puts its temporary folder (RUNNER_TEMP on a runner). */
   tmpRoot?: string;
 }

@@ -25,6 +25,23 @@ export interface RunContext {
   provideTool?: (tool: string, majorVersion: string) => Promise<string | undefined>;
   /** Aborted when the run is cancelled (SIGINT/SIGTERM); reaches every source, child and upload. */
   signal?: AbortSignal;
+  /**
+   * The calling workflow's `on.schedule` cron lines, for `status` and the check after a backup
+   * when no `schedule` is given. Only the action face knows the workflow; unset elsewhere.
+   */
+  workflowSchedule?: () => Promise<string[]>;
+  /**
+   * The GitHub the run belongs to: the REST API (for `notify: github-issue`), the web server
+   * and the repository (for the dashboard's links to its workflows). The action face sets it
+   * from the runner's variables; elsewhere it is unset (options name a repository instead).
+   */
+  github?: { apiUrl: string; serverUrl?: string; repository?: string };
+  /**
+   * Checks whether the scheduled workflow running this is close to being disabled for
+   * inactivity and, with `enable`, re-enables it; returns a line for the summary. Only the
+   * action face knows the workflow and the host's API; unset elsewhere.
+   */
+  workflowActivity?: (enable: boolean) => Promise<string | undefined>;
   /** Folder that holds this run's private temporary folder (the faces choose it: RUNNER_TEMP or the OS's). */
   tmpRoot?: string;
 }

@@ -1,0 +1,63 @@
+// DESIGN §4's layers are a lint rule, not a convention: these imports must fail `npm run lint`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ESLint } from 'eslint';
+
+const eslint = new ESLint();
+
+async function problems(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((m) => m.message);
+}
+
+const cases: Array<[string, string, RegExp]> = [
+  [
+    'src/sources/example.ts',
+    "import { runCommand } from '../engine/run.ts';",
+    /Nothing below engine\/ imports engine\//,
+  ],
+  [
+    'src/storage/example.ts',
+    "import { backupSetName } from '../engine/backup.ts';",
+    /Nothing below engine\/ imports engine\//,
+  ],
+  [
+    'src/report/example.ts',
+    "import * as core from '@actions/core';",
+    /Only src\/action and the artifact backend may import @actions/,
+  ],
+  [
+    'src/core/example.ts',
+    "import { OPTIONS } from '../options/schema.ts';",
+    /core\/ is the bottom layer/,
+  ],
+  ['src/engine/example.ts', "import { run } from '../action/main.ts';", /Only the faces/],
+  ['src/cli/example.ts', "import { run } from '../action/main.ts';", /does not import the action/],
+];
+
+for (const [file, code, message] of cases) {
+  test(`lint refuses in ${file}: ${code}`, async () => {
+    const found = await problems(file, `${code}\nexport const used = 1;\n`);
+    assert.ok(
+      found.some((m) => message.test(m)),
+      `expected ${message}, got ${found.join('; ') || 'no problem'}`,
+    );
+  });
+}
+
+test('the layers as they are pass: a part imports the kernel, the engine imports the parts', async () => {
+  assert.deepEqual(
+    await problems(
+      'src/sources/example.ts',
+      "import { ConfigError } from '../core/errors.ts';\nexport const e = ConfigError;\n",
+    ),
+    [],
+  );
+  assert.deepEqual(
+    await problems(
+      'src/engine/example.ts',
+      "import { pgDriver } from '../sources/postgres.ts';\nexport const d = pgDriver;\n",
+    ),
+    [],
+  );
+});
