@@ -13,7 +13,6 @@ import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
-import mysql from 'mysql2/promise';
 import type { Inventory, MemberSink, SourceManifest, ArchiveEntry } from '../archive/types.ts';
 import { ConfigError, IntegrityError, SourceError } from '../core/errors.ts';
 import { formatBytes, redactUrl } from '../core/log.ts';
@@ -271,6 +270,8 @@ export async function connect(
 ) {
   ctx.redactor.add(target.password);
   try {
+    // Loaded here, not at the top: a run that only parses mysql URLs never needs mysql2.
+    const mysql = (await import('mysql2/promise')).default;
     return await mysql.createConnection({
       host: target.host,
       port: target.port,

@@ -24,7 +24,7 @@ import { mkdir, mkdtemp, open, readdir, readFile, rm, statfs } from 'node:fs/pro
 import { basename, dirname, join, posix } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../archive/types.ts';
 import { ConfigError, IntegrityError, LifeboatError, SourceError } from '../core/errors.ts';
 import { formatBytes, redactUrl } from '../core/log.ts';
@@ -284,8 +284,10 @@ export async function connect(
 ): Promise<pg.Client> {
   await loadCerts(conn, option);
   const timeout = Number(conn.params.connect_timeout ?? 20);
+  // pg is loaded here, not at the top: a run that only parses postgres URLs never needs it.
+  const { Client } = (await import('pg')).default;
   const attempt = async (ssl: pg.ClientConfig['ssl']): Promise<pg.Client> => {
-    const client = new pg.Client({
+    const client = new Client({
       host: conn.host,
       port: conn.port,
       user: conn.user,

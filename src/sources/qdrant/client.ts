@@ -5,7 +5,7 @@
  */
 import { openAsBlob } from 'node:fs';
 import { Readable } from 'node:stream';
-import { QdrantClient } from '@qdrant/js-client-rest';
+import type { QdrantClient } from '@qdrant/js-client-rest';
 import { ConfigError, IntegrityError, SourceError } from '../../core/errors.ts';
 import { parseUrl } from '../../core/url.ts';
 import type { SourceContext } from '../types.ts';
@@ -121,7 +121,8 @@ export class QdrantApiError extends SourceError {
 
 export class Qdrant {
   readonly target: QdrantTarget;
-  private readonly client: QdrantClient;
+  private readonly headerSet: Record<string, string>;
+  private clientP: Promise<QdrantClient> | undefined;
   private readonly option: string;
   private readonly signal: AbortSignal | undefined;
   private readonly redact: (s: string) => string;
@@ -134,13 +135,26 @@ export class Qdrant {
     const headers: Record<string, string> = {};
     // As a header, not `apiKey`: the client warns on stdout about keys over plain http.
     if (target.apiKey) headers['api-key'] = target.apiKey;
-    // Snapshots of large collections take long: an hour before the client gives up.
-    this.client = new QdrantClient({
-      url: target.base,
-      headers,
-      checkCompatibility: false,
-      timeout: 3_600_000,
-    });
+    this.headerSet = headers;
+  }
+
+  /**
+   * The REST client, loaded on first use: `@qdrant/js-client-rest` brings undici (~30 MB of
+   * RSS), which a run that only parses a qdrant URL (consistency lines, drill planning) never
+   * needs.
+   */
+  private client(): Promise<QdrantClient> {
+    this.clientP ??= import('@qdrant/js-client-rest').then(
+      ({ QdrantClient }) =>
+        // Snapshots of large collections take long: an hour before the client gives up.
+        new QdrantClient({
+          url: this.target.base,
+          headers: this.headerSet,
+          checkCompatibility: false,
+          timeout: 3_600_000,
+        }),
+    );
+    return this.clientP;
   }
 
   private headers(): Record<string, string> {
@@ -179,19 +193,24 @@ export class Qdrant {
   }
 
   async version(): Promise<string> {
-    const v = await this.call('GET /', () => this.client.versionInfo());
+    const v = await this.call('GET /', async () => (await this.client()).versionInfo());
     return String(v.version);
   }
 
   async collections(): Promise<string[]> {
-    const r = await this.call('list collections', () => this.client.getCollections());
+    const r = await this.call('list collections', async () =>
+      (await this.client()).getCollections(),
+    );
     return r.collections.map((c) => c.name).sort();
   }
 
   /** The collection's info, or undefined when it does not exist. */
   async collection(name: string): Promise<Record<string, unknown> | undefined> {
     try {
-      return (await this.client.getCollection(name)) as unknown as Record<string, unknown>;
+      return (await (await this.client()).getCollection(name)) as unknown as Record<
+        string,
+        unknown
+      >;
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw this.failure(err, `collection ${name}`);
@@ -202,8 +221,8 @@ export class Qdrant {
   async *pointIds(name: string): AsyncGenerator<string[]> {
     let offset: string | number | null | undefined;
     for (;;) {
-      const page = await this.call(`read the point ids of ${name}`, () =>
-        this.client.scroll(name, {
+      const page = await this.call(`read the point ids of ${name}`, async () =>
+        (await this.client()).scroll(name, {
           limit: 10_000,
           with_payload: false,
           with_vector: false,
@@ -217,12 +236,14 @@ export class Qdrant {
   }
 
   async deleteCollection(name: string): Promise<void> {
-    await this.call(`delete collection ${name}`, () => this.client.deleteCollection(name));
+    await this.call(`delete collection ${name}`, async () =>
+      (await this.client()).deleteCollection(name),
+    );
   }
 
   async createSnapshot(name: string): Promise<SnapshotDescription> {
-    const d = await this.call(`create a snapshot of ${name}`, () =>
-      this.client.createSnapshot(name, { wait: true }),
+    const d = await this.call(`create a snapshot of ${name}`, async () =>
+      (await this.client()).createSnapshot(name, { wait: true }),
     );
     if (!d || typeof d.name !== 'string') {
       throw new QdrantApiError(
@@ -234,8 +255,8 @@ export class Qdrant {
   }
 
   async deleteSnapshot(collection: string, snapshot: string): Promise<void> {
-    await this.call(`delete snapshot ${snapshot}`, () =>
-      this.client.deleteSnapshot(collection, snapshot, { wait: true }),
+    await this.call(`delete snapshot ${snapshot}`, async () =>
+      (await this.client()).deleteSnapshot(collection, snapshot, { wait: true }),
     );
   }
 
