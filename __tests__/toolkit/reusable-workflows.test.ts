@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { startGitHubRest } from '../helpers/github-rest.ts';
 import { startGitHubStandIn } from '../notify/github-standin.ts';
+import { startRecordingServer } from '../notify/helpers.ts';
 import { sourceActionYml, type SourceAction } from '../helpers/source-action.ts';
 import {
   callInputs,
@@ -315,6 +316,55 @@ describe('restore.yml: the guarded restore', () => {
     );
     assert.equal(allowed.result, 'success', show(allowed));
     assert.ok(!existsSync(join(dir, 'guarded.db')));
+  });
+
+  test('the restore job tells the NOTIFY webhook how the restore went, success or failure, without logging its URL', async () => {
+    const hook = await startRecordingServer();
+    try {
+      const secretPath = '/hooks/restore-7f3a9c';
+      const restore = (target: string, backupId: string) =>
+        run(restoreYml, 'restore', {
+          inputs: callInputs(restoreYml, {
+            name: 'toolkit_app',
+            destination: 'file:./backups',
+            target,
+            confirm: 'x',
+          }),
+          secrets: callSecrets(restoreYml, { NOTIFY: `${hook.url}${secretPath}` }),
+          needs: { plan: { outputs: { 'backup-id': backupId } } },
+        });
+      const good = await restore('sqlite:notified.db', id);
+      assert.equal(good.result, 'success', show(good));
+      assert.equal(rows(join(dir, 'notified.db')), 3);
+      // The default notify-on for a restore is always: a success is announced too.
+      assert.equal(good.steps[0]!.inputs!['notify-on'], 'always');
+      assert.equal(hook.requests.length, 1, show(good));
+      const ok = JSON.parse(hook.requests[0]!.body) as Record<string, unknown>;
+      assert.equal(hook.requests[0]!.url, secretPath);
+      assert.deepEqual(
+        { event: ok['event'], ok: ok['ok'], command: ok['command'], set: ok['set'] },
+        { event: 'lifeboat.run', ok: true, command: 'restore', set: 'toolkit_app' },
+      );
+      assert.equal(ok['backupId'], id);
+
+      const bad = await restore('sqlite:never.db', '20200101T000000Z-aaaaaa');
+      assert.equal(bad.result, 'failure', show(bad));
+      assert.ok(!existsSync(join(dir, 'never.db')), 'a failed restore creates no target');
+      assert.equal(hook.requests.length, 2, show(bad));
+      const failed = JSON.parse(hook.requests[1]!.body) as Record<string, unknown>;
+      assert.equal(failed['ok'], false);
+      assert.equal(failed['command'], 'restore');
+      assert.equal(typeof failed['error'], 'string');
+      // `::add-mask::` lines are commands the runner consumes, never shown in the log.
+      for (const r of [good, bad]) {
+        const shown = show(r)
+          .split('\n')
+          .filter((l) => !l.trimStart().startsWith('::add-mask::'));
+        assert.ok(!shown.some((l) => l.includes(secretPath)), 'the webhook path is never logged');
+      }
+    } finally {
+      await hook.close();
+    }
   });
 
   test('the restore job runs in the named environment, after the plan, on the planned id', () => {
