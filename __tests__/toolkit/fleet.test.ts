@@ -12,6 +12,7 @@ import { main } from '../../src/cli/main.ts';
 import { parseFleetConfig } from '../../src/fleet/config.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import { connectOrSkip, LOCAL_POSTGRES } from '../helpers/services.ts';
+import { startRecordingServer } from '../notify/helpers.ts';
 import { sourceActionYml, type SourceAction } from '../helpers/source-action.ts';
 import { calledWorkflow, loadWorkflow, runJob } from '../helpers/workflow-runner.ts';
 
@@ -79,6 +80,7 @@ describe('lifeboat plan', () => {
         '  destination: file:./backups',
         '  keep-daily: 7',
         "  schedule: '0 3 * * *'",
+        '  notify-secret: FLEET_HOOKS',
         'sets:',
         '  toolkit_pg:',
         `    source: postgres://postgres@127.0.0.1:5432/${DB}`,
@@ -86,6 +88,7 @@ describe('lifeboat plan', () => {
         '  toolkit_notes:',
         '    source: sqlite:notes.db',
         '    keep-daily: 30',
+        '    notify-on: always',
         '  toolkit_uploads:',
         '    source: dir:uploads',
         '    destination: file:./file-backups',
@@ -109,6 +112,18 @@ describe('lifeboat plan', () => {
         ['toolkit_uploads', 'file:./file-backups', '7', ''],
       ],
     );
+    assert.deepEqual(
+      matrix.include.map((m) => [m['notify-secret'], m['notify-on'], m['notify']]),
+      [
+        ['FLEET_HOOKS', 'failure', ''],
+        ['FLEET_HOOKS', 'always', ''],
+        ['FLEET_HOOKS', 'failure', ''],
+      ],
+    );
+    // The webhooks reach each set's job from the secret its notify-secret names: the three
+    // backups succeed, so only the set that asked for `always` is announced.
+    const hooks = await startRecordingServer();
+    t.after(() => hooks.close());
 
     const fleet = await loadWorkflow('examples/fleet/backup-fleet.yml');
     const jobs = fleet['jobs'] as Record<string, { strategy?: { 'fail-fast': boolean } }>;
@@ -116,7 +131,12 @@ describe('lifeboat plan', () => {
     for (const entry of matrix.include) {
       const called = await calledWorkflow(fleet, 'backup', {
         matrix: entry,
-        secrets: { PG_PASSWORD: '', AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'x' },
+        secrets: {
+          PG_PASSWORD: '',
+          AWS_ACCESS_KEY_ID: 'AKIA',
+          AWS_SECRET_ACCESS_KEY: 'x',
+          FLEET_HOOKS: `webhook=${hooks.url}/fleet`,
+        },
       });
       const job = await runJob(
         called.workflow,
@@ -135,6 +155,13 @@ describe('lifeboat plan', () => {
       assert.equal(job.result, 'success', job.steps.map((s) => s.log).join('\n'));
       assert.equal(job.outputs['verified'], 'true');
     }
+    assert.deepEqual(
+      hooks.requests.map((r) => {
+        const body = JSON.parse(r.body) as { set: string; ok: boolean; command: string };
+        return [r.url, body.set, body.command, body.ok];
+      }),
+      [['/fleet', 'toolkit_notes', 'backup', true]],
+    );
     assert.deepEqual((await readdir(join(dir, 'backups'))).sort(), ['toolkit_notes', 'toolkit_pg']);
     assert.deepEqual(await readdir(join(dir, 'file-backups')), ['toolkit_uploads']);
 
@@ -232,6 +259,26 @@ describe('lifeboat.yml validation names the line and the key', () => {
       'an unknown top-level key',
       `${base}  app:\n    source: sqlite:a.db\nextra: 1\n`,
       /^lifeboat\.yml:7: extra: unknown top-level key/,
+    ],
+    [
+      'a webhook URL written into the committed file',
+      `${base}  app:\n    source: sqlite:a.db\n    notify:\n      - github-issue\n      - https://hooks.slack.com/services/T0/B0/hunter2\n`,
+      /^lifeboat\.yml:8: sets\.app\.notify: a webhook URL is a secret and this file is committed \| put webhook URLs .* in a repository secret and name it in notify-secret/,
+    ],
+    [
+      'a notify target that is not github-issue',
+      `${base}  app:\n    source: sqlite:a.db\n    notify: github-isue\n`,
+      /^lifeboat\.yml:7: sets\.app\.notify: 'github-isue' is not github-issue or github-issue=owner\/repo/,
+    ],
+    [
+      'a bad notify-on',
+      `${base}  app:\n    source: sqlite:a.db\n    notify-on: sometimes\n`,
+      /^lifeboat\.yml:7: sets\.app\.notify-on: 'sometimes' is not failure, always or change/,
+    ],
+    [
+      'a bad notify-secret',
+      `${base}  app:\n    source: sqlite:a.db\n    notify-secret: my-hooks\n`,
+      /^lifeboat\.yml:7: sets\.app\.notify-secret: 'my-hooks' is not a secret name/,
     ],
     [
       'a bad compression',

@@ -34,6 +34,9 @@ const SET_KEYS = {
   'keep-within': 'string',
   'runs-on': 'string',
   'password-secret': 'string',
+  notify: 'lines',
+  'notify-on': 'string',
+  'notify-secret': 'string',
 } as const;
 type SetKey = keyof typeof SET_KEYS;
 
@@ -47,6 +50,11 @@ export interface FleetSet {
   runsOn: string;
   /** Name of the repository secret holding this set's database password. */
   passwordSecret?: string;
+  /** Public notify targets (github-issue); webhook URLs are secrets, named by notifySecret. */
+  notify: string[];
+  notifyOn?: string;
+  /** Name of the repository secret holding the set's webhook URLs. */
+  notifySecret?: string;
 }
 
 export interface FleetConfig {
@@ -182,13 +190,39 @@ export function parseFleetConfig(text: string, file = 'lifeboat.yml'): FleetConf
         } as never),
       );
     }
-    const secret = merged['password-secret']?.lines[0];
-    if (secret && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(secret)) {
+    const secretName = (field: 'password-secret' | 'notify-secret') => {
+      const name = merged[field]?.lines[0];
+      if (name && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        fail(
+          where(field),
+          keyOf(field),
+          `'${name}' is not a secret name`,
+          'secret names are letters, digits and _',
+        );
+      }
+      return name;
+    };
+    const secret = secretName('password-secret');
+    const notifySecret = secretName('notify-secret');
+    // lifeboat.yml is committed: only targets that are not secrets may be written in it.
+    for (const target of lines('notify')) {
+      if (!/^github-issue(=[\w.-]+\/[\w.-]+)?$/.test(target)) {
+        fail(
+          where('notify'),
+          keyOf('notify'),
+          /^(\w+=)?https?:\/\//i.test(target)
+            ? 'a webhook URL is a secret and this file is committed'
+            : `'${target}' is not github-issue or github-issue=owner/repo`,
+          'put webhook URLs (one per line) in a repository secret and name it in notify-secret',
+        );
+      }
+    }
+    const notifyOn = merged['notify-on']?.lines[0];
+    if (notifyOn && !['failure', 'always', 'change'].includes(notifyOn)) {
       fail(
-        where('password-secret'),
-        keyOf('password-secret'),
-        `'${secret}' is not a secret name`,
-        'secret names are letters, digits and _',
+        where('notify-on'),
+        keyOf('notify-on'),
+        `'${notifyOn}' is not failure, always or change`,
       );
     }
     sets.push({
@@ -200,6 +234,9 @@ export function parseFleetConfig(text: string, file = 'lifeboat.yml'): FleetConf
       retention,
       runsOn: merged['runs-on']?.lines[0] ?? 'ubuntu-latest',
       ...(secret ? { passwordSecret: secret } : {}),
+      notify: lines('notify'),
+      ...(notifyOn ? { notifyOn } : {}),
+      ...(notifySecret ? { notifySecret } : {}),
     });
   }
   return { sets };
@@ -304,6 +341,9 @@ export function fleetMatrix(
       'keep-within': s.retention['keep-within'] ?? '',
       'runs-on': s.runsOn,
       'password-secret': s.passwordSecret ?? '',
+      notify: s.notify.join('\n'),
+      'notify-on': s.notifyOn ?? 'failure',
+      'notify-secret': s.notifySecret ?? '',
     })),
   };
 }
