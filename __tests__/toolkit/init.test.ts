@@ -34,7 +34,12 @@ async function cli(cwd: string, argv: string[], extra: Partial<CliIo> = {}): Pro
   return { code, stdout, stderr };
 }
 
-const FILES = ['lifeboat-backup.yml', 'lifeboat-drill.yml', 'lifeboat-restore.yml'];
+const FILES = [
+  'lifeboat-backup.yml',
+  'lifeboat-drill.yml',
+  'lifeboat-restore.yml',
+  'lifeboat-status.yml',
+];
 const GITHUB = {
   repository: 'lifeboat-test/app',
   ref: 'refs/heads/main',
@@ -110,7 +115,7 @@ describe('lifeboat init', () => {
       ['PGPASSWORD', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
     ],
   ] as const) {
-    test(`${label}: three workflows that pass the schema and actionlint, and list the secrets`, async () => {
+    test(`${label}: four workflows that pass the schema and actionlint, and list the secrets`, async () => {
       const cwd = await fresh();
       try {
         const r = await cli(cwd, ['init', ...args]);
@@ -137,7 +142,7 @@ describe('lifeboat init', () => {
             },
             secrets: Object.fromEntries(secrets.map((s) => [s, `value-of-${s}`])),
           });
-          assert.ok(called.inputs['name']);
+          assert.ok(called.inputs['name'] ?? called.inputs['sets']);
           assert.doesNotMatch(text, /secrets: inherit/);
         }
         for (const s of secrets) {
@@ -213,6 +218,21 @@ describe('lifeboat init', () => {
     const drill = parse(files[2]!.text) as { on: { schedule: Array<{ cron: string }> } };
     assert.match(drill.on.schedule[0]!.cron, /^\d+ 5 \* \* 1$/);
     assert.match(files[1]!.text, /environment: prod-restore/);
+    // The watchdog checks the backup's schedule (not its own), may open issues, stays alive.
+    const status = parse(files[3]!.text) as {
+      on: { schedule: Array<{ cron: string }> };
+      permissions: Record<string, string>;
+      jobs: { status: { uses: string; with: Record<string, unknown> } };
+    };
+    assert.match(status.on.schedule[0]!.cron, /^\d+ \*\/6 \* \* \*$/);
+    assert.deepEqual(status.permissions, { contents: 'read', actions: 'write', issues: 'write' });
+    assert.equal(status.jobs.status.uses, 'me/lifeboat/.github/workflows/status.yml@v2');
+    assert.deepEqual(status.jobs.status.with, {
+      sets: 'app',
+      destination: 'file:b',
+      schedule: backup.on.schedule[0]!.cron,
+      'keep-alive': true,
+    });
   });
 
   test('never overwrites without --force: nothing written, the edited file kept; --force replaces', async () => {
@@ -227,7 +247,7 @@ describe('lifeboat init', () => {
       assert.equal(refused.code, 2);
       assert.match(
         refused.stderr,
-        /lifeboat-restore\.yml, .*lifeboat-drill\.yml already exist; nothing was written/,
+        /lifeboat-restore\.yml, .*lifeboat-drill\.yml, .*lifeboat-status\.yml already exist; nothing was written/,
       );
       assert.match(refused.stderr, /--force/);
       assert.equal(await readFile(mine, 'utf8'), '# my edits\n');

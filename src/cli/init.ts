@@ -1,7 +1,7 @@
 /**
  * `lifeboat init`: writes the caller workflows a repository needs into .github/workflows: a
  * scheduled backup (at a random minute, away from the top-of-the-hour queue), a manual guarded
- * restore and a weekly drill, each calling Lifeboat's reusable workflows with the secrets they
+ * restore, a weekly drill and a freshness watchdog, each calling Lifeboat's reusable workflows with the secrets they
  * need passed one by one. Never overwrites without --force; prints the secrets to create.
  */
 import { existsSync } from 'node:fs';
@@ -24,7 +24,7 @@ import type { CliIo } from './main.ts';
 import { parseToolkitFlags, toolkitHelp, type FlagSpec } from './toolkit-args.ts';
 
 export const INIT_SUMMARY =
-  'write caller workflows (scheduled backup, guarded restore, weekly drill) into .github/workflows';
+  'write caller workflows (scheduled backup, guarded restore, weekly drill, freshness watchdog) into .github/workflows';
 
 const FLAGS: FlagSpec[] = [
   { name: 'source', type: 'lines', help: 'source URL, no password in it (repeatable; name=URL)' },
@@ -109,7 +109,7 @@ function secretMap(names: readonly string[]): Record<string, string> | undefined
   return Object.fromEntries(names.map((n) => [n, expr(`secrets.${n}`)]));
 }
 
-/** The three caller workflows for these choices (pure, apart from the random minutes). */
+/** The four caller workflows for these choices (pure, apart from the random minutes). */
 export function initWorkflows(c: InitChoices, random: () => number = Math.random): InitFile[] {
   const [repo, ref] = c.uses.split('@') as [string, string];
   const reusable = (w: string) => `${repo}/.github/workflows/${w}@${ref}`;
@@ -122,8 +122,10 @@ export function initWorkflows(c: InitChoices, random: () => number = Math.random
   const lines = (xs: string[]) => xs.join('\n');
   const minute = randomMinute(random);
   const drillMinute = randomMinute(random);
+  const statusMinute = randomMinute(random);
   const backupCron = `${minute} ${c.hour} * * *`;
   const drillCron = `${drillMinute} 5 * * 1`;
+  const statusCron = `${statusMinute} */6 * * *`;
 
   const backup = {
     name: `Lifeboat backup (${c.name})`,
@@ -222,6 +224,26 @@ export function initWorkflows(c: InitChoices, random: () => number = Math.random
       },
     },
   };
+  // The watchdog: a backup workflow that stops (disabled schedule, broken credentials, a
+  // runner that never picks it up) fails no run of its own, so something else must notice.
+  const status = {
+    name: `Lifeboat status (${c.name})`,
+    on: { schedule: [{ cron: statusCron }], workflow_dispatch: null },
+    permissions: { contents: 'read', actions: 'write', issues: 'write' },
+    jobs: {
+      status: {
+        uses: reusable('status.yml'),
+        with: {
+          sets: c.name,
+          destination: lines(c.destinations),
+          // The backup's schedule, not this workflow's own.
+          schedule: backupCron,
+          'keep-alive': true,
+        },
+        ...(storeSecrets.length ? { secrets: secretMap(storeSecrets) } : {}),
+      },
+    },
+  };
   const yaml = (doc: object) =>
     stringify(doc, { lineWidth: 0, nullStr: '' }).replace(/^(\s*workflow_dispatch):\s*$/m, '$1:');
   return [
@@ -257,6 +279,17 @@ export function initWorkflows(c: InitChoices, random: () => number = Math.random
           'of this job and checks it against the backup manifest.',
           secretNote(storeSecrets),
         ]) + yaml(drill),
+    },
+    {
+      file: 'lifeboat-status.yml',
+      about: `every 6 hours at minute ${statusMinute}: opens an issue when a backup is late`,
+      text:
+        header([
+          `Written by \`lifeboat init\`: every 6 hours, checks that the newest backup of ${c.name} is no older`,
+          `than its schedule (${backupCron}) allows. A late backup fails this run and opens one issue, closed`,
+          'again once a backup lands; it also keeps this schedule alive.',
+          secretNote(storeSecrets),
+        ]) + yaml(status),
     },
   ];
 }
