@@ -493,6 +493,12 @@ export const OPTIONS: readonly OptionSpec[] = GROUP_ORDER.flatMap((group) =>
   ),
 );
 
+/** The URL schemes the registries know, by where a run names them. */
+export const DRIVER_SCHEMES: Readonly<Record<OptionOwner['role'], readonly string[]>> = {
+  source: sourceEntries.flatMap((e) => e.schemes),
+  destination: storageEntries.flatMap((e) => e.schemes),
+};
+
 /** The drivers an option belongs to; undefined for the options every run shares. */
 export function optionOwner(name: string): OptionOwner | undefined {
   return owners.get(name);

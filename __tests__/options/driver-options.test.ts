@@ -1,0 +1,157 @@
+// Each driver declares its own options (src/sources/<kind>/options.ts,
+// src/storage/<kind>/options.ts); the registries list them and the schema collects them. An
+// option of a kind the run does not use is warned about, naming the kind it is for.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { parseOptions, type RawOptions } from '../../src/options/parse.ts';
+import { OPTIONS, optionOwner, optionSpec } from '../../src/options/schema.ts';
+import { sourceEntries } from '../../src/sources/registry.ts';
+import { storageEntries } from '../../src/storage/registry.ts';
+import { runCli } from '../helpers/cli.ts';
+
+const misplaced = (raw: RawOptions) =>
+  (parseOptions(raw).misplaced ?? []).map((m) => `${m.name}@${m.among}`);
+
+test("every registry line's options are in the one schema, each name declared once", () => {
+  const names = OPTIONS.map((o) => o.name);
+  assert.equal(new Set(names).size, names.length, 'no name twice');
+  for (const entry of [...sourceEntries, ...storageEntries]) {
+    for (const spec of entry.options) {
+      assert.equal(optionSpec(spec.name), spec, `${entry.kind}: ${spec.name}`);
+      assert.ok(optionOwner(spec.name)?.kinds.includes(entry.kind), `${spec.name} → ${entry.kind}`);
+    }
+  }
+  assert.deepEqual(optionOwner('jobs'), {
+    role: 'source',
+    kinds: ['postgres'],
+    schemes: ['postgres', 'postgresql'],
+  });
+  assert.deepEqual(optionOwner('collection-suffix')?.kinds, ['chroma', 'chroma-dir', 'qdrant']);
+  assert.deepEqual(optionOwner('s3-region')?.schemes, ['s3', 'gs']);
+  // Shared by every run (notifications and keep-alive use it too): no owner, never misplaced.
+  assert.equal(optionOwner('github-token'), undefined);
+  assert.equal(optionOwner('consistency'), undefined);
+});
+
+test('a source option with no source of its kind is misplaced; with one it is not', () => {
+  const base = { destination: 'file:./b' };
+  assert.deepEqual(misplaced({ ...base, source: 'sqlite:a.db', jobs: '4' }), ['jobs@sources']);
+  assert.deepEqual(
+    misplaced({ ...base, source: 'sqlite:a.db\npostgresql://db/app', jobs: '4' }),
+    [],
+  );
+  assert.deepEqual(
+    misplaced({ ...base, source: 'app=mysql://db/app', databases: 'app', exclude: '*.tmp' }),
+    ['exclude@sources'],
+  );
+  // A shared declaration belongs to every kind that lists it.
+  assert.deepEqual(
+    misplaced({
+      ...base,
+      command: 'restore',
+      target: 'qdrant://q:6333',
+      'collection-suffix': '_r',
+    }),
+    [],
+  );
+  assert.deepEqual(
+    misplaced({
+      ...base,
+      command: 'restore',
+      target: 'sqlite:new.db',
+      'collection-suffix': '_r',
+      databases: 'app',
+    }),
+    ['databases@restore targets', 'collection-suffix@restore targets'],
+  );
+});
+
+test('a storage option with no destination of its kind is misplaced', () => {
+  const base = { source: 'sqlite:a.db' };
+  assert.deepEqual(
+    misplaced({ ...base, destination: 'file:./b', 's3-region': 'eu-west-1', 'sftp-password': 'x' }),
+    ['s3-region@destinations', 'sftp-password@destinations'],
+  );
+  assert.deepEqual(
+    misplaced({ ...base, destination: 'file:./b\ngs://bucket/x', 's3-region': 'eu-west-1' }),
+    [],
+  );
+  assert.deepEqual(
+    misplaced({ command: 'list', destination: 'azblob://c/p', 'azure-account': 'acct' }),
+    [],
+  );
+});
+
+test('nothing is judged that cannot be told from the options, and a default is not a choice', () => {
+  // The action passes every input, defaults included.
+  assert.deepEqual(
+    misplaced({
+      source: 'sqlite:a.db',
+      destination: 'file:./b',
+      'redis-mode': 'auto',
+      'row-counts': 'exact',
+      'sftp-accept-unknown-host': 'false',
+      'incremental-rehash': 'false',
+    }),
+    [],
+  );
+  // verify and drill read their sources' kinds from the backup; a bare restore path and an
+  // unknown scheme are the command's to explain.
+  assert.deepEqual(misplaced({ command: 'verify', destination: 'file:./b', 'pg-bin': '/x' }), []);
+  assert.deepEqual(
+    misplaced({ command: 'restore', destination: 'file:./b', target: './new.db', jobs: '2' }),
+    [],
+  );
+  assert.deepEqual(misplaced({ source: 'oracle://db/x', destination: 'file:./b', jobs: '2' }), []);
+  assert.deepEqual(
+    misplaced({ source: 'sqlite:a.db', destination: 'ftp://h/x', 's3-region': 'x' }),
+    [],
+  );
+  // An option the command does not read gets that warning only, not both.
+  const o = parseOptions({ command: 'list', destination: 'file:./b', jobs: '2' });
+  assert.deepEqual(o.unread, ['jobs']);
+  assert.deepEqual(o.misplaced, []);
+});
+
+test('lifeboat backup warns about --jobs with only a sqlite source, naming its kind, and backs up', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'lifeboat-misplaced-'));
+  try {
+    const db = join(dir, 'app.sqlite');
+    const d = new DatabaseSync(db);
+    d.exec('CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1)');
+    d.close();
+    const r = await runCli([
+      'backup',
+      '--source',
+      `sqlite:${db}`,
+      '--destination',
+      `file:${join(dir, 'backups')}`,
+      '--jobs',
+      '4',
+      '--s3-region',
+      'eu-west-1',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /--jobs is read only by postgres sources \(postgres: postgresql:\), and none of this run's sources is one; remove it/,
+    );
+    assert.match(
+      r.stderr,
+      /--s3-region[^\n]* is read only by s3 destinations \(s3: gs:\), and none of this run's destinations is one/,
+    );
+    assert.doesNotMatch(r.stderr, /has no effect/);
+    // A warning, not a failure: the backup is stored.
+    const stored = await readdir(join(dir, 'backups'), { recursive: true });
+    assert.ok(
+      stored.some((f) => String(f).endsWith('.manifest.json')),
+      stored.join(', '),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
