@@ -11,7 +11,9 @@ import { parseOptions, type RawOptions } from '../../src/options/parse.ts';
 import { OPTIONS, optionOwner, optionSpec } from '../../src/options/schema.ts';
 import { sourceEntries } from '../../src/sources/registry.ts';
 import { storageEntries } from '../../src/storage/registry.ts';
+import { runAction } from '../helpers/action-harness.ts';
 import { runCli } from '../helpers/cli.ts';
+import { sourceActionYml } from '../helpers/source-action.ts';
 
 const misplaced = (raw: RawOptions) =>
   (parseOptions(raw).misplaced ?? []).map((m) => `${m.name}@${m.among}`);
@@ -152,6 +154,32 @@ test('lifeboat backup warns about --jobs with only a sqlite source, naming its k
       stored.join(', '),
     );
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the action warns once about jobs with only a sqlite source; every other input at its default is quiet', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'lifeboat-misplaced-action-'));
+  const action = await sourceActionYml();
+  try {
+    const d = new DatabaseSync(join(dir, 'app.sqlite'));
+    d.exec('CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1)');
+    d.close();
+    const r = await runAction({
+      workspace: dir,
+      actionYml: action.actionYml,
+      inputs: { source: 'sqlite:app.sqlite', destination: 'file:./backups', jobs: '4' },
+    });
+    assert.equal(r.code, 0, r.log);
+    assert.deepEqual(
+      r.warnings.map((w) => w.message),
+      [
+        "the jobs input is read only by postgres sources (postgres: postgresql:), and none of this run's sources is one; remove it from this step",
+      ],
+    );
+    assert.equal(r.outputs['verified'], 'true');
+  } finally {
+    await action.dispose();
     await rm(dir, { recursive: true, force: true });
   }
 });
