@@ -3,9 +3,11 @@
 // option of a kind the run does not use is warned about, naming the kind it is for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import { parseOptions, type RawOptions } from '../../src/options/parse.ts';
 import { OPTIONS, optionOwner, optionSpec } from '../../src/options/schema.ts';
@@ -37,6 +39,42 @@ test("every registry line's options are in the one schema, each name declared on
   // Shared by every run (notifications and keep-alive use it too): no owner, never misplaced.
   assert.equal(optionOwner('github-token'), undefined);
   assert.equal(optionOwner('consistency'), undefined);
+});
+
+test("loading the schema loads every driver's options.ts and no driver, client library or package", async () => {
+  // The schema loads at start-up for every run; pg, mysql2 and the SDKs load only when a URL
+  // names their driver. Records every module the import resolves (type imports are erased).
+  const dir = await mkdtemp(join(tmpdir(), 'lifeboat-schema-load-'));
+  try {
+    const probe = join(dir, 'probe.mjs');
+    await writeFile(
+      probe,
+      "import { registerHooks } from 'node:module';\n" +
+        'const seen = [];\n' +
+        'registerHooks({ resolve(s, c, next) { const r = next(s, c); seen.push(r.url); return r; } });\n' +
+        'await import(process.argv[2]);\n' +
+        'console.log(JSON.stringify(seen));\n',
+    );
+    const schema = pathToFileURL(resolve('src/options/schema.ts')).href;
+    const r = spawnSync(process.execPath, [probe, schema], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const root = pathToFileURL(resolve('.')).href + '/';
+    const loaded = [...new Set(JSON.parse(r.stdout) as string[])].map((u) => u.replace(root, ''));
+    const allowed =
+      /^(node:[\w/]+|src\/core\/[\w-]+\.ts|src\/options\/schema\.ts|src\/(sources|storage)\/registry\.ts|src\/(sources|storage)\/[\w-]+\/options\.ts)$/;
+    assert.deepEqual(
+      loaded.filter((u) => !allowed.test(u)),
+      [],
+      loaded.join('\n'),
+    );
+    const declarations = loaded.filter((u) => u.endsWith('/options.ts'));
+    for (const kind of ['postgres', 'mysql', 'sqlite', 'redis', 'dir', 'chroma', 'qdrant'])
+      assert.ok(declarations.includes(`src/sources/${kind}/options.ts`), kind);
+    for (const kind of ['file', 's3', 'azblob', 'sftp', 'artifact'])
+      assert.ok(declarations.includes(`src/storage/${kind}/options.ts`), kind);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('a source option with no source of its kind is misplaced; with one it is not', () => {
