@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import { parseOptions, type RawOptions } from '../../src/options/parse.ts';
-import { OPTIONS, optionOwner, optionSpec } from '../../src/options/schema.ts';
+import type { OptionSpec } from '../../src/core/option-spec.ts';
+import { OPTIONS, collectOptions, optionOwner, optionSpec } from '../../src/options/schema.ts';
 import { sourceEntries } from '../../src/sources/registry.ts';
 import { storageEntries } from '../../src/storage/registry.ts';
 import { runAction } from '../helpers/action-harness.ts';
@@ -39,6 +40,60 @@ test("every registry line's options are in the one schema, each name declared on
   // Shared by every run (notifications and keep-alive use it too): no owner, never misplaced.
   assert.equal(optionOwner('github-token'), undefined);
   assert.equal(optionOwner('consistency'), undefined);
+});
+
+test('one name declared twice is refused at start-up; one declaration on two lines is shared', () => {
+  const spec = (name: string, group: OptionSpec['group'] = 'sources'): OptionSpec => ({
+    name,
+    type: 'string',
+    commands: ['backup'],
+    group,
+    description: name,
+  });
+  const shared = spec('suffix');
+  const ok = collectOptions(
+    [spec('name', 'main')],
+    [
+      { kind: 'a', schemes: ['a'], options: [spec('a-x'), shared] },
+      { kind: 'b', schemes: ['b', 'b+s'], options: [shared] },
+    ],
+    [{ kind: 'st', schemes: ['st'], options: [spec('st-x', 'storage')] }],
+  );
+  assert.deepEqual(
+    ok.options.map((o) => o.name),
+    ['name', 'a-x', 'suffix', 'st-x'],
+  );
+  assert.deepEqual(ok.owners.get('suffix'), {
+    role: 'source',
+    kinds: ['a', 'b'],
+    schemes: ['a', 'b', 'b+s'],
+  });
+  assert.throws(
+    () =>
+      collectOptions(
+        [],
+        [
+          { kind: 'a', schemes: ['a'], options: [spec('jobs')] },
+          { kind: 'b', schemes: ['b'], options: [spec('jobs')] },
+        ],
+        [],
+      ),
+    /option 'jobs' is declared twice \(again by b\)/,
+  );
+  assert.throws(
+    () =>
+      collectOptions([spec('jobs')], [{ kind: 'a', schemes: ['a'], options: [spec('jobs')] }], []),
+    /option 'jobs' is declared twice \(shared, and by a driver\)/,
+  );
+  assert.throws(
+    () =>
+      collectOptions(
+        [],
+        [{ kind: 'a', schemes: ['a'], options: [shared] }],
+        [{ kind: 's', schemes: ['s'], options: [shared] }],
+      ),
+    /option 'suffix' is declared twice/,
+  );
 });
 
 test("loading the schema loads every driver's options.ts and no driver, client library or package", async () => {

@@ -448,32 +448,6 @@ export interface OptionOwner {
   schemes: string[];
 }
 
-const owners = new Map<string, OptionOwner>();
-const driverOptions = new Map<string, OptionSpec>();
-const byDriver = [
-  ...sourceEntries.map((e) => ({ ...e, role: 'source' as const })),
-  ...storageEntries.map((e) => ({ ...e, role: 'destination' as const })),
-];
-for (const entry of byDriver) {
-  for (const spec of entry.options as readonly OptionSpec[]) {
-    const seen = driverOptions.get(spec.name);
-    const owner = owners.get(spec.name);
-    // Two drivers may share one declaration (collection-suffix), never two of one name.
-    if ((seen && seen !== spec) || (owner && owner.role !== entry.role)) {
-      throw new Error(`option '${spec.name}' is declared twice`);
-    }
-    driverOptions.set(spec.name, spec);
-    if (owner) {
-      owner.kinds.push(entry.kind);
-      owner.schemes.push(...entry.schemes);
-    } else
-      owners.set(spec.name, { role: entry.role, kinds: [entry.kind], schemes: [...entry.schemes] });
-  }
-}
-for (const spec of DECLARED_OPTIONS) {
-  if (driverOptions.has(spec.name)) throw new Error(`option '${spec.name}' is declared twice`);
-}
-
 const GROUP_ORDER: readonly OptionSpec['group'][] = [
   'main',
   'sources',
@@ -483,15 +457,59 @@ const GROUP_ORDER: readonly OptionSpec['group'][] = [
   'monitoring',
 ];
 
+interface DriverLine {
+  kind: string;
+  schemes: readonly string[];
+  options: readonly OptionSpec[];
+}
+
 /**
- * Every option, in the order the docs show them: by group, and within a group the drivers'
- * options (in registry order) before the shared ones. action.yml, the README and `--help` agree.
+ * The one option list from the shared declarations and the registries' lines, in the order the
+ * docs show them: by group, and within a group the drivers' options (in registry order) before
+ * the shared ones; and which drivers read each driver option. Two lines may list one
+ * declaration (collection-suffix); two declarations of one name are a mistake, refused here.
  */
-export const OPTIONS: readonly OptionSpec[] = GROUP_ORDER.flatMap((group) =>
-  [...driverOptions.values(), ...(DECLARED_OPTIONS as readonly OptionSpec[])].filter(
-    (o) => o.group === group,
-  ),
-);
+export function collectOptions(
+  shared: readonly OptionSpec[],
+  sources: readonly DriverLine[],
+  storage: readonly DriverLine[],
+): { options: OptionSpec[]; owners: Map<string, OptionOwner> } {
+  const owners = new Map<string, OptionOwner>();
+  const declared = new Map<string, OptionSpec>();
+  const lines = [
+    ...sources.map((e) => ({ ...e, role: 'source' as const })),
+    ...storage.map((e) => ({ ...e, role: 'destination' as const })),
+  ];
+  for (const line of lines) {
+    for (const spec of line.options) {
+      const seen = declared.get(spec.name);
+      const owner = owners.get(spec.name);
+      if ((seen && seen !== spec) || (owner && owner.role !== line.role)) {
+        throw new Error(`option '${spec.name}' is declared twice (again by ${line.kind})`);
+      }
+      declared.set(spec.name, spec);
+      if (owner) {
+        owner.kinds.push(line.kind);
+        owner.schemes.push(...line.schemes);
+      } else {
+        owners.set(spec.name, { role: line.role, kinds: [line.kind], schemes: [...line.schemes] });
+      }
+    }
+  }
+  for (const spec of shared) {
+    if (declared.has(spec.name)) {
+      throw new Error(`option '${spec.name}' is declared twice (shared, and by a driver)`);
+    }
+    declared.set(spec.name, spec);
+  }
+  const all = [...declared.values()];
+  return { options: GROUP_ORDER.flatMap((g) => all.filter((o) => o.group === g)), owners };
+}
+
+const collected = collectOptions(DECLARED_OPTIONS, sourceEntries, storageEntries);
+
+/** Every option, in the docs' order: action.yml, the README and `--help` agree. */
+export const OPTIONS: readonly OptionSpec[] = collected.options;
 
 /** The URL schemes the registries know, by where a run names them. */
 export const DRIVER_SCHEMES: Readonly<Record<OptionOwner['role'], readonly string[]>> = {
@@ -501,7 +519,7 @@ export const DRIVER_SCHEMES: Readonly<Record<OptionOwner['role'], readonly strin
 
 /** The drivers an option belongs to; undefined for the options every run shares. */
 export function optionOwner(name: string): OptionOwner | undefined {
-  return owners.get(name);
+  return collected.owners.get(name);
 }
 
 type DeclaredOption = (typeof DECLARED_OPTIONS)[number] | DriverOption;
