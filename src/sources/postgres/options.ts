@@ -1,6 +1,11 @@
 import type { OptionSpec } from '../../core/option-spec.ts';
 
-/** The PostgreSQL source's options. Imports nothing but the spec type: the schema loads this at start-up. */
+/**
+ * The PostgreSQL source's options. Imports nothing but the spec type: the schema loads this at
+ * start-up. A new PostgreSQL-only option (the parallel-dump ones, say) is one more entry here;
+ * the registry line already lists this array, so the schema, action.yml, the CLI flags, the
+ * README table, OptionValues and the "no postgres source" warning all follow.
+ */
 export const postgresOptions = [
   {
     name: 'include-schemas',
