@@ -6,6 +6,8 @@ import tseslint from 'typescript-eslint';
  *   faces (action, cli) → engine → the parts (sources, storage, archive, retention, report,
  *   options, notify, metrics, fleet, drill) → core
  * Only src/action (and the artifact backend, which wraps @actions/artifact) imports @actions/*.
+ * src/options/schema.ts imports the source and storage registries (for the options each driver
+ * declares in its options.ts), so those import only types back from src/options.
  */
 const ACTIONS = {
   group: ['@actions/*'],
@@ -18,6 +20,12 @@ const ENGINE = {
 const FACES = {
   group: ['**/action/*', '**/cli/*', '**/faces.ts'],
   message: 'Only the faces import the faces.',
+};
+const OPTION_TYPES = {
+  group: ['**/options/*'],
+  allowTypeImports: true,
+  message:
+    'Drivers get their options parsed and typed: import only types from src/options (its schema imports the registries).',
 };
 const LOWER = [
   'archive',
@@ -59,8 +67,23 @@ export default tseslint.config(
     rules: restrict(ACTIONS, ENGINE, FACES),
   },
   {
+    files: ['src/sources/**', 'src/storage/**'],
+    ignores: ['src/storage/artifact.ts', 'src/storage/artifact-*.ts'],
+    rules: restrict(ACTIONS, ENGINE, FACES, OPTION_TYPES),
+  },
+  {
     files: ['src/storage/artifact.ts', 'src/storage/artifact-*.ts'],
-    rules: restrict(ENGINE, FACES),
+    rules: restrict(ENGINE, FACES, OPTION_TYPES),
+  },
+  {
+    // The schema loads every driver's option declarations at start-up, for every run: they
+    // must not pull in a driver, its client library or anything else.
+    files: ['src/sources/*/options.ts', 'src/storage/*/options.ts'],
+    rules: restrict(ACTIONS, ENGINE, FACES, {
+      regex: String.raw`^(?!\.\./\.\./core/option-spec\.ts$|\.\./[\w-]+/options\.ts$)`,
+      message:
+        "A driver's options.ts is loaded at every start-up: it imports only src/core/option-spec.ts (or another driver's options.ts).",
+    }),
   },
   { files: ['src/engine/**'], rules: restrict(ACTIONS, FACES) },
   {

@@ -57,3 +57,30 @@ test('a misspelt option name is a compile error; the right one compiles with its
   assert.notEqual(wrongType.code, 0, 'a lines option is string[], not a number');
   assert.match(wrongType.out, /check\.ts.*error TS2322/s);
 });
+
+test("a driver's own option, declared beside its driver, is typed the same way", async () => {
+  // jobs: src/sources/postgres/options.ts; s3-region: src/storage/s3/options.ts; both reach
+  // OptionValues through their registry line.
+  const good = await typecheck(
+    "  const jobs: number | undefined = options.values['jobs'];\n" +
+      "  const rehash: boolean | undefined = options.values['incremental-rehash'];\n" +
+      "  return [jobs, rehash, str(options, 's3-region'), options.values['databases']?.join(',')];",
+  );
+  assert.equal(good.code, 0, good.out);
+
+  const misspelt = await typecheck("  return str(options, 's3-regoin');");
+  assert.notEqual(misspelt.code, 0);
+  assert.match(misspelt.out, /check\.ts.*error TS2345.*'"s3-regoin"'/s);
+
+  const wrongType = await typecheck(
+    "  const n: number | undefined = options.values['s3-region'];\n  return n;",
+  );
+  assert.notEqual(wrongType.code, 0, 's3-region is a string, not a number');
+  assert.match(wrongType.out, /check\.ts.*error TS2322/s);
+
+  const lines = await typecheck(
+    "  const s: string | undefined = options.values['databases'];\n  return s;",
+  );
+  assert.notEqual(lines.code, 0, 'databases (MySQL) is a lines option: string[]');
+  assert.match(lines.out, /check\.ts.*error TS2322/s);
+});

@@ -32,6 +32,23 @@ const cases: Array<[string, string, RegExp]> = [
     /core\/ is the bottom layer/,
   ],
   ['src/engine/example.ts', "import { run } from '../action/main.ts';", /Only the faces/],
+  // The schema loads every driver's options.ts at start-up: nothing heavy may come with it.
+  [
+    'src/sources/example/options.ts',
+    "import pg from 'pg';",
+    /A driver's options.ts is loaded at every start-up/,
+  ],
+  [
+    'src/storage/example/options.ts',
+    "import { s3Storage } from '../s3.ts';",
+    /A driver's options.ts is loaded at every start-up/,
+  ],
+  // The schema imports the registries: a driver importing the schema's code would be a cycle.
+  [
+    'src/sources/example.ts',
+    "import { OPTIONS } from '../options/schema.ts';",
+    /import only types from src\/options/,
+  ],
   ['src/cli/example.ts', "import { run } from '../action/main.ts';", /does not import the action/],
 ];
 
@@ -57,6 +74,22 @@ test('the layers as they are pass: a part imports the kernel, the engine imports
     await problems(
       'src/engine/example.ts',
       "import { pgDriver } from '../sources/postgres.ts';\nexport const d = pgDriver;\n",
+    ),
+    [],
+  );
+  assert.deepEqual(
+    await problems(
+      'src/sources/example/options.ts',
+      "import type { OptionSpec } from '../../core/option-spec.ts';\n" +
+        "import { collectionSuffixOption } from '../chroma/options.ts';\n" +
+        'export const o = [collectionSuffixOption] satisfies OptionSpec[];\n',
+    ),
+    [],
+  );
+  assert.deepEqual(
+    await problems(
+      'src/storage/example.ts',
+      "import type { OptionValues } from '../options/schema.ts';\nexport type V = OptionValues;\n",
     ),
     [],
   );

@@ -56,6 +56,7 @@ export async function runCommand(
 ): Promise<void> {
   await sweepStaleTemp(runTempRoot(ctx), ctx.log).catch(() => undefined);
   warnUnread(options, ctx);
+  warnMisplaced(options, ctx);
   let announcements: Announcements | undefined;
   let failure: unknown;
   try {
@@ -112,6 +113,21 @@ function warnUnread(options: Options, ctx: RunContext): void {
     const by = Array.isArray(readers) ? ` (read by ${readers.join(', ')})` : '';
     ctx.log.warn(
       `${optionRef(name)} has no effect on '${options.command}'${by}; remove it from this step`,
+    );
+  }
+}
+
+/**
+ * A driver's option with no driver of that kind in the run is usually a mistake too (`jobs`
+ * with only a sqlite source, `s3-region` with a file destination): name the kind it is for.
+ */
+function warnMisplaced(options: Options, ctx: RunContext): void {
+  for (const { name, owner, among } of options.misplaced ?? []) {
+    const kinds = owner.kinds.join(', ').replace(/, ([^,]*)$/, ' and $1');
+    const noun = among === 'destinations' ? 'destinations' : 'sources';
+    const schemes = owner.schemes.map((s) => `${s}:`).join(' ');
+    ctx.log.warn(
+      `${optionRef(name)} is read only by ${kinds} ${noun} (${schemes}), and none of this run's ${among} is one; remove it from this step`,
     );
   }
 }

@@ -1,7 +1,11 @@
 import { ConfigError } from '../core/errors.ts';
+import { parseNamedLines, schemeOf } from '../core/url.ts';
 import {
   COMMANDS,
+  DRIVER_SCHEMES,
   OPTIONS,
+  optionOwner,
+  type OptionOwner,
   type Command,
   type OptionName,
   type OptionSpec,
@@ -19,6 +23,18 @@ export interface Options {
   values: OptionValues;
   /** Options the user set (not merely defaulted) that this command does not read. */
   unread?: readonly OptionName[];
+  /**
+   * Driver options the user set although no source (or restore target) or destination of this
+   * run is of a kind that reads them: `jobs` (PostgreSQL) with only a sqlite source.
+   */
+  misplaced?: readonly MisplacedOption[];
+}
+
+export interface MisplacedOption {
+  name: OptionName;
+  owner: OptionOwner;
+  /** What the run names instead: 'sources', 'restore targets' or 'destinations'. */
+  among: 'sources' | 'restore targets' | 'destinations';
 }
 
 export function parseOptions(raw: RawOptions): Options {
@@ -35,15 +51,58 @@ export function parseOptions(raw: RawOptions): Options {
     if (value !== undefined) values[spec.name] = value;
   }
   const command = values['command'] as Command;
-  const unread = OPTIONS.filter(
-    (spec) =>
-      spec.commands !== 'all' &&
-      !spec.commands.includes(command) &&
-      !isBlank(raw[spec.name]) &&
-      // The action receives every input, defaults included: a default is not a choice.
-      String(raw[spec.name]).trim() !== (spec.default ?? ''),
-  ).map((spec) => spec.name as OptionName);
-  return { command, values: values as OptionValues, unread };
+  // The action receives every input, defaults included: a default is not a choice.
+  const chosen = OPTIONS.filter(
+    (spec) => !isBlank(raw[spec.name]) && String(raw[spec.name]).trim() !== (spec.default ?? ''),
+  );
+  const unread = chosen
+    .filter((spec) => spec.commands !== 'all' && !spec.commands.includes(command))
+    .map((spec) => spec.name as OptionName);
+  const misplaced = misplacedOptions(
+    chosen.filter((spec) => !unread.includes(spec.name as OptionName)),
+    command,
+    values,
+  );
+  return { command, values: values as OptionValues, unread, misplaced };
+}
+
+/**
+ * The chosen driver options that no driver of this run reads. Judged only when every URL that
+ * decides it has a scheme a registry knows: a bare path or a bad scheme is left to the command
+ * (its own error), and the kinds of a verify's or drill's sources are in the backup, not here.
+ */
+function misplacedOptions(
+  chosen: readonly OptionSpec[],
+  command: Command,
+  values: Record<string, OptionValue>,
+): MisplacedOption[] {
+  const known = (urls: OptionValue, role: OptionOwner['role']): string[] | undefined => {
+    const schemes = parseNamedLines(Array.isArray(urls) ? urls : undefined).map((l) =>
+      schemeOf(l.url),
+    );
+    if (schemes.length === 0) return undefined;
+    const all = new Set(DRIVER_SCHEMES[role]);
+    return schemes.every((s) => s !== undefined && all.has(s)) ? (schemes as string[]) : undefined;
+  };
+  const among: Record<OptionOwner['role'], [MisplacedOption['among'], string[] | undefined]> = {
+    source:
+      command === 'backup'
+        ? ['sources', known(values['source'], 'source')]
+        : command === 'restore'
+          ? ['restore targets', known(values['target'], 'source')]
+          : ['sources', undefined],
+    destination: ['destinations', known(values['destination'], 'destination')],
+  };
+  const out: MisplacedOption[] = [];
+  for (const spec of chosen) {
+    const owner = optionOwner(spec.name);
+    if (!owner) continue;
+    const [where, schemes] = among[owner.role];
+    if (schemes && !schemes.some((s) => owner.schemes.includes(s))) {
+      out.push({ name: spec.name as OptionName, owner, among: where });
+    }
+  }
+  return out;
 }
 
 function isBlank(v: string | string[] | boolean | undefined): boolean {

@@ -1,18 +1,20 @@
 /**
  * The one option schema. The action's inputs (action.yml), the CLI's --flags and the README's
- * option table are all generated from or checked against this list.
+ * option table are all generated from or checked against OPTIONS: the options every run shares
+ * (DECLARED_OPTIONS, below) and those each source and storage driver declares in the
+ * `options.ts` beside its code, collected by the registries (one line per driver).
  */
-export const COMMANDS = [
-  'backup',
-  'restore',
-  'verify',
-  'list',
-  'prune',
-  'status',
-  'drill',
-  'report',
-] as const;
-export type Command = (typeof COMMANDS)[number];
+import {
+  COMMANDS,
+  DATA_COMMANDS,
+  type Command,
+  type OptionSpec,
+  type OptionType,
+} from '../core/option-spec.ts';
+import { sourceEntries } from '../sources/registry.ts';
+import { storageEntries } from '../storage/registry.ts';
+
+export { COMMANDS, type Command, type OptionSpec, type OptionType };
 
 /** One line per command, for `lifeboat --help` and each command's own help. */
 export const COMMAND_SUMMARIES: Readonly<Record<Command, string>> = {
@@ -26,44 +28,18 @@ export const COMMAND_SUMMARIES: Readonly<Record<Command, string>> = {
   report: 'summarise every set at the destination; with --html, write the dashboard site',
 };
 
-export type OptionType = 'string' | 'lines' | 'number' | 'boolean' | 'enum';
-
-export interface OptionSpec {
-  name: string;
-  type: OptionType;
-  description: string;
-  /** Default as the user would type it; undefined = no default. */
-  default?: string;
-  /** Accepted values for enums. */
-  values?: readonly string[];
-  /** Commands that read it; 'all' for every command. */
-  commands: readonly Command[] | 'all';
-  /** Masked everywhere, never echoed. */
-  secret?: boolean;
-  /** Lines of a secret `lines` option that are keywords, not secrets (never masked). */
-  publicLines?: readonly string[];
-  /** Default written into action.yml only (an expression the runner evaluates). */
-  actionDefault?: string;
-  /** Shown in docs under this heading. */
-  group: 'main' | 'retention' | 'encryption' | 'sources' | 'storage' | 'monitoring';
-}
-
-const DATA: readonly Command[] = [
-  'backup',
-  'restore',
-  'verify',
-  'list',
-  'prune',
-  'status',
-  'drill',
-  'report',
-];
+const DATA = DATA_COMMANDS;
 const RETENTION: readonly Command[] = ['backup', 'prune'];
 /** Commands whose result is worth telling someone about (list only reads). */
 const ANNOUNCED: readonly Command[] = ['backup', 'restore', 'verify', 'prune', 'status', 'drill'];
 /** keep-* also drive the report's preview of what the next prune would delete. */
 const RETENTION_PLAN: readonly Command[] = [...RETENTION, 'report'];
 
+/**
+ * The options every run shares, whatever its sources and destinations. An option only one kind
+ * of source or storage reads is declared in that driver's `options.ts` instead
+ * (src/sources/<kind>/options.ts, src/storage/<kind>/options.ts) and listed on its registry line.
+ */
 const DECLARED_OPTIONS = [
   {
     name: 'command',
@@ -140,94 +116,6 @@ const DECLARED_OPTIONS = [
     group: 'main',
     description:
       'Read the stored archive back after the upload and check its size and sha256 against what was sent (chunk checksums and the manifest were checked while writing; `verify` walks every chunk again). When false, the checksum the store computed while receiving is the proof.',
-  },
-  {
-    name: 'exclude',
-    type: 'lines',
-    commands: ['backup'],
-    group: 'sources',
-    description:
-      '`dir:` sources: glob patterns (relative to the source folder) to leave out, one per line.',
-  },
-  {
-    name: 'databases',
-    type: 'lines',
-    commands: ['backup', 'restore'],
-    group: 'sources',
-    description:
-      'MySQL/MariaDB: databases to dump (default: the one in the URL, or all); on restore, which of them goes to a target URL naming one database.',
-  },
-  {
-    name: 'include-schemas',
-    type: 'lines',
-    commands: ['backup'],
-    group: 'sources',
-    description: 'PostgreSQL: only these schemas.',
-  },
-  {
-    name: 'exclude-schemas',
-    type: 'lines',
-    commands: ['backup'],
-    group: 'sources',
-    description: 'PostgreSQL: leave out these schemas.',
-  },
-  {
-    name: 'include-tables',
-    type: 'lines',
-    commands: ['backup'],
-    group: 'sources',
-    description: 'PostgreSQL: only these tables (`schema.table`, patterns as pg_dump).',
-  },
-  {
-    name: 'exclude-tables',
-    type: 'lines',
-    commands: ['backup'],
-    group: 'sources',
-    description: 'PostgreSQL: leave out these tables.',
-  },
-  {
-    name: 'globals',
-    type: 'boolean',
-    default: 'false',
-    commands: ['backup', 'restore'],
-    group: 'sources',
-    description: 'PostgreSQL: also dump roles and tablespaces (`pg_dumpall --globals-only`).',
-  },
-  {
-    name: 'jobs',
-    type: 'number',
-    commands: ['backup', 'restore'],
-    group: 'sources',
-    description:
-      'PostgreSQL: parallel dump/restore jobs (directory format; needs temporary disk the size of the dump).',
-  },
-  {
-    name: 'row-counts',
-    type: 'enum',
-    values: ['exact', 'estimate'],
-    default: 'exact',
-    commands: ['backup'],
-    group: 'sources',
-    description:
-      'PostgreSQL: exact row counts in the inventory, or planner estimates for very large tables.',
-  },
-  {
-    name: 'pg-bin',
-    type: 'string',
-    commands: ['backup', 'restore', 'verify', 'drill'],
-    group: 'sources',
-    description:
-      'PostgreSQL: folder holding pg_dump/pg_restore to use instead of searching PATH and the standard install folders.',
-  },
-  {
-    name: 'redis-mode',
-    type: 'enum',
-    values: ['auto', 'rdb', 'logical'],
-    default: 'auto',
-    commands: ['backup'],
-    group: 'sources',
-    description:
-      'Redis: `rdb` snapshot through replication, `logical` SCAN+DUMP (for managed services), or `auto`.',
   },
   {
     name: 'keep-last',
@@ -357,127 +245,6 @@ const DECLARED_OPTIONS = [
       'Encrypt backups with this passphrase (age scrypt) instead of age-recipients, and decrypt with it. Prefer public keys: a passphrase must be known to every workflow that makes backups.',
   },
   {
-    name: 's3-endpoint',
-    type: 'string',
-    commands: DATA,
-    group: 'storage',
-    description: 'S3: endpoint URL for S3-compatible stores (MinIO, R2, B2, Spaces).',
-  },
-  {
-    name: 's3-region',
-    type: 'string',
-    commands: DATA,
-    group: 'storage',
-    description: 'S3: region (default from AWS_REGION, else us-east-1).',
-  },
-  {
-    name: 's3-force-path-style',
-    type: 'boolean',
-    default: 'false',
-    commands: DATA,
-    group: 'storage',
-    description: 'S3: path-style addressing (MinIO and most self-hosted stores).',
-  },
-  {
-    name: 's3-sse',
-    type: 'enum',
-    values: ['', 'AES256', 'aws:kms'],
-    commands: ['backup'],
-    group: 'storage',
-    description: 'S3: server-side encryption.',
-  },
-  {
-    name: 's3-sse-kms-key-id',
-    type: 'string',
-    commands: ['backup'],
-    group: 'storage',
-    description: 'S3: KMS key for `aws:kms` encryption.',
-  },
-  {
-    name: 's3-storage-class',
-    type: 'string',
-    commands: ['backup'],
-    group: 'storage',
-    description: 'S3: storage class (STANDARD_IA, GLACIER_IR, …).',
-  },
-  {
-    name: 'expected-size',
-    type: 'string',
-    commands: ['backup'],
-    group: 'storage',
-    description:
-      'S3: the largest archive you expect (`500GiB`, `5TiB`). Without it parts are 8 MiB, enough for archives up to about 78 GiB; with it parts grow to fit 10,000 parts, at the cost of memory.',
-  },
-  {
-    name: 'azure-account',
-    type: 'string',
-    commands: DATA,
-    group: 'storage',
-    description:
-      'Azure Blob: storage account (default from AZURE_STORAGE_ACCOUNT or the connection string).',
-  },
-  {
-    name: 'azure-endpoint',
-    type: 'string',
-    commands: DATA,
-    group: 'storage',
-    description: 'Azure Blob: blob service endpoint (Azurite, sovereign clouds).',
-  },
-  {
-    name: 'sftp-private-key',
-    type: 'string',
-    secret: true,
-    commands: DATA,
-    group: 'storage',
-    description: 'SFTP: private key (pass a secret).',
-  },
-  {
-    name: 'sftp-private-key-passphrase',
-    type: 'string',
-    secret: true,
-    commands: DATA,
-    group: 'storage',
-    description: 'SFTP: passphrase of the private key.',
-  },
-  {
-    name: 'sftp-password',
-    type: 'string',
-    secret: true,
-    commands: DATA,
-    group: 'storage',
-    description: 'SFTP: password (prefer a key).',
-  },
-  {
-    name: 'sftp-host-fingerprint',
-    type: 'string',
-    commands: DATA,
-    group: 'storage',
-    description:
-      "SFTP: the server's host key fingerprint (`SHA256:…`, as `ssh-keygen -lf` prints).",
-  },
-  {
-    name: 'sftp-known-hosts',
-    type: 'string',
-    commands: DATA,
-    group: 'storage',
-    description: 'SFTP: known_hosts content to check the server against.',
-  },
-  {
-    name: 'sftp-accept-unknown-host',
-    type: 'boolean',
-    default: 'false',
-    commands: DATA,
-    group: 'storage',
-    description: 'SFTP: accept a server whose host key is not pinned (not recommended).',
-  },
-  {
-    name: 'retention-days',
-    type: 'number',
-    commands: ['backup'],
-    group: 'storage',
-    description: 'GitHub artifacts: days to keep each artifact (capped by the repository setting).',
-  },
-  {
     name: 'github-token',
     type: 'string',
     secret: true,
@@ -486,13 +253,6 @@ const DECLARED_OPTIONS = [
     actionDefault: '${{ github.token }}',
     description:
       'GitHub artifacts: token to list, download and delete artifacts of other runs (needs `actions: read`, `actions: write` to prune).',
-  },
-  {
-    name: 'artifact-repository',
-    type: 'string',
-    commands: DATA,
-    group: 'storage',
-    description: 'GitHub artifacts: `owner/repo` holding the backups (default: this repository).',
   },
   // --- notify ---
   {
@@ -603,30 +363,6 @@ const DECLARED_OPTIONS = [
   },
   // --- vector ---
   {
-    name: 'chroma-tenant',
-    type: 'string',
-    commands: ['backup', 'restore', 'verify', 'drill'],
-    group: 'sources',
-    description:
-      'Chroma: tenant of `chroma://` sources and targets (default `default_tenant`); `?tenant=` in a URL wins.',
-  },
-  {
-    name: 'chroma-database',
-    type: 'string',
-    commands: ['backup', 'restore', 'verify', 'drill'],
-    group: 'sources',
-    description:
-      'Chroma: database of `chroma://` sources and targets (default `default_database`); `?database=` in a URL wins.',
-  },
-  {
-    name: 'collection-suffix',
-    type: 'string',
-    commands: ['restore', 'drill'],
-    group: 'sources',
-    description:
-      'Chroma and Qdrant restores: appended to every restored collection name (e.g. `_restored`), so the copies sit beside the originals. A drill always uses `_drill_<short id>`.',
-  },
-  {
     name: 'consistency',
     type: 'lines',
     commands: ['backup', 'drill'],
@@ -697,20 +433,96 @@ const DECLARED_OPTIONS = [
     description:
       "With `mode: incremental`: start a new chain with a full backup after this many backups (a count, e.g. `24`), or once the chain's full backup is older than a duration (e.g. `1d`, `7d`).",
   },
-  {
-    name: 'incremental-rehash',
-    type: 'boolean',
-    default: 'false',
-    commands: ['backup'],
-    group: 'sources',
-    description:
-      'With `mode: incremental`, `dir:` sources: read and hash every file instead of trusting size, mode and mtime; unchanged content is still referenced, not stored.',
-  },
 ] as const satisfies readonly OptionSpec[];
 
-export const OPTIONS: readonly OptionSpec[] = DECLARED_OPTIONS;
+/** Options that belong to one kind of source or destination, as the registries list them. */
+type DriverOption =
+  | (typeof sourceEntries)[number]['options'][number]
+  | (typeof storageEntries)[number]['options'][number];
 
-type DeclaredOption = (typeof DECLARED_OPTIONS)[number];
+/** Which drivers read an option: the kinds whose registry line lists it, and their schemes. */
+export interface OptionOwner {
+  /** Where the run names those drivers: its sources (or restore targets), or its destinations. */
+  role: 'source' | 'destination';
+  kinds: string[];
+  schemes: string[];
+}
+
+const GROUP_ORDER: readonly OptionSpec['group'][] = [
+  'main',
+  'sources',
+  'retention',
+  'encryption',
+  'storage',
+  'monitoring',
+];
+
+interface DriverLine {
+  kind: string;
+  schemes: readonly string[];
+  options: readonly OptionSpec[];
+}
+
+/**
+ * The one option list from the shared declarations and the registries' lines, in the order the
+ * docs show them: by group, and within a group the drivers' options (in registry order) before
+ * the shared ones; and which drivers read each driver option. Two lines may list one
+ * declaration (collection-suffix); two declarations of one name are a mistake, refused here.
+ */
+export function collectOptions(
+  shared: readonly OptionSpec[],
+  sources: readonly DriverLine[],
+  storage: readonly DriverLine[],
+): { options: OptionSpec[]; owners: Map<string, OptionOwner> } {
+  const owners = new Map<string, OptionOwner>();
+  const declared = new Map<string, OptionSpec>();
+  const lines = [
+    ...sources.map((e) => ({ ...e, role: 'source' as const })),
+    ...storage.map((e) => ({ ...e, role: 'destination' as const })),
+  ];
+  for (const line of lines) {
+    for (const spec of line.options) {
+      const seen = declared.get(spec.name);
+      const owner = owners.get(spec.name);
+      if ((seen && seen !== spec) || (owner && owner.role !== line.role)) {
+        throw new Error(`option '${spec.name}' is declared twice (again by ${line.kind})`);
+      }
+      declared.set(spec.name, spec);
+      if (owner) {
+        owner.kinds.push(line.kind);
+        owner.schemes.push(...line.schemes);
+      } else {
+        owners.set(spec.name, { role: line.role, kinds: [line.kind], schemes: [...line.schemes] });
+      }
+    }
+  }
+  for (const spec of shared) {
+    if (declared.has(spec.name)) {
+      throw new Error(`option '${spec.name}' is declared twice (shared, and by a driver)`);
+    }
+    declared.set(spec.name, spec);
+  }
+  const all = [...declared.values()];
+  return { options: GROUP_ORDER.flatMap((g) => all.filter((o) => o.group === g)), owners };
+}
+
+const collected = collectOptions(DECLARED_OPTIONS, sourceEntries, storageEntries);
+
+/** Every option, in the docs' order: action.yml, the README and `--help` agree. */
+export const OPTIONS: readonly OptionSpec[] = collected.options;
+
+/** The URL schemes the registries know, by where a run names them. */
+export const DRIVER_SCHEMES: Readonly<Record<OptionOwner['role'], readonly string[]>> = {
+  source: sourceEntries.flatMap((e) => e.schemes),
+  destination: storageEntries.flatMap((e) => e.schemes),
+};
+
+/** The drivers an option belongs to; undefined for the options every run shares. */
+export function optionOwner(name: string): OptionOwner | undefined {
+  return collected.owners.get(name);
+}
+
+type DeclaredOption = (typeof DECLARED_OPTIONS)[number] | DriverOption;
 /** Every option's name: a misspelt name is a compile error wherever an option is read. */
 export type OptionName = DeclaredOption['name'];
 type ValueOfType<T extends OptionType> = T extends 'lines'

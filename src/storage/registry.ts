@@ -1,22 +1,62 @@
 import { ConfigError } from '../core/errors.ts';
 import { redactUrl } from '../core/log.ts';
 import { schemeOf } from '../core/url.ts';
+import type { OptionSpec } from '../core/option-spec.ts';
+import { artifactOptions } from './artifact/options.ts';
+import { azblobOptions } from './azblob/options.ts';
+import { fileOptions } from './file/options.ts';
+import { s3Options } from './s3/options.ts';
+import { sftpOptions } from './sftp/options.ts';
 import type { Storage, StorageContext, StorageFactory } from './types.ts';
 
-/** A backend's schemes, and how to load it: its SDK is imported only when a URL names it. */
+/**
+ * A backend's kind, its schemes, the options it reads (declared in its own `options.ts`, which
+ * imports nothing heavy) and how to load it: its SDK is imported only when a URL names it.
+ */
 export interface StorageEntry {
+  kind: string;
   schemes: string[];
+  options: readonly OptionSpec[];
   load: () => Promise<StorageFactory>;
 }
 
-/** Every storage backend. Adding one is one file in src/storage and one line here. */
-export const storageEntries: StorageEntry[] = [
-  { schemes: ['file'], load: () => import('./file.ts').then((m) => m.fileStorage) },
-  { schemes: ['s3', 'gs'], load: () => import('./s3.ts').then((m) => m.s3Storage) },
-  { schemes: ['azblob'], load: () => import('./azblob.ts').then((m) => m.azblobStorage) },
-  { schemes: ['sftp'], load: () => import('./sftp.ts').then((m) => m.sftpStorage) },
-  { schemes: ['artifact'], load: () => import('./artifact.ts').then((m) => m.artifactStorage) },
-];
+/**
+ * Every storage backend. Adding one is one folder in src/storage (its code and its
+ * `options.ts`) and one line here. Checked against StorageEntry[], not annotated, so each
+ * line's option names and types reach the schema's typed OptionValues.
+ */
+export const storageEntries = [
+  {
+    kind: 'file',
+    schemes: ['file'],
+    options: fileOptions,
+    load: () => import('./file.ts').then((m) => m.fileStorage),
+  },
+  {
+    kind: 's3',
+    schemes: ['s3', 'gs'],
+    options: s3Options,
+    load: () => import('./s3.ts').then((m) => m.s3Storage),
+  },
+  {
+    kind: 'azblob',
+    schemes: ['azblob'],
+    options: azblobOptions,
+    load: () => import('./azblob.ts').then((m) => m.azblobStorage),
+  },
+  {
+    kind: 'sftp',
+    schemes: ['sftp'],
+    options: sftpOptions,
+    load: () => import('./sftp.ts').then((m) => m.sftpStorage),
+  },
+  {
+    kind: 'artifact',
+    schemes: ['artifact'],
+    options: artifactOptions,
+    load: () => import('./artifact.ts').then((m) => m.artifactStorage),
+  },
+] satisfies StorageEntry[];
 
 /**
  * `memory:` keeps backups in the process, gone when it exits: for tests only, so a user can
@@ -24,7 +64,9 @@ export const storageEntries: StorageEntry[] = [
  */
 export const TEST_MEMORY_STORAGE_ENV = 'LIFEBOAT_TEST_MEMORY_STORAGE';
 const memoryEntry: StorageEntry = {
+  kind: 'memory',
   schemes: ['memory'],
+  options: [],
   load: () => import('./memory.ts').then((m) => m.memoryStorage),
 };
 
