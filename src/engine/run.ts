@@ -8,14 +8,8 @@ import { parseDuration, parseRetentionPolicy } from '../retention/policy.ts';
 import { backupSetName, createBackup } from './backup.ts';
 import { encryptionFor } from './encryption.ts';
 import { signingKeyFor } from './signing.ts';
-import {
-  listCommand,
-  pruneCommand,
-  pruneSet,
-  statusCheck,
-  statusCommand,
-  verifyCommand,
-} from './catalog.ts';
+import { listCommand, pruneCommand, pruneSet, statusCheck, statusCommand } from './catalog.ts';
+import { verifyCommand } from './verify.ts';
 import { runTempRoot, sweepStaleTemp } from '../core/temp.ts';
 import type { RunContext } from '../core/context.ts';
 import { useDestinations } from './destinations.ts';
@@ -96,7 +90,7 @@ async function dispatch(session: RunSession): Promise<void> {
       report.outputs['verified'] = 'true';
       return;
     case 'verify':
-      return await verifyCommand(options, ctx, report);
+      return await verifyCommand(session);
     case 'list':
       return await listCommand(options, ctx, report);
     case 'prune':
