@@ -11,6 +11,7 @@ import { ArchiveWriter } from '../../src/archive/writer.ts';
 import type { DrillRecord } from '../../src/drill/record.ts';
 import type { RunContext } from '../../src/core/context.ts';
 import { drillCommand, type DrillHooks } from '../../src/engine/drill.ts';
+import { RunSession } from '../../src/engine/session.ts';
 import { Redactor } from '../../src/core/log.ts';
 import { parseOptions } from '../../src/options/parse.ts';
 import { RunReport } from '../../src/report/report.ts';
@@ -174,7 +175,7 @@ export async function drillWithHook(
   const options = parseOptions({ command: 'drill', ...raw });
   const report = new RunReport('drill');
   try {
-    await drillCommand(options, ctx, report, { afterRestore });
+    await RunSession.run(options, ctx, report, (s) => drillCommand(s, { afterRestore }));
     return { report, logs, error: undefined as unknown };
   } catch (error) {
     return { report, logs, error };

@@ -124,6 +124,21 @@ describe('an overwrite restore reports the restored backup, and the safety backu
       assert.equal(destinations.length, 1);
       assert.equal(destinations[0]!.sha256, made['sha256']);
       assert.match(destinations[0]!.key, new RegExp(`^rep/${made['backup-id']}`));
+      // The safety backup is a run of its own: its report, apart from the restore's.
+      const safety = out['safetyBackups'] as Array<Record<string, unknown>>;
+      assert.equal(safety.length, 1);
+      assert.equal(safety[0]!['ok'], true);
+      assert.equal(
+        `rep-safety/${String(safety[0]!['backup-id'])}`,
+        out.outputs['safety-backup-id'],
+      );
+      assert.notEqual(safety[0]!['sha256'], made['sha256']);
+      const safetyAt = safety[0]!['destinations'] as Array<{ key: string; ok: boolean }>;
+      assert.deepEqual(
+        safetyAt.map((d) => d.ok),
+        [true],
+      );
+      assert.match(safetyAt[0]!.key, /^rep-safety\//);
       assert.deepEqual((await query(used, 'SELECT name FROM people')).rows, [{ name: 'new' }]);
 
       // The summary: the restored backup up top, the safety backup in its own section.

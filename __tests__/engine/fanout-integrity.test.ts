@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { createBackup } from '../../src/engine/backup.ts';
+import { RunSession } from '../../src/engine/session.ts';
 import { openDestinations } from '../../src/engine/destinations.ts';
 import { IntegrityError, exitCodeFor } from '../../src/core/errors.ts';
 import { Redactor, silentLogger } from '../../src/core/log.ts';
@@ -52,9 +53,11 @@ test('a checksum mismatch on one of two destinations is an integrity error (exit
     const [good, liar] = await openDestinations(options, ctx);
     const report = new RunReport('backup');
     await assert.rejects(
-      createBackup(options, ctx, report, {
-        destinations: [good!, { ...liar!, storage: lyingAbout(liar!.storage) }],
-      }),
+      RunSession.run(options, ctx, report, (session) =>
+        createBackup(session, {
+          destinations: [good!, { ...liar!, storage: lyingAbout(liar!.storage) }],
+        }),
+      ),
       (err: unknown) => {
         assert.ok(err instanceof IntegrityError, String(err));
         assert.equal(exitCodeFor(err), 3);

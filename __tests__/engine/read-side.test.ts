@@ -10,7 +10,9 @@ import type { RunContext } from '../../src/core/context.ts';
 import { openDestinations, findBackup } from '../../src/engine/destinations.ts';
 import { IntegrityError } from '../../src/core/errors.ts';
 import { Redactor, silentLogger } from '../../src/core/log.ts';
-import { checkStoredArchive, verifyStoredBackup } from '../../src/engine/verify.ts';
+import { checkStoredArchive } from '../../src/engine/verify.ts';
+import { readStoredArchive } from '../../src/engine/stored-archive.ts';
+import { RunSession } from '../../src/engine/session.ts';
 import { parseOptions } from '../../src/options/parse.ts';
 import { RunReport } from '../../src/report/report.ts';
 import type { SourceContext } from '../../src/sources/types.ts';
@@ -59,7 +61,9 @@ async function withBackup(
       name: 'app',
       compression,
     });
-    const outcome = await createBackup(options, ctx, new RunReport('backup'));
+    const outcome = await RunSession.run(options, ctx, new RunReport('backup'), (session) =>
+      createBackup(session),
+    );
     assert.ok(outcome.manifest.verifiedAt, 'the read-back ran and matched');
     const sctx: SourceContext = {
       log: silentLogger,
@@ -86,11 +90,8 @@ for (const compression of ['zstd', 'none']) {
       const entry = await stored(ctx, store);
       const boom = new Error('the driver refused the target');
       await assert.rejects(
-        verifyStoredBackup(entry.destination, entry.manifest, ctx, sctx, {
-          structural: false,
-          onSource: async () => {
-            throw boom;
-          },
+        readStoredArchive(entry.destination, entry.manifest, ctx, sctx, async () => {
+          throw boom;
         }),
         (err) => err === boom,
       );
@@ -106,15 +107,18 @@ for (const compression of ['zstd', 'none']) {
       const entry = await stored(ctx, store);
       const boom = new Error('disk full in the driver');
       await assert.rejects(
-        verifyStoredBackup(entry.destination, entry.manifest, ctx, sctx, {
-          structural: false,
-          onSource: async (_source, members) => {
+        readStoredArchive(
+          entry.destination,
+          entry.manifest,
+          ctx,
+          sctx,
+          async (_source, members) => {
             for await (const m of members) {
               if (!m.body) continue;
               for await (const _ of m.body) throw boom;
             }
           },
-        }),
+        ),
         (err) => err === boom,
       );
       for (let i = 0; i < 100 && zstdChildren() > 0; i++)

@@ -149,6 +149,18 @@ function printResult(
     if (report.command === 'list') body['backups'] = report.backups;
     if (report.destinations.length) body['destinations'] = report.destinations;
     if (report.notifications.length) body['notifications'] = report.notifications;
+    // A restore's safety backups are runs of their own: each named apart, with its own result.
+    if (report.safetyBackups.length) {
+      body['safetyBackups'] = report.safetyBackups.map((s) => ({
+        ok: !s.error,
+        ...(s.error ? { error: s.error } : {}),
+        set: s.name,
+        'backup-id': s.backupId,
+        size: s.size,
+        sha256: s.sha256,
+        destinations: s.destinations,
+      }));
+    }
     io.stdout(redactor.redact(JSON.stringify(body, null, 2)) + '\n');
     return;
   }

@@ -22,7 +22,7 @@ import type { IncrementalDump, SourceContext } from '../sources/types.ts';
 import type { RunContext } from '../core/context.ts';
 import { listBackups, type CatalogEntry, type OpenDestination } from './destinations.ts';
 import { ConfigError, IntegrityError, LifeboatError, isNotFound } from '../core/errors.ts';
-import { verifyStoredBackup } from './verify.ts';
+import { readStoredArchive } from './stored-archive.ts';
 import { AgeDecryptStream, type Identity } from '../archive/age/index.ts';
 import type { AllowedSigner } from '../archive/sshsig.ts';
 import { decryptionFor, encryptionFor, keyErrors, openManifest } from './encryption.ts';
@@ -372,11 +372,12 @@ export async function proveChain(
       `Proving chain link ${i + 1} of ${chain.length}: ${link.id} (${i === 0 ? 'full' : 'incremental'})`,
     );
     try {
-      await verifyStoredBackup(link.destination, link.manifest, ctx, sctx, {
-        structural: false,
-        checkSha256Sidecar: true,
-        ...(keys.identities ? { identities: keys.identities } : {}),
-        onSource: async (sm, members) => {
+      await readStoredArchive(
+        link.destination,
+        link.manifest,
+        ctx,
+        sctx,
+        async (sm, members) => {
           const lastSm = last.manifest.sources.find((s) => s.name === sm.name);
           if (!lastSm || lastSm.kind !== sm.kind) {
             throw new IntegrityError(
@@ -392,7 +393,11 @@ export async function proveChain(
             sctx,
           );
         },
-      });
+        {
+          checkSha256Sidecar: true,
+          ...(keys.identities ? { identities: keys.identities } : {}),
+        },
+      );
     } catch (err) {
       // A listed link whose archive is gone is as broken as a damaged one.
       const gone = isNotFound(err);

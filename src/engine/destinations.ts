@@ -13,6 +13,7 @@ import { withProgress } from './metered-storage.ts';
 import { progressOf } from '../core/progress.ts';
 import { backupTime, isBackupId, parseDrillKey } from './naming.ts';
 import { eachLimited, STORE_READ_CONCURRENCY } from '../core/limit.ts';
+import type { RunSession } from './session.ts';
 
 export interface OpenDestination {
   url: string;
@@ -48,6 +49,14 @@ export async function openDestinations(
     });
   }
   return out;
+}
+
+/** Opens the destination lines for a session, each closed when the session ends. */
+export async function useDestinations(session: RunSession): Promise<OpenDestination[]> {
+  const opened: OpenDestination[] = [];
+  session.defer('close the destinations', () => closeDestinations(opened));
+  opened.push(...(await openDestinations(session.options, session.ctx)));
+  return opened;
 }
 
 /** Opens the destinations for one command and closes them however it ends. */

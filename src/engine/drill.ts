@@ -1,11 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Inventory, SidecarManifest, SourceManifest } from '../archive/types.ts';
-import { sourceContext } from './backup.ts';
-import { decryptionFor, openManifest } from './encryption.ts';
-import { allowedSignersFor, requireSignature } from './signing.ts';
-import { createRunTemp, runTempRoot } from '../core/temp.ts';
+import { chooseBackup, fullManifest, readKeysFor } from './choose-backup.ts';
+import type { RunSession } from './session.ts';
 import { FAMILY_KINDS, parseAssertions, type ParsedAssertion } from '../drill/assert.ts';
 import { inventoryDifferences, inventoryFigures } from '../drill/inventory.ts';
 import type { DrillCheck, DrillRecord } from '../drill/record.ts';
@@ -24,13 +21,7 @@ import {
 import { driverForKind } from '../sources/registry.ts';
 import type { SourceContext } from '../sources/types.ts';
 import type { RunContext } from '../core/context.ts';
-import {
-  closeDestinations,
-  findBackup,
-  openDestinations,
-  registerUrlSecrets,
-  type CatalogEntry,
-} from './destinations.ts';
+import { registerUrlSecrets, useDestinations, type CatalogEntry } from './destinations.ts';
 import {
   CancelledError,
   ConfigError,
@@ -81,24 +72,13 @@ export function parseDrillOptions(options: Options): DrillPlan {
  * as `<id>.drill.json`, and removes the scratch copy whatever happened (unless keep-scratch).
  * Failed data checks exit 3, a slow recovery or an old backup exit 1, bad input exit 2.
  */
-export async function drillCommand(
-  options: Options,
-  ctx: RunContext,
-  report: RunReport,
-  hooks: DrillHooks = {},
-): Promise<void> {
+export async function drillCommand(session: RunSession, hooks: DrillHooks = {}): Promise<void> {
+  const { options, ctx, report } = session;
   const plan = parseDrillOptions(options);
-  const identities = decryptionFor(options, ctx);
-  const signers = allowedSignersFor(options, ctx);
-  const destinations = await openDestinations(options, ctx);
-  let folder: string;
-  try {
-    folder = await createRunTemp(runTempRoot(ctx));
-  } catch (err) {
-    await closeDestinations(destinations);
-    throw err;
-  }
-  const sctx = sourceContext(ctx, options, folder);
+  const keys = readKeysFor(session);
+  const destinations = await useDestinations(session);
+  const sctx = await session.sourceContext();
+  const folder = sctx.tmpDir;
   const startedAt = ctx.now();
   const checks: DrillCheck[] = [];
   const created: Scratch[] = [];
@@ -107,20 +87,10 @@ export async function drillCommand(
   let rtoMs = 0;
   let failure: unknown;
   try {
-    entry = await findBackup(
-      destinations,
-      str(options, 'name'),
-      str(options, 'backup') ?? 'latest',
-      ctx,
-    );
-    report.name = entry.set;
-    report.backupId = entry.id;
-    report.sha256 = entry.manifest.archive.sha256;
-    report.size = entry.manifest.archive.size;
     // As restore does: a required signature first, then the full manifest (sealed inside an
     // encrypted backup's index), which names the sources and holds their inventories.
-    if (signers) entry.manifest = await requireSignature(entry.destination, entry, signers, ctx);
-    const manifest = await openManifest(entry.manifest, identities, `${entry.set}/${entry.id}`);
+    entry = (await chooseBackup(session, destinations, keys)).entry;
+    const manifest = await fullManifest(entry, keys.identities);
     const scratches = planScratches(options, ctx, sctx, entry, manifest, folder);
     const bySource = assignAssertions(plan.assertions, manifest.sources);
     const consistency = planDrillConsistency(plan.consistency, manifest.sources, scratches, sctx);
@@ -158,7 +128,8 @@ export async function drillCommand(
     // From here each scratch is ours to remove, even if the restore fails halfway.
     created.push(...scratches);
     try {
-      await restoreBackup(restoreOptions, ctx, report, entry);
+      const chosen = { entry, manifest };
+      await session.step((restore) => restoreBackup(restore, chosen), { options: restoreOptions });
       checks.push({
         name: 'restore',
         ok: true,
@@ -243,9 +214,6 @@ export async function drillCommand(
           },
         );
       } else ctx.log.warn(`the drill record was not stored: ${describeErrorTemplate(err)}`);
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-      await closeDestinations(destinations);
     }
   }
   if (failure !== undefined) throw failure;

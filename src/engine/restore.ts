@@ -1,34 +1,28 @@
-import { rm } from 'node:fs/promises';
 import type { Options } from '../options/parse.ts';
-import { bool, lines, str } from '../options/parse.ts';
-import { RunReport } from '../report/report.ts';
+import { bool, lines } from '../options/parse.ts';
+import { RunReport, type DestinationReport } from '../report/report.ts';
 import { keyValueTable } from '../report/summary.ts';
-import type { ArchiveEntry, SourceManifest } from '../archive/types.ts';
+import type { SidecarManifest, SourceManifest } from '../archive/types.ts';
 import type { StagedRestore } from '../sources/types.ts';
 import { driverForKind } from '../sources/registry.ts';
-import { createBackup, sourceContext } from './backup.ts';
-import { decryptionFor, encryptionFor, openManifest, recipientsOf } from './encryption.ts';
-import { allowedSignersFor, requireSignature } from './signing.ts';
-import { createRunTemp, runTempRoot } from '../core/temp.ts';
+import { createBackup, type BackupOutcome } from './backup.ts';
+import { encryptionFor, recipientsOf, type Encryption } from './encryption.ts';
 import type { RunContext } from '../core/context.ts';
-import {
-  closeDestinations,
-  findBackup,
-  openDestinations,
-  registerUrlSecrets,
-  type CatalogEntry,
-} from './destinations.ts';
+import { registerUrlSecrets, useDestinations, type CatalogEntry } from './destinations.ts';
 import {
   ConfigError,
   IntegrityError,
   LifeboatError,
   SourceError,
   StorageError,
+  describeError,
 } from '../core/errors.ts';
 import { endPhase, formatBytes, formatDuration, redactUrl, startPhase } from '../core/log.ts';
 import { parseNamedLines } from '../core/url.ts';
-import { verifyStoredBackup } from './verify.ts';
+import { readStoredArchive, type SourceReader } from './stored-archive.ts';
 import { proveChainAnywhere } from './chain.ts';
+import { chooseBackup, fullManifest, readKeysFor } from './choose-backup.ts';
+import type { RunSession } from './session.ts';
 
 /**
  * Restore, in two phases and one read of the stored object. Phase one: the archive streams once
@@ -39,201 +33,238 @@ import { proveChainAnywhere } from './chain.ts';
  * into its target. Any failure before that aborts every stage: the targets are untouched.
  */
 export async function restoreBackup(
-  options: Options,
-  ctx: RunContext,
-  report: RunReport,
-  /** The backup, already found by the caller (a drill), on a destination the caller closes. */
-  found?: CatalogEntry,
+  session: RunSession,
+  /** The backup, already chosen and opened by the caller (a drill), on a destination it closes. */
+  chosen?: { entry: CatalogEntry; manifest: SidecarManifest },
 ): Promise<void> {
-  const identities = decryptionFor(options, ctx);
+  const { options, ctx, report } = session;
+  const keys = readKeysFor(session);
   const ownEncryption = encryptionFor(options, ctx, 'safety');
-  const signers = allowedSignersFor(options, ctx);
-  const destinations = found ? [] : await openDestinations(options, ctx);
-  const tmpDir = await createRunTemp(runTempRoot(ctx));
-  const sctx = sourceContext(ctx, options, tmpDir);
+  const destinations = chosen ? [] : await useDestinations(session);
+  const sctx = await session.sourceContext();
+  const entry = chosen?.entry ?? (await chooseBackup(session, destinations, keys)).entry;
+  const manifest = chosen?.manifest ?? (await fullManifest(entry, keys.identities));
+  const { destination } = entry;
+  // The safety backup of a target replaced by an encrypted backup is encrypted too: to the
+  // recipients given, else to the identities that opened this one.
+  const safetyEncryption =
+    ownEncryption ??
+    (manifest.encrypted && keys.identities ? recipientsOf(keys.identities) : undefined);
+  report.name = entry.set;
+  report.backupId = entry.id;
+  report.sha256 = manifest.archive.sha256;
+  report.size = manifest.archive.size;
+  const readFrom: DestinationReport = {
+    url: destination.displayUrl,
+    key: manifest.archive.key,
+    ok: true,
+    size: manifest.archive.size,
+    sha256: manifest.archive.sha256,
+    verified: false,
+  };
+  report.destinations.push(readFrom);
+  const targets = resolveTargets(
+    lines(options, 'target'),
+    manifest.sources.map((s) => s.name),
+  );
+  for (const url of targets.values()) registerUrlSecrets(url, ctx);
+  ctx.log.info(`Restoring ${entry.set}/${entry.id} from ${destination.displayUrl}`);
+
+  const overwrite = bool(options, 'overwrite');
+  const t0 = Date.now();
+  const safety = new SafetyBackups(session, entry, safetyEncryption);
   const staged: Array<{ sm: SourceManifest; stage: StagedRestore }> = [];
-  const safetyBackups: string[] = [];
-  const safetyOf = new Map<string, string>();
-  try {
-    const entry =
-      found ??
-      (await findBackup(
-        destinations,
-        str(options, 'name'),
-        str(options, 'backup') ?? 'latest',
-        ctx,
-      ));
-    const { destination } = entry;
-    // An encrypted backup's full manifest is sealed: without the right key this fails here,
-    // before any target is looked at.
-    // A required signature is checked first: an unsigned or planted backup is refused before
-    // its index is trusted for anything, and the index used is exactly the one signed.
-    if (signers) entry.manifest = await requireSignature(destination, entry, signers, ctx);
-    const manifest = await openManifest(entry.manifest, identities, `${entry.set}/${entry.id}`);
-    // The safety backup of a target replaced by an encrypted backup is encrypted too: to the
-    // recipients given, else to the identities that opened this one.
-    const safetyEncryption =
-      ownEncryption ?? (manifest.encrypted && identities ? recipientsOf(identities) : undefined);
-    report.name = entry.set;
-    report.backupId = entry.id;
-    report.sha256 = manifest.archive.sha256;
-    report.size = manifest.archive.size;
-    const readFrom: RunReport['destinations'][number] = {
-      url: destination.displayUrl,
-      key: manifest.archive.key,
-      ok: true,
-      size: manifest.archive.size,
-      sha256: manifest.archive.sha256,
-      verified: false,
-    };
-    report.destinations.push(readFrom);
-    const targets = resolveTargets(
-      lines(options, 'target'),
-      manifest.sources.map((s) => s.name),
-    );
-    for (const url of targets.values()) registerUrlSecrets(url, ctx);
-    ctx.log.info(`Restoring ${entry.set}/${entry.id} from ${destination.displayUrl}`);
-
-    const overwrite = bool(options, 'overwrite');
-    const t0 = Date.now();
-    const safetyBackup = (source: string) => async (sourceUrl: string) => {
-      ctx.log.info(`Taking a safety backup of ${redactUrl(sourceUrl)} before overwriting it…`);
-      const safetyOptions: Options = {
-        command: 'backup',
-        values: { ...options.values, source: [`${source}=${sourceUrl}`], command: 'backup' },
-      };
-      // Its own report: the restore's sha256, size and destinations stay the restored backup's.
-      const safetyReport = new RunReport('backup');
-      const outcome = await createBackup(safetyOptions, ctx, safetyReport, {
-        tags: ['safety'],
-        set: `${entry.set}-safety`,
-        destinations: [destination],
-        ...(safetyEncryption ? { encryption: safetyEncryption } : {}),
-      });
-      const ref = `${outcome.set}/${outcome.id}`;
-      safetyBackups.push(ref);
-      safetyOf.set(source, ref);
-      report.outputs['safety-backup-id'] = safetyBackups.join('\n');
-      report.sections.push({
-        title: `Safety backup of ${source}`,
-        markdown: keyValueTable([
-          ['backup', `\`${ref}\``],
-          ['taken of', redactUrl(sourceUrl)],
-          ['size', formatBytes(outcome.manifest.archive.size)],
-          ['sha256', `\`${outcome.manifest.archive.sha256}\``],
-          ['stored at', outcome.stored.map((d) => d.displayUrl).join(', ')],
-        ]),
-      });
-      return outcome.id;
-    };
-
-    startPhase(
-      ctx.log,
-      `Verify ${entry.set}/${entry.id} while staging every source; no target is touched until it is proven`,
-    );
-    const stageSource = async (sm: SourceManifest, members: AsyncIterable<ArchiveEntry>) => {
-      const target = targets.get(sm.name)!;
-      const driver = await driverForKind(sm.kind);
-      ctx.log.info(`Staging ${sm.name} (${sm.kind}) for ${redactUrl(target)}…`);
-      const stage = await driver.stage(
-        members,
-        {
-          target,
-          overwrite,
-          manifest: sm,
-          backupId: entry.id,
-          safetyBackup: safetyBackup(sm.name),
-        },
-        sctx,
-      );
-      staged.push({ sm, stage });
-    };
-    // An incremental backup is its whole chain: every link is proven (into a private scratch
-    // folder) before anything is staged beside a target.
-    // Each link is opened with the run's key and, with allowed-signers, its signature checked.
-    if (manifest.kind === 'incremental') {
-      const { chain, proven } = await proveChainAnywhere(
-        { ...entry, manifest },
-        destinations,
-        ctx,
-        sctx,
-        { identities, signers },
-      );
-      readFrom.url = chain.at(-1)!.destination.displayUrl;
-      for (const sm of manifest.sources) {
-        const p = proven.get(sm.name)!;
-        await stageSource(p.manifest, p.members);
-      }
-      report.proofs.push(
-        `every link of the chain (${chain.map((c) => c.id).join(' → ')}) was proven as below before anything was staged`,
-      );
-    } else {
-      await verifyStoredBackup(destination, manifest, ctx, sctx, {
-        structural: false,
-        checkSha256Sidecar: true,
-        ...(identities ? { identities } : {}),
-        onSource: stageSource,
-      });
-    }
-    endPhase(ctx.log);
-
-    readFrom.verified = true;
-    report.outputs['verified'] = 'true';
-    report.proofs.push(
-      `the .sha256 sidecar agrees with the manifest, and the stored object's size (${formatBytes(manifest.archive.size)}) and sha256 match it`,
-      `every chunk's sha256 (${chunkCount(manifest)} chunks), the archive header and the inner manifest match the sidecar manifest`,
-      'every source was staged apart from its target; no target was touched before all of the above',
-    );
-    const locations: string[] = [];
-    const committed: CommittedSource[] = [];
-    for (const { sm, stage } of staged) {
-      startPhase(
-        ctx.log,
-        `Restore ${sm.name} (${sm.kind}) into ${redactUrl(targets.get(sm.name)!)}`,
-      );
-      let result;
-      try {
-        result = await stage.commit();
-      } catch (err) {
-        const own = safetyOf.get(sm.name);
-        const notReached = staged.slice(committed.length + 1).map((s) => s.sm.name);
-        await rollBack(committed, ctx);
-        throw afterPartialCommit(withSafetyHint(err, own ? [own] : []), committed, notReached);
-      }
-      committed.push({
-        name: sm.name,
-        location: result.location,
-        safety: safetyOf.get(sm.name),
-        replaced: result.replaced === true,
-        rollback: stage.rollback?.bind(stage),
-        rolledBack: false,
-        rollbackError: undefined,
-      });
-      locations.push(result.location);
-      for (const note of result.notes ?? []) report.notes.push(note);
-      report.sources.push({
-        name: sm.name,
-        kind: sm.kind,
-        url: result.location,
-        target: result.location,
-        expectedInventory: sm.inventory,
-        ...(result.inventory ? { inventory: result.inventory } : {}),
-      });
-      endPhase(ctx.log);
-    }
-    report.outputs['location'] = locations.join('\n');
-    ctx.log.info(
-      `Restored ${entry.set}/${entry.id} in ${formatDuration(Date.now() - t0)} to ${locations.join(', ')}`,
-    );
-  } finally {
+  // Whatever happens, nothing staged outlives the restore (a committed stage's abort is a no-op).
+  session.defer('remove what was staged', async () => {
     for (const { sm, stage } of staged) {
       await stage.abort().catch((err: unknown) => {
         ctx.log.warn(`could not remove what was staged for ${sm.name}: ${(err as Error).message}`);
       });
     }
-    await rm(tmpDir, { recursive: true, force: true });
-    await closeDestinations(destinations);
+  });
+
+  startPhase(
+    ctx.log,
+    `Verify ${entry.set}/${entry.id} while staging every source; no target is touched until it is proven`,
+  );
+  const stageSource: SourceReader = async (sm, members) => {
+    const target = targets.get(sm.name)!;
+    const driver = await driverForKind(sm.kind);
+    ctx.log.info(`Staging ${sm.name} (${sm.kind}) for ${redactUrl(target)}…`);
+    const stage = await driver.stage(
+      members,
+      {
+        target,
+        overwrite,
+        manifest: sm,
+        backupId: entry.id,
+        safetyBackup: (sourceUrl) => safety.take(sm.name, sourceUrl),
+      },
+      sctx,
+    );
+    staged.push({ sm, stage });
+  };
+  // An incremental backup is its whole chain: every link is proven (into a private scratch
+  // folder) before anything is staged beside a target.
+  // Each link is opened with the run's key and, with allowed-signers, its signature checked.
+  if (manifest.kind === 'incremental') {
+    const { chain, proven } = await proveChainAnywhere(
+      { ...entry, manifest },
+      destinations,
+      ctx,
+      sctx,
+      keys,
+    );
+    readFrom.url = chain.at(-1)!.destination.displayUrl;
+    for (const sm of manifest.sources) {
+      const p = proven.get(sm.name)!;
+      await stageSource(p.manifest, p.members);
+    }
+    report.proofs.push(
+      `every link of the chain (${chain.map((c) => c.id).join(' → ')}) was proven as below before anything was staged`,
+    );
+  } else {
+    await readStoredArchive(destination, manifest, ctx, sctx, stageSource, {
+      checkSha256Sidecar: true,
+      ...(keys.identities ? { identities: keys.identities } : {}),
+    });
   }
+  endPhase(ctx.log);
+
+  readFrom.verified = true;
+  report.outputs['verified'] = 'true';
+  report.proofs.push(
+    `the .sha256 sidecar agrees with the manifest, and the stored object's size (${formatBytes(manifest.archive.size)}) and sha256 match it`,
+    `every chunk's sha256 (${chunkCount(manifest)} chunks), the archive header and the inner manifest match the sidecar manifest`,
+    'every source was staged apart from its target; no target was touched before all of the above',
+  );
+  const locations = await commitStaged(session, staged, targets, safety);
+  report.outputs['location'] = locations.join('\n');
+  ctx.log.info(
+    `Restored ${entry.set}/${entry.id} in ${formatDuration(Date.now() - t0)} to ${locations.join(', ')}`,
+  );
+}
+
+/**
+ * Phase two: each staged source committed into its target, in order. A failed commit puts back
+ * the ones already committed where their driver can, and says where everything is.
+ */
+async function commitStaged(
+  session: RunSession,
+  staged: Array<{ sm: SourceManifest; stage: StagedRestore }>,
+  targets: Map<string, string>,
+  safety: SafetyBackups,
+): Promise<string[]> {
+  const { ctx, report } = session;
+  const locations: string[] = [];
+  const committed: CommittedSource[] = [];
+  for (const { sm, stage } of staged) {
+    startPhase(ctx.log, `Restore ${sm.name} (${sm.kind}) into ${redactUrl(targets.get(sm.name)!)}`);
+    let result;
+    try {
+      result = await stage.commit();
+    } catch (err) {
+      const own = safety.of(sm.name);
+      const notReached = staged.slice(committed.length + 1).map((s) => s.sm.name);
+      await rollBack(committed, ctx);
+      throw afterPartialCommit(withSafetyHint(err, own ? [own] : []), committed, notReached);
+    }
+    committed.push({
+      name: sm.name,
+      location: result.location,
+      safety: safety.of(sm.name),
+      replaced: result.replaced === true,
+      rollback: stage.rollback?.bind(stage),
+      rolledBack: false,
+      rollbackError: undefined,
+    });
+    locations.push(result.location);
+    for (const note of result.notes ?? []) report.notes.push(note);
+    report.sources.push({
+      name: sm.name,
+      kind: sm.kind,
+      url: result.location,
+      target: result.location,
+      expectedInventory: sm.inventory,
+      ...(result.inventory ? { inventory: result.inventory } : {}),
+    });
+    endPhase(ctx.log);
+  }
+  return locations;
+}
+
+/**
+ * The safety backups a restore takes of the targets it replaces (drivers ask for one just
+ * before their commit replaces data). Each is a run of its own: its own session and report, so
+ * the restore's report keeps the restored backup's sha256, size and destinations; the restore's
+ * report lists each one's report (`safetyBackups`) and gives it its own section, failed or not.
+ */
+class SafetyBackups {
+  private readonly refs = new Map<string, string>();
+  private readonly session: RunSession;
+  private readonly entry: CatalogEntry;
+  private readonly encryption: Encryption | undefined;
+
+  constructor(session: RunSession, entry: CatalogEntry, encryption: Encryption | undefined) {
+    this.session = session;
+    this.entry = entry;
+    this.encryption = encryption;
+  }
+
+  /** The safety backup taken of a source's target, as set/id. */
+  of(source: string): string | undefined {
+    return this.refs.get(source);
+  }
+
+  async take(source: string, sourceUrl: string): Promise<string> {
+    const { ctx, report, options } = this.session;
+    ctx.log.info(`Taking a safety backup of ${redactUrl(sourceUrl)} before overwriting it…`);
+    const safetyOptions: Options = {
+      command: 'backup',
+      values: { ...options.values, source: [`${source}=${sourceUrl}`], command: 'backup' },
+    };
+    const own = new RunReport('backup');
+    report.safetyBackups.push(own);
+    const title = `Safety backup of ${source}`;
+    let outcome: BackupOutcome;
+    try {
+      outcome = await this.session.runOwn(safetyOptions, own, (s) =>
+        createBackup(s, {
+          tags: ['safety'],
+          set: `${this.entry.set}-safety`,
+          destinations: [this.entry.destination],
+          ...(this.encryption ? { encryption: this.encryption } : {}),
+        }),
+      );
+    } catch (err) {
+      own.error = describeError(err);
+      own.finishedMs = Date.now();
+      report.sections.push({
+        title: `${title}: failed, the target was not replaced`,
+        markdown: safetyTable(own, sourceUrl),
+      });
+      throw err;
+    }
+    own.finishedMs = Date.now();
+    const ref = `${outcome.set}/${outcome.id}`;
+    this.refs.set(source, ref);
+    report.outputs['safety-backup-id'] = [...this.refs.values()].join('\n');
+    report.sections.push({ title, markdown: safetyTable(own, sourceUrl) });
+    return outcome.id;
+  }
+}
+
+/** A safety backup's own report as the restore's summary shows it. */
+function safetyTable(own: RunReport, sourceUrl: string): string {
+  const rows: Array<[string, string]> = [];
+  if (own.name && own.backupId) rows.push(['backup', `\`${own.name}/${own.backupId}\``]);
+  rows.push(['taken of', redactUrl(sourceUrl)]);
+  if (own.size !== undefined) rows.push(['size', formatBytes(own.size)]);
+  if (own.sha256) rows.push(['sha256', `\`${own.sha256}\``]);
+  const stored = own.destinations.filter((d) => d.ok).map((d) => d.url);
+  if (stored.length) rows.push(['stored at', stored.join(', ')]);
+  if (own.error) rows.push(['error', own.error]);
+  return keyValueTable(rows);
 }
 
 function chunkCount(manifest: {

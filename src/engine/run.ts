@@ -8,17 +8,12 @@ import { parseDuration, parseRetentionPolicy } from '../retention/policy.ts';
 import { backupSetName, createBackup } from './backup.ts';
 import { encryptionFor } from './encryption.ts';
 import { signingKeyFor } from './signing.ts';
-import {
-  listCommand,
-  pruneCommand,
-  pruneSet,
-  statusCheck,
-  statusCommand,
-  verifyCommand,
-} from './catalog.ts';
+import { listCommand, pruneCommand, pruneSet, statusCheck, statusCommand } from './catalog.ts';
+import { verifyCommand } from './verify.ts';
 import { runTempRoot, sweepStaleTemp } from '../core/temp.ts';
 import type { RunContext } from '../core/context.ts';
-import { withDestinations } from './destinations.ts';
+import { useDestinations } from './destinations.ts';
+import { RunSession } from './session.ts';
 import {
   CancelledError,
   LifeboatError,
@@ -48,7 +43,10 @@ export function errorKindOf(err: unknown): ErrorKindOutput {
   return KIND_BY_EXIT_CODE[exitCodeFor(err)] ?? 'operational';
 }
 
-/** Runs one command. Throws typed errors; the report is filled in either way. */
+/**
+ * Runs one command in its own session (the report, the abort signal, the cleanup stack and the
+ * temporary folder). Throws typed errors; the report is filled in either way.
+ */
 export async function runCommand(
   options: Options,
   ctx: RunContext,
@@ -61,31 +59,7 @@ export async function runCommand(
   let failure: unknown;
   try {
     announcements = prepareAnnouncements(options, ctx);
-    switch (options.command) {
-      case 'backup':
-        await backupCommand(options, ctx, report);
-        return await checkWorkflowActivity(options, ctx, report);
-      case 'restore':
-        await restoreBackup(options, ctx, report);
-        report.outputs['verified'] = 'true';
-        return;
-      case 'verify':
-        return await verifyCommand(options, ctx, report);
-      case 'list':
-        return await listCommand(options, ctx, report);
-      case 'prune':
-        return await pruneCommand(options, ctx, report);
-      case 'status':
-        try {
-          return await statusCommand(options, ctx, report);
-        } finally {
-          await checkWorkflowActivity(options, ctx, report);
-        }
-      case 'drill':
-        return await drillCommand(options, ctx, report);
-      case 'report':
-        return await reportCommand(options, ctx, report);
-    }
+    await RunSession.run(options, ctx, report, dispatch);
   } catch (err) {
     // Whatever a cancelled step made of the abort (a killed tool, a broken stream), the run
     // was cancelled, and says so (error-kind operational: 130/143 are not config or integrity).
@@ -103,6 +77,35 @@ export async function runCommand(
     report.outputs['error-kind'] ??= 'none';
     // After every command, failed or not; never throws (a notification cannot fail a run).
     if (announcements) await announceRun(announcements, options, ctx, report, failure);
+  }
+}
+
+async function dispatch(session: RunSession): Promise<void> {
+  const { options, ctx, report } = session;
+  switch (options.command) {
+    case 'backup':
+      await backupCommand(session);
+      return await checkWorkflowActivity(options, ctx, report);
+    case 'restore':
+      await restoreBackup(session);
+      report.outputs['verified'] = 'true';
+      return;
+    case 'verify':
+      return await verifyCommand(session);
+    case 'list':
+      return await listCommand(options, ctx, report);
+    case 'prune':
+      return await pruneCommand(options, ctx, report);
+    case 'status':
+      try {
+        return await statusCommand(options, ctx, report);
+      } finally {
+        await checkWorkflowActivity(options, ctx, report);
+      }
+    case 'drill':
+      return await drillCommand(session);
+    case 'report':
+      return await reportCommand(options, ctx, report);
   }
 }
 
@@ -151,35 +154,34 @@ export function checkBackupOptions(options: Options, ctx: RunContext): LockSetti
   return lockSettings(options);
 }
 
-async function backupCommand(options: Options, ctx: RunContext, report: RunReport): Promise<void> {
+async function backupCommand(session: RunSession): Promise<void> {
+  const { options, ctx, report } = session;
   const lock = checkBackupOptions(options, ctx);
   const set = backupSetName(options);
-  await withDestinations(options, ctx, async (all) => {
-    // The lock is the first object written: a destination that cannot take it is reported
-    // as failed before anything is dumped, and the rest go on.
-    const locks = await lockSet(all, set, lock, ctx, 'backup');
-    try {
-      await backupLocked(options, whileLocked(ctx, locks), report, locks);
-    } catch (err) {
-      // Whatever the abort broke along the way, the reason the run stopped is the lost lock.
-      if (locks.lost.aborted) throw locks.lost.reason;
-      throw err;
-    } finally {
-      // Reported in the order they were given, unwritable ones included.
-      const order = all.map((d) => d.displayUrl);
-      report.destinations.sort((a, b) => order.indexOf(a.url) - order.indexOf(b.url));
-      await locks.release();
-    }
-  });
+  const all = await useDestinations(session);
+  // The lock is the first object written: a destination that cannot take it is reported
+  // as failed before anything is dumped, and the rest go on.
+  const locks = await lockSet(all, set, lock, ctx, 'backup');
+  try {
+    // Losing the lock aborts everything the locked part does.
+    await session.step((locked) => backupLocked(locked, locks), {
+      ctx: whileLocked(ctx, locks),
+    });
+  } catch (err) {
+    // Whatever the abort broke along the way, the reason the run stopped is the lost lock.
+    if (locks.lost.aborted) throw locks.lost.reason;
+    throw err;
+  } finally {
+    // Reported in the order they were given, unwritable ones included.
+    const order = all.map((d) => d.displayUrl);
+    report.destinations.sort((a, b) => order.indexOf(a.url) - order.indexOf(b.url));
+    await locks.release();
+  }
 }
 
-async function backupLocked(
-  options: Options,
-  ctx: RunContext,
-  report: RunReport,
-  locks: HeldLocks,
-): Promise<void> {
-  const outcome = await createBackup(options, ctx, report, {
+async function backupLocked(session: RunSession, locks: HeldLocks): Promise<void> {
+  const { options, ctx, report } = session;
+  const outcome = await createBackup(session, {
     destinations: locks.held,
     unwritable: locks.failed,
   });

@@ -77,6 +77,11 @@ export class RunReport {
   notifications: Array<{ target: string; ok: boolean; detail: string }> = [];
   /** The drill's result, for the metrics (set by drill). */
   drill?: { ok: boolean; rtoMs: number };
+  /**
+   * The safety backups a restore took before replacing its targets: each a run of its own with
+   * its own report, so this one keeps the restored backup's facts.
+   */
+  safetyBackups: RunReport[] = [];
 
   constructor(command: string) {
     this.command = command;
