@@ -1,8 +1,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
 import type {
@@ -231,6 +232,41 @@ describe('parallel PostgreSQL dumps and restores against the local server', () =
       // Nothing but the private temporary folder's own (now empty) content is left.
       assert.deepEqual(await readdir(ctx.tmpDir), []);
     } finally {
+      await ctx.cleanup();
+    }
+  });
+
+  test('a parallel backup restores by hand with plain pg_restore (the steps in docs/sources.md)', async (t) => {
+    if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
+    const db = await freshDb('parhand', `${FIXTURE_SQL};\n${bigAndSmallSql(6, 3)}`);
+    const ctx = await makeCtx({ jobs: 2 });
+    const dir = await mkdtemp(join(tmpdir(), 'lb-pghand-'));
+    try {
+      const buf = new MemberBuffer();
+      await pgDriver.open(localUrl(db), ctx).dump(buf, ctx);
+      for (const s of buf.stored) {
+        await mkdir(join(dir, dirname(s.record.path)), { recursive: true });
+        await writeFile(join(dir, s.record.path), s.data!);
+      }
+      const target = `${db}_hand`;
+      created.push(target);
+      const script = `set -e
+cd '${dir}/${db}.pgpar'
+for w in data-*.pgdump.000000; do w=\${w%.000000}; cat "$w".* > "$w"; done
+createdb -T template0 ${target}
+pg_restore --section=pre-data -d ${target} schema.pgdump
+for w in data-*.pgdump; do pg_restore -d ${target} "$w" & done; wait
+pg_restore --section=post-data --jobs=4 -d ${target} schema.pgdump
+`;
+      const r = spawnSync('bash', ['-c', script], {
+        encoding: 'utf8',
+        env: { ...process.env, PGHOST: '127.0.0.1', PGUSER: 'postgres' },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(await contentDigests(target), await contentDigests(db));
+      assert.equal(schemaDump(target), schemaDump(db));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
       await ctx.cleanup();
     }
   });

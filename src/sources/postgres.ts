@@ -2,10 +2,11 @@
  * PostgreSQL source (`postgres://` / `postgresql://[user[:password]@]host[:port]/dbname[?sslmode=…]`).
  *
  * Backup: `pg_dump` in custom format, its own compression off (-Z0, Lifeboat compresses),
- * streamed straight into one member `<dbname>.pgdump`. With `jobs` > 1, a parallel dump in
- * directory format instead: it needs a temporary folder as large as the uncompressed dump, whose
- * files then become members under `<dbname>.pgdump.d/`. With `globals`, `pg_dumpall
- * --globals-only` (roles, tablespaces) becomes `globals.sql`, first in the folder.
+ * streamed straight into one member `<dbname>.pgdump`. With `jobs` > 1, N pg_dump workers on
+ * one exported snapshot stream into `<dbname>.pgpar/` instead (postgres-parallel.ts); backups
+ * made with `jobs` before that are directory-format dumps under `<dbname>.pgdump.d/`, still
+ * restored. With `globals`, `pg_dumpall --globals-only` (roles, tablespaces) becomes
+ * `globals.sql`, first in the folder.
  *
  * Credentials reach the tools only through the child's environment (PGPASSWORD and friends);
  * nothing secret is ever on a command line. The inventory (schemas, tables, row counts,
