@@ -419,25 +419,31 @@ export function classify(
   return undefined;
 }
 
-/** Feed a body into a tool's stdin without ending it; the body is read to the end regardless. */
-async function feedPart(body: Readable, run: ToolRun): Promise<void> {
+/** Segments queued per worker on restore (each at most SEGMENT_SIZE bytes in memory). */
+const QUEUE_DEPTH = 3;
+
+async function readAll(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(c as Buffer);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/** Write into a tool's stdin without ending it; a tool that has gone (or stopped reading) is skipped. */
+async function writeAll(run: ToolRun, data: Buffer): Promise<void> {
   const stdin = run.child.stdin!;
-  for await (const chunk of body) {
-    if (stdin.destroyed || stdin.writableEnded || run.child.exitCode !== null) continue;
-    if (!stdin.write(chunk)) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          stdin.off('drain', done);
-          stdin.off('close', done);
-          stdin.off('error', done);
-          resolve();
-        };
-        stdin.on('drain', done);
-        stdin.on('close', done);
-        stdin.on('error', done);
-      });
-    }
-  }
+  if (stdin.destroyed || stdin.writableEnded || run.child.exitCode !== null) return;
+  if (stdin.write(data)) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      stdin.off('drain', done);
+      stdin.off('close', done);
+      stdin.off('error', done);
+      resolve();
+    };
+    stdin.on('drain', done);
+    stdin.on('close', done);
+    stdin.on('error', done);
+  });
 }
 
 /**
@@ -450,6 +456,10 @@ export class SegmentFeeder {
   readonly #what: string;
   readonly #runs = new Map<number, ToolRun>();
   readonly #next = new Map<number, number>();
+  /** Per worker: segments read but not yet written into its tool, and the write chain. */
+  readonly #queued = new Map<number, number>();
+  readonly #chains = new Map<number, Promise<void>>();
+  readonly #freed: Array<() => void> = [];
   #failure: Error | undefined;
   #stopping = false;
 
@@ -497,9 +507,27 @@ export class SegmentFeeder {
       this.#runs.set(k, run);
       this.#watch(k, run);
     }
-    await feedPart(body, run);
-    if (seq === w.segments - 1 && !run.child.stdin!.destroyed) run.child.stdin!.end();
+    // Read the whole segment (its checksums are checked as it is read), then queue it for this
+    // worker's tool: the archive reader moves on to other workers' segments while this one loads,
+    // so a slow worker does not hold up the others until its queue is full.
+    const data = await readAll(body);
+    while ((this.#queued.get(k) ?? 0) >= QUEUE_DEPTH && !this.#failure) {
+      await new Promise<void>((resolve) => this.#freed.push(resolve));
+    }
     if (this.#failure) throw this.#failure;
+    this.#queued.set(k, (this.#queued.get(k) ?? 0) + 1);
+    const last = seq === w.segments - 1;
+    const target = run;
+    const next = (this.#chains.get(k) ?? Promise.resolve()).then(async () => {
+      try {
+        await writeAll(target, data);
+        if (last && !target.child.stdin!.destroyed) target.child.stdin!.end();
+      } finally {
+        this.#queued.set(k, this.#queued.get(k)! - 1);
+        for (const wake of this.#freed.splice(0)) wake();
+      }
+    });
+    this.#chains.set(k, next);
   }
 
   /** Every segment arrived and every tool exited 0; otherwise the first failure. */
@@ -514,6 +542,7 @@ export class SegmentFeeder {
         );
       }
     }
+    await Promise.all(this.#chains.values());
     for (const [k, run] of this.#runs) {
       const r = await run.exited;
       if (this.#failure) break;
@@ -527,6 +556,7 @@ export class SegmentFeeder {
 
   stop(): void {
     this.#stopping = true;
+    for (const wake of this.#freed.splice(0)) wake();
     for (const run of this.#runs.values()) {
       run.child.stdin?.destroy();
       run.process.stop();
@@ -536,6 +566,7 @@ export class SegmentFeeder {
   async stopped(): Promise<void> {
     this.stop();
     await Promise.all([...this.#runs.values()].map((r) => r.exited));
+    await Promise.all(this.#chains.values());
   }
 }
 
