@@ -351,7 +351,9 @@ export async function dumpParallel(
       const who = `worker ${w.k} of ${active.length} (${w.k === 0 ? 'sequences, large objects and the other tables' : `tables ${shown}${w.tables.length > 5 ? ` and ${w.tables.length - 5} more` : ''}`})`;
       jobsDone.push(pump(start(`w${w.k}`, args), who, record));
     }
-    // The inventory is read in the same snapshot, beside the workers.
+    // The inventory is read in the same snapshot, beside the workers; without parallel query
+    // workers of its own, so its count(*) scans leave the cores to the dump workers.
+    await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
     const counting = readInventory(client, filters, input.rowCounts).catch((err: unknown) => {
       fail(
         new SourceError(
