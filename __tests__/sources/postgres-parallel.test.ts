@@ -23,6 +23,7 @@ import {
 } from '../../src/sources/postgres-parallel.ts';
 import { restoreNow, type DumpResult } from '../../src/sources/types.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
+import { runEngine } from '../helpers/engine.ts';
 import {
   FIXTURE_SQL,
   contentDigests,
@@ -335,23 +336,8 @@ describe('parallel PostgreSQL faults', () => {
   test('a worker that dies (killed) fails the run naming it; the others stop', async (t) => {
     if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
     const db = await freshDb('pardie', `${FIXTURE_SQL};\n${bigAndSmallSql(20, 5)}`);
-    // pg-bin with a pg_dump that dies by SIGKILL after 1 MB when it dumps named tables (worker 1).
-    const bin = await mkdtemp(join(tmpdir(), 'lb-pgbin-'));
+    const bin = await dyingPgBin();
     try {
-      for (const tool of ['pg_restore', 'pg_dumpall', 'psql']) {
-        await writeFile(join(bin, tool), `#!/bin/sh\nexec /usr/bin/${tool} "$@"\n`);
-        await chmod(join(bin, tool), 0o755);
-      }
-      await writeFile(
-        join(bin, 'pg_dump'),
-        `#!/bin/bash
-case "$*" in
-  *--table=*) /usr/bin/pg_dump "$@" | head -c 1000000; kill -KILL $$ ;;
-  *) exec /usr/bin/pg_dump "$@" ;;
-esac
-`,
-      );
-      await chmod(join(bin, 'pg_dump'), 0o755);
       const ctx = await makeCtx({ jobs: 2, 'pg-bin': bin });
       try {
         const sink = new MemberBuffer();
@@ -442,6 +428,101 @@ esac
       assert.deepEqual(await readdir(ctx.tmpDir), []);
     } finally {
       await ctx.cleanup();
+    }
+  });
+});
+
+/** A pg-bin folder whose pg_dump dies by SIGKILL after 1 MB when it dumps named tables (worker 1 and up). */
+async function dyingPgBin(): Promise<string> {
+  const bin = await mkdtemp(join(tmpdir(), 'lb-pgbin-'));
+  for (const tool of ['pg_restore', 'pg_dumpall', 'psql']) {
+    await writeFile(join(bin, tool), `#!/bin/sh\nexec /usr/bin/${tool} "$@"\n`);
+    await chmod(join(bin, tool), 0o755);
+  }
+  await writeFile(
+    join(bin, 'pg_dump'),
+    `#!/bin/bash
+case "$*" in
+  *--table=*) /usr/bin/pg_dump "$@" | head -c 1000000; kill -KILL $$ ;;
+  *) exec /usr/bin/pg_dump "$@" ;;
+esac
+`,
+  );
+  await chmod(join(bin, 'pg_dump'), 0o755);
+  return bin;
+}
+
+describe('parallel PostgreSQL backups through the engine (archive, zstd, file: storage)', () => {
+  test('backup with jobs 2, verify and restore with jobs 2 give the same database', async (t) => {
+    if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
+    const db = await freshDb('pareng', `${FIXTURE_SQL};\n${bigAndSmallSql(10, 10)}`);
+    const dir = await mkdtemp(join(tmpdir(), 'lb-pareng-'));
+    try {
+      const store = `file:${join(dir, 'store')}`;
+      const b = await runEngine(
+        { command: 'backup', source: [localUrl(db)], destination: [store], name: 'par', jobs: '2' },
+        () => new Date(),
+      );
+      assert.equal(b.error, undefined, String(b.error));
+      const v = await runEngine(
+        { command: 'verify', destination: [store], name: 'par' },
+        () => new Date(),
+      );
+      assert.equal(v.error, undefined, String(v.error));
+      const target = `${db}_r`;
+      created.push(target);
+      const r = await runEngine(
+        {
+          command: 'restore',
+          destination: [store],
+          name: 'par',
+          target: localUrl(target),
+          jobs: '2',
+        },
+        () => new Date(),
+      );
+      assert.equal(r.error, undefined, String(r.error));
+      assert.deepEqual(await contentDigests(target), await contentDigests(db));
+      assert.deepEqual(await databasesLike(admin, `${target}_lifeboat`), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a worker that dies fails the backup naming it, and nothing is listed in storage', async (t) => {
+    if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
+    const db = await freshDb('pareng2', `${FIXTURE_SQL};\n${bigAndSmallSql(10, 3)}`);
+    const dir = await mkdtemp(join(tmpdir(), 'lb-pareng-'));
+    const bin = await dyingPgBin();
+    try {
+      const store = `file:${join(dir, 'store')}`;
+      const b = await runEngine(
+        {
+          command: 'backup',
+          source: [localUrl(db)],
+          destination: [store],
+          name: 'par',
+          jobs: '2',
+          'pg-bin': bin,
+        },
+        () => new Date(),
+      );
+      assert.ok(b.error instanceof SourceError, String(b.error));
+      assert.match(b.error.message, /pg_dump worker 1 of 2 \(tables public\.huge\)/);
+      const l = await runEngine(
+        { command: 'list', destination: [store], name: 'par' },
+        () => new Date(),
+      );
+      assert.equal(l.error, undefined, String(l.error));
+      const left = await readdir(join(dir, 'store', 'par')).catch(() => []);
+      assert.deepEqual(
+        left.filter((f) => /manifest\.json$|\.tar/.test(f)),
+        [],
+      );
+      await noToolBackends(db);
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
