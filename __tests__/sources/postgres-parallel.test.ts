@@ -381,6 +381,29 @@ describe('parallel PostgreSQL faults', () => {
     }
   });
 
+  test('a cancelled run stops every worker; nothing keeps running', async (t) => {
+    if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
+    const db = await freshDb('parcancel', `${FIXTURE_SQL};\n${bigAndSmallSql(20, 5)}`);
+    const abort = new AbortController();
+    const ctx = await makeCtx({ jobs: 2 }, { signal: abort.signal });
+    try {
+      const sink = new HookedBuffer(/data-1\.pgdump\.000000$/, async () => {
+        abort.abort(new Error('cancelled by the test'));
+      });
+      await assert.rejects(pgDriver.open(localUrl(db), ctx).dump(sink, ctx), (err: unknown) => {
+        assert.ok(err instanceof Error, String(err));
+        assert.match(err.message, /cancelled|killed by SIGTERM|the run was cancelled/);
+        return true;
+      });
+      // No data segment is added after the cancellation (the one being added completes).
+      const after = sink.records().filter((r) => /data-1\.pgdump\.0+[1-9]/.test(r.path));
+      assert.deepEqual(after, []);
+      await noToolBackends(db);
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
   test("a restore worker's backend terminated fails the restore naming the worker; no staged database is left", async (t) => {
     if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
     const db = await freshDb('parrest', `${FIXTURE_SQL};\n${bigAndSmallSql(20, 5)}`);
