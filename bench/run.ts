@@ -495,6 +495,8 @@ async function encryptionOnly(): Promise<void> {
 if (process.argv.slice(2).includes('startup')) await startupOnly();
 else if (process.argv.slice(2).includes('encryption')) await encryptionOnly();
 else if (process.argv.slice(2).includes('vectors')) await vectorsOnly();
+else if (process.argv.slice(2).includes('parallel-pg'))
+  await (await import('./parallel-pg.ts')).parallelPgOnly(OUT);
 else if (process.argv.slice(2).includes('incremental'))
   await incrementalOnly(OUT, process.argv.slice(2).includes('--quick'));
 else await main();

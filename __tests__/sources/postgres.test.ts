@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { restoreNow } from '../../src/sources/types.ts';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -168,7 +171,7 @@ describe('postgres driver against the local PostgreSQL', () => {
     }
   });
 
-  test('schema/table filters, estimated counts, globals and a parallel directory-format dump', async (t) => {
+  test('schema/table filters, estimated counts, globals and a parallel streaming dump', async (t) => {
     if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
     const db = await freshDb(
       'dir',
@@ -184,10 +187,10 @@ describe('postgres driver against the local PostgreSQL', () => {
     });
     const paths = buf.records().map((r) => r.path);
     assert.equal(paths[0], 'globals.sql');
-    assert.ok(paths.includes(`${db}.pgdump.d/toc.dat`), paths.join(' '));
-    assert.ok(paths.filter((p) => p.endsWith('.dat')).length > 3);
+    assert.equal(paths[1], `${db}.pgpar/schema.pgdump`);
+    assert.ok(paths.includes(`${db}.pgpar/data-1.pgdump.000000`), paths.join(' '));
     assert.match(buf.file('globals.sql')!.toString(), /CREATE ROLE postgres/);
-    assert.equal(res.details!.format, 'directory');
+    assert.equal(res.details!.format, 'parallel');
     assert.ok(res.versions.pg_dumpall);
     const names = res.inventory.tables!.map((x) => x.name);
     assert.deepEqual(names, [
@@ -219,6 +222,54 @@ describe('postgres driver against the local PostgreSQL', () => {
       assert.equal(got['audit.log'], want['audit.log']);
       assert.equal(got['scratch.tmp'], undefined);
       assert.equal(got['public.empty_table'], undefined);
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
+  test('an older directory-format backup (jobs before streaming workers) still restores', async (t) => {
+    if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
+    const db = await freshDb('olddir');
+    const { res } = await backup(db);
+    const ctx = await makeCtx();
+    try {
+      // What jobs: 2 wrote before: pg_dump --format=directory, its files as members.
+      const out = join(ctx.tmpDir, 'dump');
+      const r = spawnSync(
+        'pg_dump',
+        [
+          '--format=directory',
+          '--jobs=2',
+          '--compress=0',
+          `--file=${out}`,
+          '-h',
+          '127.0.0.1',
+          '-U',
+          'postgres',
+          db,
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const buf = new MemberBuffer();
+      const prefix = `${db}.pgdump.d`;
+      const files = (await readdir(out)).sort((a, b) =>
+        a === 'toc.dat' ? -1 : b === 'toc.dat' ? 1 : a.localeCompare(b),
+      );
+      for (const f of files) await buf.addFile(`${prefix}/${f}`, await readFile(join(out, f)));
+      await rm(out, { recursive: true, force: true });
+      const manifest = manifestOf(buf, res, localUrl(db));
+      manifest.details = { ...res.details, format: 'directory', member: prefix, jobs: 2 };
+      await pgDriver.verify!(buf.entries(), manifest, ctx);
+      const target = `${db}_r`;
+      created.push(target);
+      await restoreNow(
+        pgDriver,
+        buf.entries(),
+        { target: localUrl(target), overwrite: false, manifest, backupId: 'b' },
+        ctx,
+      );
+      assert.deepEqual(await contentDigests(target), await contentDigests(db));
     } finally {
       await ctx.cleanup();
     }

@@ -2,10 +2,11 @@
  * PostgreSQL source (`postgres://` / `postgresql://[user[:password]@]host[:port]/dbname[?sslmode=…]`).
  *
  * Backup: `pg_dump` in custom format, its own compression off (-Z0, Lifeboat compresses),
- * streamed straight into one member `<dbname>.pgdump`. With `jobs` > 1, a parallel dump in
- * directory format instead: it needs a temporary folder as large as the uncompressed dump, whose
- * files then become members under `<dbname>.pgdump.d/`. With `globals`, `pg_dumpall
- * --globals-only` (roles, tablespaces) becomes `globals.sql`, first in the folder.
+ * streamed straight into one member `<dbname>.pgdump`. With `jobs` > 1, N pg_dump workers on
+ * one exported snapshot stream into `<dbname>.pgpar/` instead (postgres-parallel.ts); backups
+ * made with `jobs` before that are directory-format dumps under `<dbname>.pgdump.d/`, still
+ * restored. With `globals`, `pg_dumpall --globals-only` (roles, tablespaces) becomes
+ * `globals.sql`, first in the folder.
  *
  * Credentials reach the tools only through the child's environment (PGPASSWORD and friends);
  * nothing secret is ever on a command line. The inventory (schemas, tables, row counts,
@@ -19,9 +20,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { startProcess, type ProcessRun } from '../core/process.ts';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rm, statfs } from 'node:fs/promises';
-import { basename, dirname, join, posix } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -40,6 +41,14 @@ import {
   siblingTool,
 } from './postgres-tools.ts';
 import type { PgClient } from './postgres-tools.ts';
+import {
+  classify,
+  dumpParallel,
+  jobsOption,
+  layoutOf,
+  SegmentFeeder,
+  spoolSchema,
+} from './postgres-parallel.ts';
 import type {
   DumpResult,
   RestoreRequest,
@@ -338,7 +347,7 @@ function quoteLiteral(value: string): string {
 }
 
 /** A libpq conninfo naming only the database (no secret), for the tools' --dbname. */
-function dbnameConninfo(database: string): string {
+export function dbnameConninfo(database: string): string {
   return `dbname='${database.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
@@ -427,7 +436,7 @@ const NOT_EXTENSION_MEMBER = `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.clas
    AND d.objid = c.oid AND d.deptype = 'e')`;
 
 /** SQL conditions (over n = pg_namespace, c = pg_class) selecting what pg_dump selects. */
-function filterSql(f: PgFilters, which: 'schemas' | 'tables', params: unknown[]): string {
+export function filterSql(f: PgFilters, which: 'schemas' | 'tables', params: unknown[]): string {
   const add = (v: string): string => {
     params.push(v);
     return `$${params.length}`;
@@ -458,7 +467,7 @@ function filterSql(f: PgFilters, which: 'schemas' | 'tables', params: unknown[])
   return tables;
 }
 
-type RowCounts = 'exact' | 'estimate';
+export type RowCounts = 'exact' | 'estimate';
 
 /** Schemas, tables with row counts, sequences and large objects, as pg_dump with these filters sees them. */
 export async function readInventory(
@@ -539,7 +548,7 @@ async function referencedRoles(client: pg.Client): Promise<string[]> {
   return r.rows.map((x) => x.r);
 }
 
-interface ToolRun {
+export interface ToolRun {
   child: ChildProcess;
   /** The runner's handle: stop() is SIGTERM, then SIGKILL after a grace period. */
   process: ProcessRun;
@@ -548,7 +557,7 @@ interface ToolRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function startTool(
+export function startTool(
   client: PgClient,
   args: string[],
   env: NodeJS.ProcessEnv,
@@ -578,7 +587,7 @@ function startTool(
   return { child: run.child, process: run, stderr: { lines }, exited };
 }
 
-function exitText(r: { code: number | null; signal: NodeJS.Signals | null }): string {
+export function exitText(r: { code: number | null; signal: NodeJS.Signals | null }): string {
   return r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
 }
 
@@ -587,7 +596,7 @@ function exitText(r: { code: number | null; signal: NodeJS.Signals | null }): st
  * custom-format dump; otherwise it errors with a SourceError (so the member, and the archive,
  * is never finished). `header` receives the first bytes (the archive version).
  */
-function dumpStream(
+export function dumpStream(
   run: ToolRun,
   what: string,
   ctx: SourceContext,
@@ -631,14 +640,6 @@ function dumpStream(
     );
   });
   return out;
-}
-
-/** `jobs`, parsed as a whole number by the option parser; 0 is no parallel job at all. */
-function jobsOption(options: Readonly<OptionValues>, dflt: number): number {
-  const n = options.jobs;
-  if (n === undefined) return dflt;
-  if (n < 1) throw new ConfigError('jobs', `'${n}' is not a whole number of 1 or more`);
-  return n;
 }
 
 function rowCountsOption(options: Readonly<OptionValues>): RowCounts {
@@ -693,18 +694,6 @@ async function dumpGlobals(
     );
   }
   return { sql, version: tool.version, ...(note ? { note } : {}) };
-}
-
-async function filesUnder(root: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of (await readdir(join(root, rel), { withFileTypes: true })).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  )) {
-    const p = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await filesUnder(root, p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
 }
 
 class PgSource implements Source {
@@ -788,20 +777,24 @@ class PgSource implements Source {
         ...filterArgs(filters),
       ];
       let inventory: Inventory;
-      if (jobs > 1) {
-        inventory = await this.dumpDirectory(
-          sink,
-          ctx,
+      if (jobs > 1 && !snapshot) {
+        ctx.log.warn(
+          `jobs=${jobs} needs an exported snapshot to keep the workers consistent; dumping in one stream`,
+        );
+      }
+      if (jobs > 1 && snapshot) {
+        inventory = await dumpParallel(sink, ctx, {
           client,
           dumpClient,
           env,
-          common,
+          snapshot,
           jobs,
-          base,
-          details,
+          folder: `${base}.pgpar`,
+          database: conn.database,
           filters,
           rowCounts,
-        );
+          details,
+        });
       } else {
         const member = `${base}.pgdump`;
         const run = startTool(
@@ -871,85 +864,6 @@ class PgSource implements Source {
       await client.end().catch(() => {});
     }
   }
-
-  /** Parallel dump in directory format: needs temporary disk as large as the dump. */
-  private async dumpDirectory(
-    sink: MemberSink,
-    ctx: SourceContext,
-    client: pg.Client,
-    dumpClient: PgClient,
-    env: NodeJS.ProcessEnv,
-    common: string[],
-    jobs: number,
-    base: string,
-    details: Record<string, unknown>,
-    filters: PgFilters,
-    rowCounts: RowCounts,
-  ): Promise<Inventory> {
-    const size = Number(
-      (await client.query<{ s: string }>('SELECT pg_database_size(current_database()) AS s'))
-        .rows[0]!.s,
-    );
-    try {
-      const fs = await statfs(ctx.tmpDir);
-      const free = fs.bavail * fs.bsize;
-      if (free < size) {
-        ctx.log.warn(
-          `jobs=${jobs} dumps into ${ctx.tmpDir} first: the database takes ${formatBytes(size)} on the server, only ${formatBytes(free)} is free there`,
-        );
-      }
-    } catch {
-      // statfs is best effort
-    }
-    const dir = await mkdtemp(join(ctx.tmpDir, 'pgdump-'));
-    const out = join(dir, 'dump');
-    try {
-      ctx.log.info(
-        `dumping with ${jobs} parallel jobs into a temporary directory (${formatBytes(size)} on the server)`,
-      );
-      const run = startTool(
-        dumpClient,
-        ['--format=directory', `--jobs=${jobs}`, '--compress=0', `--file=${out}`, ...common],
-        env,
-        'ignore',
-        'ignore',
-        ctx,
-      );
-      const counting = readInventory(client, filters, rowCounts);
-      counting.catch(() => {});
-      const r = await run.exited;
-      const files = r.code === 0 ? await filesUnder(out).catch(() => []) : [];
-      if (r.code !== 0 || !files.includes('toc.dat')) {
-        const tail = run.stderr.lines(ctx);
-        throw new SourceError(
-          `pg_dump of database "${details.database as string}" failed (${r.code !== 0 ? exitText(r) : 'no toc.dat written'})${tail ? `:\n${tail}` : ''}`,
-          {
-            hint: 'the dump is incomplete and was not stored; check the server log and the message above',
-          },
-        );
-      }
-      const head = Buffer.alloc(8);
-      const fh = await open(join(out, 'toc.dat'));
-      try {
-        await fh.read(head, 0, 8, 0);
-      } finally {
-        await fh.close();
-      }
-      const prefix = `${base}.pgdump.d`;
-      for (const f of ['toc.dat', ...files.filter((x) => x !== 'toc.dat')]) {
-        await sink.addFile(posix.join(prefix, f), createReadStream(join(out, f)), { mode: 0o600 });
-      }
-      const inventory = await counting;
-      const v = parseDumpHeader(head);
-      details.format = 'directory';
-      details.member = prefix;
-      details.jobs = jobs;
-      if (v) details.archiveVersion = formatArchiveVersion(v);
-      return inventory;
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
 }
 
 async function terminateBackend(
@@ -970,13 +884,13 @@ async function terminateBackend(
 }
 
 /** Drain a member body we do not need (its chunk checksums are still checked). */
-async function drain(body: Readable | undefined): Promise<void> {
+export async function drain(body: Readable | undefined): Promise<void> {
   if (!body) return;
   for await (const chunk of body) void chunk;
 }
 
 /** Read the first 8 bytes of a stream and hand back a stream with all of it. */
-async function peekHead(body: Readable): Promise<{ head: Buffer; stream: Readable }> {
+export async function peekHead(body: Readable): Promise<{ head: Buffer; stream: Readable }> {
   const it = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first: Buffer[] = [];
   let len = 0;
@@ -1058,7 +972,7 @@ function dumpedWith(manifest: SourceManifest): string {
   return manifest.versions.pg_dump ?? 'unknown';
 }
 
-async function restoreClientFor(
+export async function restoreClientFor(
   manifest: SourceManifest,
   ctx: SourceContext,
   head?: Buffer,
@@ -1257,7 +1171,8 @@ async function restoreMembers(
   ownerArgs: string[],
 ): Promise<{ pgRestore: string }> {
   const details = manifest.details ?? {};
-  const format = details.format === 'directory' ? 'directory' : 'custom';
+  const format =
+    details.format === 'directory' || details.format === 'parallel' ? details.format : 'custom';
   const prefix = typeof details.member === 'string' ? details.member : undefined;
   const env = childEnv(withDatabase(plan.target, plan.into), ctx, 'lifeboat pg_restore');
   const jobs = jobsOption(ctx.options, typeof details.jobs === 'number' ? details.jobs : 1);
@@ -1270,6 +1185,20 @@ async function restoreMembers(
   let used: PgClient | undefined;
   let spool: string | undefined;
   let globals: Buffer | undefined;
+  const parallel = format === 'parallel' ? layoutOf(details) : undefined;
+  let feeder: SegmentFeeder | undefined;
+  let schemaFile: string | undefined;
+  let ok = false;
+  const failed = (
+    what: string,
+    run: ToolRun,
+    r: { code: number | null; signal: NodeJS.Signals | null },
+  ) => {
+    const tail = run.stderr.lines(ctx);
+    return new SourceError(
+      `${what} into "${plan.into}" failed (${exitText(r)})${tail ? `:\n${tail}` : ''}`,
+    );
+  };
   try {
     for await (const entry of members) {
       if (entry.type !== 'file' || !entry.body) {
@@ -1279,6 +1208,45 @@ async function restoreMembers(
       if (entry.path === GLOBALS_MEMBER) {
         globals = await bufferOf(entry.body);
         if (ctx.options.globals === true) await applyGlobals(globals, plan.target, ctx);
+        continue;
+      }
+      const part = parallel ? classify(parallel, entry.path) : undefined;
+      if (parallel && part?.kind === 'schema') {
+        const { head, stream } = await peekHead(entry.body);
+        const client = await restoreClientFor(manifest, ctx, head);
+        used = client;
+        const spooled = await spoolSchema(stream, ctx.tmpDir);
+        spool = spooled.dir;
+        schemaFile = spooled.file;
+        ctx.log.info(
+          `restoring with ${client.path} ${client.version} into "${plan.into}": the schema, then ${parallel.workers.length} data streams at once, then indexes and constraints with ${jobs} jobs`,
+        );
+        const run = startTool(
+          client,
+          [...args, '--section=pre-data', schemaFile],
+          env,
+          'ignore',
+          'ignore',
+          ctx,
+        );
+        const r = await run.exited;
+        if (r.code !== 0) throw failed('pg_restore of the schema (pre-data)', run, r);
+        feeder = new SegmentFeeder(parallel, 'pg_restore', (k) =>
+          startTool(
+            client,
+            [...args, '--verbose'],
+            { ...env, PGAPPNAME: `lifeboat pg_restore w${k}` },
+            'pipe',
+            'ignore',
+            ctx,
+          ),
+        );
+        continue;
+      }
+      if (parallel && part?.kind === 'segment') {
+        if (!feeder)
+          throw new IntegrityError(`${entry.path} comes before the schema member of the backup`);
+        await feeder.segment(part.worker, part.seq, entry.body);
         continue;
       }
       if (
@@ -1337,14 +1305,33 @@ async function restoreMembers(
         );
       }
     }
+    if (parallel) {
+      if (!feeder || !schemaFile || !used)
+        throw new IntegrityError(
+          `the archive holds no schema member of the parallel dump '${parallel.folder}'`,
+        );
+      await feeder.finish();
+      const run = startTool(
+        used,
+        [...args, '--section=post-data', `--jobs=${jobs}`, schemaFile],
+        env,
+        'ignore',
+        'ignore',
+        ctx,
+      );
+      const r = await run.exited;
+      if (r.code !== 0) throw failed('pg_restore of indexes and constraints (post-data)', run, r);
+    }
     if (!used) throw new IntegrityError('the archive holds no PostgreSQL dump for this source');
+    ok = true;
     return { pgRestore: used.version };
   } finally {
+    if (feeder && !ok) await feeder.stopped();
     if (spool) await rm(spool, { recursive: true, force: true });
   }
 }
 
-async function bufferOf(body: Readable): Promise<Buffer> {
+export async function bufferOf(body: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of body) chunks.push(Buffer.from(c as Buffer));
   return Buffer.concat(chunks);
@@ -1395,10 +1382,14 @@ export const pgDriver: SourceDriver = {
     ctx: SourceContext,
   ): Promise<void> {
     const details = manifest.details ?? {};
-    const format = details.format === 'directory' ? 'directory' : 'custom';
+    const format =
+      details.format === 'directory' || details.format === 'parallel' ? details.format : 'custom';
     const prefix = typeof details.member === 'string' ? details.member : undefined;
     let checkedDump = false;
     let spool: string | undefined;
+    const parallel = format === 'parallel' ? layoutOf(details) : undefined;
+    let feeder: SegmentFeeder | undefined;
+    let ok = false;
     try {
       for await (const entry of members) {
         if (entry.type !== 'file' || !entry.body) {
@@ -1409,6 +1400,30 @@ export const pgDriver: SourceDriver = {
           const text = (await bufferOf(entry.body)).toString('utf8');
           if (!text.includes(GLOBALS_END))
             throw new IntegrityError(`${GLOBALS_MEMBER} is incomplete (no end marker)`);
+          continue;
+        }
+        const part = parallel ? classify(parallel, entry.path) : undefined;
+        if (parallel && part) {
+          if (part.kind === 'segment') {
+            if (!feeder)
+              throw new IntegrityError(
+                `${entry.path} comes before the schema member of the backup`,
+              );
+            await feeder.segment(part.worker, part.seq, entry.body);
+            continue;
+          }
+          const { head, stream } = await peekHead(entry.body);
+          const client = await restoreClientFor(manifest, ctx, head);
+          const run = startTool(client, ['--list'], ctx.env, 'pipe', 'ignore', ctx);
+          const r = await runOverBody(run, stream);
+          if (r.code !== 0) {
+            throw new IntegrityError(
+              `pg_restore --list cannot read ${entry.path} (${exitText(r)}): ${run.stderr.lines(ctx)}`,
+            );
+          }
+          feeder = new SegmentFeeder(parallel, 'pg_restore --list', () =>
+            startTool(client, ['--list'], ctx.env, 'pipe', 'ignore', ctx),
+          );
           continue;
         }
         const isDump =
@@ -1452,7 +1467,17 @@ export const pgDriver: SourceDriver = {
         }
         await drain(entry.body);
       }
+      if (parallel) {
+        if (!feeder)
+          throw new IntegrityError(
+            `the archive holds no schema member of the parallel dump '${parallel.folder}'`,
+          );
+        await feeder.finish();
+        checkedDump = true;
+      }
+      ok = true;
     } finally {
+      if (feeder && !ok) await feeder.stopped();
       if (spool) await rm(spool, { recursive: true, force: true });
     }
     if (!checkedDump)

@@ -45,11 +45,11 @@ export const postgresOptions = [
   },
   {
     name: 'jobs',
-    type: 'number',
+    type: 'string',
     commands: ['backup', 'restore'],
     group: 'sources',
     description:
-      'PostgreSQL: parallel dump/restore jobs (directory format; needs temporary disk the size of the dump).',
+      'PostgreSQL: parallel jobs, a whole number or `auto` (one per core). Backup: more than 1 streams N `pg_dump` workers on one snapshot into the archive (no temporary copy). Restore: jobs for indexes and constraints (the data loads with as many streams as the backup has).',
   },
   {
     name: 'row-counts',
