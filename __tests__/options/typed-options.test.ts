@@ -59,10 +59,10 @@ test('a misspelt option name is a compile error; the right one compiles with its
 });
 
 test("a driver's own option, declared beside its driver, is typed the same way", async () => {
-  // jobs: src/sources/postgres/options.ts; s3-region: src/storage/s3/options.ts; both reach
+  // jobs (a whole number or auto): src/sources/postgres/options.ts; s3-region: src/storage/s3/options.ts; both reach
   // OptionValues through their registry line.
   const good = await typecheck(
-    "  const jobs: number | undefined = options.values['jobs'];\n" +
+    "  const jobs: string | undefined = options.values['jobs'];\n" +
       "  const rehash: boolean | undefined = options.values['incremental-rehash'];\n" +
       "  return [jobs, rehash, str(options, 's3-region'), options.values['databases']?.join(',')];",
   );
