@@ -7,7 +7,8 @@ import { redactUrl } from '../core/log.ts';
 import { schemeOf } from '../core/url.ts';
 import { ChromaClient, isCollectionName, parseChromaUrl } from '../sources/chroma/client.ts';
 import { Qdrant, isQdrantCollectionName, parseQdrantUrl } from '../sources/qdrant/client.ts';
-import { connect as connectMysql, parseMysqlUrl } from '../sources/mysql.ts';
+import { connect as connectMysql } from '../sources/mysql/connection.ts';
+import { parseMysqlUrl } from '../sources/mysql/url.ts';
 import {
   adminConnection,
   connect as connectPg,

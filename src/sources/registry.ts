@@ -25,7 +25,7 @@ export const sourceEntries: SourceEntry[] = [
   {
     kind: 'mysql',
     schemes: ['mysql', 'mariadb'],
-    load: () => import('./mysql.ts').then((m) => m.mysqlDriver),
+    load: () => import('./mysql/index.ts').then((m) => m.mysqlDriver),
   },
   {
     kind: 'redis',
