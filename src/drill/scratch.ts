@@ -16,8 +16,8 @@ import {
   parsePgUrl,
   withDatabase,
 } from '../sources/postgres.ts';
-import { parseRedisUrl } from '../sources/redis.ts';
-import { RedisConnection, RedisReplyError } from '../sources/redis-protocol.ts';
+import { parseRedisUrl } from '../sources/redis/url.ts';
+import { RedisConnection, RedisReplyError } from '../sources/redis/protocol.ts';
 import type { SourceContext } from '../sources/types.ts';
 import { compare, describeLiteral, type Assertion } from './assert.ts';
 

@@ -30,7 +30,7 @@ export const sourceEntries: SourceEntry[] = [
   {
     kind: 'redis',
     schemes: ['redis', 'rediss'],
-    load: () => import('./redis.ts').then((m) => m.redisDriver),
+    load: () => import('./redis/index.ts').then((m) => m.redisDriver),
   },
   {
     kind: 'chroma',
