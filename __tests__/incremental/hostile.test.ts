@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { dirDriver } from '../../src/sources/dir.ts';
+import { dirDriver } from '../../src/sources/dir/index.ts';
 import { sqliteDriver } from '../../src/sources/sqlite.ts';
 import { IntegrityError } from '../../src/core/errors.ts';
 import type { SourceManifest } from '../../src/archive/types.ts';

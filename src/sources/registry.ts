@@ -16,7 +16,7 @@ export const sourceEntries: SourceEntry[] = [
     schemes: ['sqlite'],
     load: () => import('./sqlite.ts').then((m) => m.sqliteDriver),
   },
-  { kind: 'dir', schemes: ['dir'], load: () => import('./dir.ts').then((m) => m.dirDriver) },
+  { kind: 'dir', schemes: ['dir'], load: () => import('./dir/index.ts').then((m) => m.dirDriver) },
   {
     kind: 'postgres',
     schemes: ['postgres', 'postgresql'],

@@ -18,7 +18,9 @@ import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../../
 import { ConfigError, IntegrityError, SourceError } from '../../core/errors.ts';
 import { formatBytes } from '../../core/log.ts';
 import { localPath, type LocalPathKind } from '../../core/url.ts';
-import { dumpTree, resolveSpec, stageDir, verifyDir } from '../dir.ts';
+import { stageDir } from '../dir/restore.ts';
+import { verifyDir } from '../dir/verify.ts';
+import { dumpTree, resolveSpec } from '../dir/walk.ts';
 import { ALL_PAGES_IN_ONE_STEP, checkCopy, isNotADatabase, openExisting } from '../sqlite.ts';
 import type { DumpResult, Source, SourceContext, SourceDriver } from '../types.ts';
 
