@@ -4,7 +4,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { dirDriver } from '../../src/sources/dir/index.ts';
-import { sqliteDriver } from '../../src/sources/sqlite.ts';
+import { sqliteDriver } from '../../src/sources/sqlite/index.ts';
 import { IntegrityError } from '../../src/core/errors.ts';
 import type { SourceManifest } from '../../src/archive/types.ts';
 import { workspace } from '../sources/context.ts';

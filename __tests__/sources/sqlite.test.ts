@@ -10,13 +10,10 @@ import { Readable } from 'node:stream';
 import { backup, DatabaseSync } from 'node:sqlite';
 import type { ArchiveEntry } from '../../src/archive/types.ts';
 import { ConfigError, IntegrityError, SourceError } from '../../src/core/errors.ts';
-import {
-  ALL_PAGES_IN_ONE_STEP,
-  SQLITE_MEMBER,
-  replaceDatabase,
-  sqliteDriver,
-  sqlitePath,
-} from '../../src/sources/sqlite.ts';
+import { ALL_PAGES_IN_ONE_STEP } from '../../src/sources/sqlite/database.ts';
+import { sqliteDriver } from '../../src/sources/sqlite/index.ts';
+import { SQLITE_MEMBER, sqlitePath } from '../../src/sources/sqlite/path.ts';
+import { replaceDatabase } from '../../src/sources/sqlite/restore.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { manifestOf, workspace } from './context.ts';
 

@@ -159,7 +159,7 @@ async function sqlIds(spec: ConsistencySpec['sql'], ctx: SourceContext): Promise
       await conn.end().catch(() => {});
     }
   }
-  const { sqlitePath } = await import('./sqlite.ts');
+  const { sqlitePath } = await import('./sqlite/path.ts');
   const path = sqlitePath(spec.url, 'source', ctx.cwd ?? process.cwd());
   let db: DatabaseSync | undefined;
   try {

@@ -14,7 +14,7 @@ export const sourceEntries: SourceEntry[] = [
   {
     kind: 'sqlite',
     schemes: ['sqlite'],
-    load: () => import('./sqlite.ts').then((m) => m.sqliteDriver),
+    load: () => import('./sqlite/index.ts').then((m) => m.sqliteDriver),
   },
   { kind: 'dir', schemes: ['dir'], load: () => import('./dir/index.ts').then((m) => m.dirDriver) },
   {

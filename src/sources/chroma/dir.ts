@@ -21,7 +21,12 @@ import { localPath, type LocalPathKind } from '../../core/url.ts';
 import { stageDir } from '../dir/restore.ts';
 import { verifyDir } from '../dir/verify.ts';
 import { dumpTree, resolveSpec } from '../dir/walk.ts';
-import { ALL_PAGES_IN_ONE_STEP, checkCopy, isNotADatabase, openExisting } from '../sqlite.ts';
+import {
+  ALL_PAGES_IN_ONE_STEP,
+  checkCopy,
+  isNotADatabase,
+  openExisting,
+} from '../sqlite/database.ts';
 import type { DumpResult, Source, SourceContext, SourceDriver } from '../types.ts';
 
 export const CHROMA_DB = 'chroma.sqlite3';

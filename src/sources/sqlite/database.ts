@@ -1,0 +1,156 @@
+/**
+ * SQLite building blocks shared by every source that holds a SQLite file (sqlite:, chroma+dir:):
+ * opening an existing database, its checks (integrity_check, row counts) and its sidecar files.
+ */
+import { lstat, open, rm } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
+import type { Inventory } from '../../archive/types.ts';
+import { LifeboatError } from '../../core/errors.ts';
+
+/** Files SQLite keeps beside a database; they belong to it and move with it. */
+export const SIDECARS = ['-wal', '-shm', '-journal'];
+
+/**
+ * Pages per backup() step. Node 24 rejects SQLite's "-1 = all pages" and anything beyond an
+ * int32, so the largest int32: one step for any database under 2^31 pages (8 TiB at 4 KiB).
+ */
+export const ALL_PAGES_IN_ONE_STEP = 2 ** 31 - 1;
+
+/** A SQLite error code (SQLITE_NOTADB = 26, SQLITE_CORRUPT = 11) from a node:sqlite error. */
+function sqliteErrcode(err: unknown): number | undefined {
+  const code = (err as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' ? code & 0xff : undefined;
+}
+
+export function isNotADatabase(err: unknown): boolean {
+  const code = sqliteErrcode(err);
+  return code === 26 || code === 11;
+}
+
+export function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `PRAGMA integrity_check`: undefined when 'ok', else the first problems it reports. */
+function integrityProblem(db: DatabaseSync): string | undefined {
+  const rows = db.prepare('PRAGMA integrity_check(20)').all() as Array<Record<string, unknown>>;
+  const lines = rows.map((r) => String(Object.values(r)[0]));
+  if (lines.length === 1 && lines[0] === 'ok') return undefined;
+  return lines.slice(0, 5).join('; ') || 'no result';
+}
+
+/** User tables with exact row counts (SQLite's own sqlite_* tables left out), sorted by name. */
+export function tableCounts(db: DatabaseSync): Array<{ name: string; rows: number }> {
+  const names = db
+    .prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )
+    .all()
+    .map((r) => String((r as { name: unknown }).name));
+  return names.map((name) => {
+    const row = db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(name)}`).get() as { n: number };
+    return { name, rows: Number(row.n) };
+  });
+}
+
+export function pragmaValue(db: DatabaseSync, pragma: string): string {
+  const row = db.prepare(`PRAGMA ${pragma}`).get() as Record<string, unknown> | undefined;
+  return row ? String(Object.values(row)[0]) : '';
+}
+
+/** Differences between the counted tables and the manifest's inventory; empty when they agree. */
+export function inventoryDifferences(
+  expected: Inventory | undefined,
+  actual: Array<{ name: string; rows: number }>,
+): string[] {
+  const want = expected?.tables;
+  if (!want) return [];
+  const problems: string[] = [];
+  const got = new Map(actual.map((t) => [t.name, t.rows]));
+  for (const t of want) {
+    const rows = got.get(t.name);
+    if (rows === undefined) problems.push(`table ${t.name} is missing`);
+    else if (!t.estimated && rows !== t.rows)
+      problems.push(`table ${t.name} has ${rows} rows, the manifest says ${t.rows}`);
+  }
+  const listed = new Set(want.map((t) => t.name));
+  for (const t of actual)
+    if (!listed.has(t.name)) problems.push(`table ${t.name} is not in the manifest`);
+  return problems;
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+export async function removeWithSidecars(path: string): Promise<void> {
+  for (const p of [path, ...SIDECARS.map((s) => path + s)]) await rm(p, { force: true });
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const h = await open(dir, 'r');
+    try {
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  } catch {
+    // Not every filesystem lets a directory be fsynced; the renames are still atomic.
+  }
+}
+
+/**
+ * Opens a database file that must already exist (node:sqlite would otherwise create it) and
+ * checks it really is SQLite by reading its schema.
+ */
+export function openExisting(path: string, readOnly: boolean): DatabaseSync {
+  const db = new DatabaseSync(path, { readOnly, timeout: 30_000 });
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+export interface CheckedCopy {
+  tables: Array<{ name: string; rows: number }>;
+  pageSize: number;
+  journalMode: string;
+}
+
+/**
+ * Opens a copy we own, runs integrity_check and counts rows. Throws `fail(reason)` on anything
+ * wrong, including a file that is not a database at all. Leaves no -wal/-shm behind.
+ */
+export function checkCopy(path: string, fail: (reason: string) => Error): CheckedCopy {
+  let db: DatabaseSync | undefined;
+  try {
+    db = openExisting(path, false);
+    const problem = integrityProblem(db);
+    if (problem) throw fail(`integrity_check failed: ${problem}`);
+    return {
+      tables: tableCounts(db),
+      pageSize: Number(pragmaValue(db, 'page_size')),
+      journalMode: pragmaValue(db, 'journal_mode'),
+    };
+  } catch (err) {
+    if (err instanceof LifeboatError) throw err;
+    if (isNotADatabase(err)) throw fail(`not a valid SQLite database (${message(err)})`);
+    throw fail(message(err));
+  } finally {
+    db?.close();
+  }
+}
