@@ -3,7 +3,7 @@
  * opening an existing database, its checks (integrity_check, row counts) and its sidecar files.
  */
 import { lstat, open, rm } from 'node:fs/promises';
-import { DatabaseSync } from 'node:sqlite';
+import { backup, DatabaseSync } from 'node:sqlite';
 import type { Inventory } from '../../archive/types.ts';
 import { LifeboatError } from '../../core/errors.ts';
 
@@ -152,5 +152,56 @@ export function checkCopy(path: string, fail: (reason: string) => Error): Checke
     throw fail(message(err));
   } finally {
     db?.close();
+  }
+}
+
+/** What an online copy found: the copy's checks, and the journal mode of the source. */
+export interface OnlineCopy extends CheckedCopy {
+  sourceJournalMode: string;
+}
+
+/**
+ * Copies a live database to `copy` (a path of ours) with SQLite's online backup API, so the copy
+ * is a consistent snapshot even while other processes write, then checks it (`checkCopy`) and
+ * removes its sidecars. `copyFailed` turns a failure to open or copy the source into the
+ * caller's error, `corrupt` a failed check; `opened` runs once the source is open. The caller
+ * removes `copy` (with `removeWithSidecars`) when done, also after a failure.
+ */
+export async function onlineCopy(
+  path: string,
+  copy: string,
+  how: {
+    copyFailed: (err: unknown) => Error;
+    corrupt: (reason: string) => Error;
+    opened?: () => void;
+  },
+): Promise<OnlineCopy> {
+  let source: DatabaseSync | undefined;
+  let sourceJournalMode: string;
+  try {
+    source = openExisting(path, true);
+    sourceJournalMode = pragmaValue(source, 'journal_mode');
+    how.opened?.();
+    // All pages in one step: SQLite restarts a stepped backup whenever another process
+    // writes, which under steady writes may never finish. One step reads one snapshot
+    // (in WAL mode writers carry on meanwhile).
+    await backup(source, copy, { rate: ALL_PAGES_IN_ONE_STEP });
+  } catch (err) {
+    throw how.copyFailed(err);
+  } finally {
+    source?.close();
+  }
+  const checked = checkCopy(copy, how.corrupt);
+  for (const s of SIDECARS) await rm(copy + s, { force: true });
+  return { ...checked, sourceJournalMode };
+}
+
+/** The version of the SQLite library node:sqlite links (what copies and checks). */
+export function sqliteVersion(): string {
+  const db = new DatabaseSync(':memory:');
+  try {
+    return String((db.prepare('SELECT sqlite_version() AS v').get() as { v: unknown }).v);
+  } finally {
+    db.close();
   }
 }

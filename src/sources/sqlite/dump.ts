@@ -1,9 +1,8 @@
 /** Backup: an online copy of the database, checked before it goes into the archive; full or changed pages. */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { backup, DatabaseSync } from 'node:sqlite';
 import type { MemberSink } from '../../archive/types.ts';
 import { ConfigError, SourceError } from '../../core/errors.ts';
 import { formatBytes } from '../../core/log.ts';
@@ -19,14 +18,11 @@ import {
 } from './incremental.ts';
 import type { DumpResult, IncrementalDump, Source, SourceContext } from '../types.ts';
 import {
-  ALL_PAGES_IN_ONE_STEP,
-  SIDECARS,
-  checkCopy,
   isNotADatabase,
   message,
-  openExisting,
-  pragmaValue,
+  onlineCopy,
   removeWithSidecars,
+  sqliteVersion,
 } from './database.ts';
 import { SQLITE_MEMBER, sqlitePath, workingDir } from './path.ts';
 
@@ -60,38 +56,22 @@ export class SqliteSource implements Source {
     }
 
     const copy = join(ctx.tmpDir, `sqlite-${randomBytes(6).toString('hex')}.sqlite`);
-    let source: DatabaseSync | undefined;
     try {
-      let sourceJournalMode: string;
-      try {
-        source = openExisting(this.path, true);
-        sourceJournalMode = pragmaValue(source, 'journal_mode');
-        ctx.log.info(`Copying SQLite database ${this.path} (${formatBytes(st.size)}) online…`);
-        // All pages in one step: SQLite restarts a stepped backup whenever another process
-        // writes, which under steady writes may never finish. One step reads one snapshot
-        // (in WAL mode writers carry on meanwhile).
-        await backup(source, copy, { rate: ALL_PAGES_IN_ONE_STEP });
-      } catch (err) {
-        if (isNotADatabase(err)) {
-          throw new SourceError(`${this.path} is not a valid SQLite database: ${message(err)}`, {
-            cause: err,
-            hint: 'point source at a SQLite database file',
-          });
-        }
-        throw new SourceError(`copying ${this.path} failed: ${message(err)}`, { cause: err });
-      } finally {
-        source?.close();
-        source = undefined;
-      }
-
-      const checked = checkCopy(
-        copy,
-        (reason) =>
+      const checked = await onlineCopy(this.path, copy, {
+        opened: () =>
+          ctx.log.info(`Copying SQLite database ${this.path} (${formatBytes(st.size)}) online…`),
+        copyFailed: (err) =>
+          isNotADatabase(err)
+            ? new SourceError(`${this.path} is not a valid SQLite database: ${message(err)}`, {
+                cause: err,
+                hint: 'point source at a SQLite database file',
+              })
+            : new SourceError(`copying ${this.path} failed: ${message(err)}`, { cause: err }),
+        corrupt: (reason) =>
           new SourceError(`SQLite database ${this.path} is corrupt: ${reason}`, {
             hint: 'repair the database (sqlite3 .recover) before backing it up',
           }),
-      );
-      for (const s of SIDECARS) await rm(copy + s, { force: true });
+      });
       const size = (await stat(copy)).size;
 
       let chain: DumpResult['incremental'];
@@ -135,11 +115,7 @@ export class SqliteSource implements Source {
         await sink.addFile(SQLITE_MEMBER, createReadStream(copy), { mode: 0o600, mtime: st.mtime });
       }
 
-      const db = new DatabaseSync(':memory:');
-      const version = String(
-        (db.prepare('SELECT sqlite_version() AS v').get() as { v: unknown }).v,
-      );
-      db.close();
+      const version = sqliteVersion();
       ctx.log.info(
         `SQLite ${this.path}: ${checked.tables.length} tables, ${formatBytes(size)}, integrity ok`,
       );
@@ -148,14 +124,13 @@ export class SqliteSource implements Source {
         inventory: { tables: checked.tables, totalBytes: size, files: 1 },
         details: {
           pageSize: checked.pageSize,
-          journalMode: sourceJournalMode,
+          journalMode: checked.sourceJournalMode,
           sqliteVersion: version,
         },
       };
       if (chain) result.incremental = chain;
       return result;
     } finally {
-      source?.close();
       await removeWithSidecars(copy);
     }
   }
