@@ -5,6 +5,7 @@ import { redactUrl } from '../../core/log.ts';
 import { schemeOf } from '../../core/url.ts';
 import { ChromaClient, isCollectionName, parseChromaUrl } from '../../sources/chroma/client.ts';
 import { Qdrant, isQdrantCollectionName, parseQdrantUrl } from '../../sources/qdrant/client.ts';
+import { sortKeys } from '../inventory.ts';
 import { needTarget, wrongFamily } from './common.ts';
 import type { Scratch, ScratchRequest } from './common.ts';
 
@@ -31,19 +32,6 @@ function qdrantVectors(info: Record<string, unknown>): {
     vectors,
     sparse: sparse && typeof sparse === 'object' ? Object.keys(sparse).sort() : [],
   };
-}
-
-/** A JSON value with every object's keys sorted, for comparisons. */
-function sortKeys(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(sortKeys);
-  if (x && typeof x === 'object') {
-    return Object.fromEntries(
-      Object.keys(x)
-        .sort()
-        .map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]),
-    );
-  }
-  return x;
 }
 
 /** The backup's collections of a vector source, from its manifest details. */
