@@ -15,12 +15,13 @@ import {
   wrongFamily,
 } from './common.ts';
 import type { Scratch, ScratchRequest } from './common.ts';
+import { detailsOf } from '../../sources/types.ts';
 
 export function mysqlScratch(r: ScratchRequest): Scratch {
   const target = needTarget(r, 'mysql://root@127.0.0.1:3306');
   const server = parseMysqlUrl(target, 'target', r.sctx.env);
   r.sctx.redactor.add(server.password);
-  const dumped = (r.manifest.details?.databases as Array<{ name: string }> | undefined) ?? [];
+  const dumped = detailsOf(r.manifest, 'mysql').databases ?? [];
   if (dumped.length !== 1) {
     throw new ConfigError(
       'source',

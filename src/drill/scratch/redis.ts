@@ -5,6 +5,7 @@ import { RedisConnection, RedisReplyError } from '../../sources/redis/protocol.t
 import { compare } from '../assert.ts';
 import { needTarget, wrongFamily } from './common.ts';
 import type { Scratch, ScratchRequest } from './common.ts';
+import { detailsOf } from '../../sources/types.ts';
 
 export function redisScratch(r: ScratchRequest): Scratch {
   const target = needTarget(r, 'redis://127.0.0.1:6379/15');
@@ -18,7 +19,7 @@ export function redisScratch(r: ScratchRequest): Scratch {
       { hint: 'name an empty spare database, e.g. {{option:target=redis://localhost:6379/15}}' },
     );
   }
-  const logical = r.manifest.details?.logical as { databases?: number[] } | undefined;
+  const logical = detailsOf(r.manifest, 'redis').logical;
   const sourceDbs = logical?.databases ?? [];
   const mapDb = (db: number) => server.db ?? db;
   const dbs = [...new Set(sourceDbs.map(mapDb))];

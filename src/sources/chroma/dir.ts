@@ -32,7 +32,7 @@ import {
   removeWithSidecars,
   sqliteVersion,
 } from '../sqlite/database.ts';
-import type { DumpResult, Source, SourceContext, SourceDriver } from '../types.ts';
+import type { DumpResult, Source, SourceContext, SourceDetails, SourceDriver } from '../types.ts';
 
 export const CHROMA_DB = 'chroma.sqlite3';
 const DB_FILES = [CHROMA_DB, ...SIDECARS.map((s) => CHROMA_DB + s)];
@@ -193,7 +193,7 @@ class ChromaDirSource implements Source {
           totalBytes: counts.bytes + size,
           extra: { directories: counts.directories, symlinks: counts.symlinks },
         },
-        details: { collections: tables.map((t) => t.name) },
+        details: { collections: tables.map((t) => t.name) } satisfies SourceDetails<'chroma-dir'>,
       };
     } finally {
       await removeWithSidecars(copy);

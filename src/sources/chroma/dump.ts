@@ -148,7 +148,7 @@ export class ChromaSource implements Source {
           })),
         },
       },
-      details: out as unknown as Record<string, unknown>,
+      details: out,
     };
   }
 }

@@ -6,27 +6,17 @@ import { IntegrityError } from '../../core/errors.ts';
 import { formatBytes } from '../../core/log.ts';
 import { isCollectionName, type ChromaTarget } from './client.ts';
 import { IdDigest, embeddingDimension, recordProblem, type ChromaRecordLine } from './records.ts';
+import type { SourceDetails } from '../types.ts';
+import { detailsOf } from '../types.ts';
 
 export const COLLECTION_MEMBER = 'collection.json';
 
 export const RECORDS_MEMBER = 'records.jsonl';
 
+/** What the manifest records of the collections: see `SourceDetailsByKind` in ../types.ts. */
+export type ChromaDetails = SourceDetails<'chroma'>;
 /** What the manifest records of each collection. */
-export interface ChromaCollectionDetails {
-  name: string;
-  records: number;
-  /** IdDigest of every id (records.ts). */
-  idDigest: string;
-  dimension: number | null;
-}
-
-export interface ChromaDetails {
-  tenant: string;
-  database: string;
-  /** True when the URL named no collection and every collection of the database was taken. */
-  allCollections: boolean;
-  collections: ChromaCollectionDetails[];
-}
+export type ChromaCollectionDetails = ChromaDetails['collections'][number];
 
 export function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -38,7 +28,7 @@ export function where(t: ChromaTarget): string {
 
 /** The manifest's details, checked: a backup whose details are not ours cannot be restored. */
 export function chromaDetails(manifest: SourceManifest): ChromaDetails {
-  const d = manifest.details as Partial<ChromaDetails> | undefined;
+  const d = detailsOf(manifest, 'chroma');
   const ok =
     d &&
     typeof d.tenant === 'string' &&

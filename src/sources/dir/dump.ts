@@ -2,7 +2,13 @@
 import type { MemberRecord, MemberSink } from '../../archive/types.ts';
 import { formatBytes } from '../../core/log.ts';
 import { dirState, hashFile } from './incremental.ts';
-import type { DumpResult, IncrementalDump, Source, SourceContext } from '../types.ts';
+import type {
+  DumpResult,
+  IncrementalDump,
+  Source,
+  SourceContext,
+  SourceDetails,
+} from '../types.ts';
 import { dirPath, excludePatterns, workingDir } from './path.ts';
 import { dumpTree, resolveSpec } from './walk.ts';
 import type { Found } from './walk.ts';
@@ -52,7 +58,7 @@ export class DirSource implements Source {
         totalBytes: counts.bytes,
         extra: { directories: counts.directories, symlinks: counts.symlinks },
       },
-      details: spec.pattern ? { glob: true } : {},
+      details: (spec.pattern ? { glob: true } : {}) satisfies SourceDetails<'dir'>,
     };
     if (parent && before) {
       const deleted = [...before.keys()].filter((p) => !seen.has(p)).sort();

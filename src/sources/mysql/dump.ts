@@ -5,7 +5,7 @@ import type { Inventory, MemberSink } from '../../archive/types.ts';
 import { ConfigError, SourceError } from '../../core/errors.ts';
 import { formatBytes } from '../../core/log.ts';
 import { SqlDumpScan } from './dump-scan.ts';
-import type { DumpResult, Source, SourceContext } from '../types.ts';
+import type { DumpResult, Source, SourceContext, SourceDetails } from '../types.ts';
 import { classify, connect, queryRows } from './connection.ts';
 import { listObjects } from './inventory.ts';
 import type { DbFacts, DbObjects } from './inventory.ts';
@@ -109,16 +109,13 @@ export class MysqlSource implements Source {
       ctx.log.info(`mysql: ${db.name}: ${scan.rows.size} tables, ${formatBytes(scan.bytes)}`);
     }
     const inventory: Inventory = { tables, extra: { objects } };
-    return {
-      versions,
-      inventory,
-      details: {
-        flavour: server.flavour,
-        serverVersion: server.version,
-        databases,
-        dumpTool: `${client.flavour} ${client.version}`,
-      },
+    const details: SourceDetails<'mysql'> = {
+      flavour: server.flavour,
+      serverVersion: server.version,
+      databases,
+      dumpTool: `${client.flavour} ${client.version}`,
     };
+    return { versions, inventory, details };
   }
 
   private async dumpOne(

@@ -18,7 +18,8 @@ import { databaseExists, isEmptyDatabase, liveInventory } from './inventory.ts';
 import type { DbFacts } from './inventory.ts';
 import { findClient, optionText, runClient, serverInfo } from './tools.ts';
 import { parseMysqlUrl } from './url.ts';
-import type { Flavour, MysqlTarget } from './url.ts';
+import type { MysqlTarget } from './url.ts';
+import { detailsOf } from '../types.ts';
 
 function targetUrlFor(request: RestoreRequest, db: string): string {
   const u = new URL(request.target);
@@ -40,9 +41,7 @@ export async function stageInto(
   ctx: SourceContext,
 ): Promise<StagedRestore> {
   const target = parseMysqlUrl(request.target, 'target', ctx.env);
-  const details = request.manifest.details as
-    { databases?: DbFacts[]; flavour?: Flavour; serverVersion?: string } | undefined;
-  const dumped = details?.databases ?? [];
+  const dumped = detailsOf(request.manifest, 'mysql').databases ?? [];
   if (!dumped.length) throw new IntegrityError('mysql: the manifest lists no dumped databases');
   // Which dumped database goes where.
   const plan = new Map<string, string>();

@@ -8,6 +8,7 @@ import { ConfigError, IntegrityError, SourceError } from '../../core/errors.ts';
 import { SqlDumpScan } from './dump-scan.ts';
 import type { SourceContext } from '../types.ts';
 import type { Flavour, MysqlTarget } from './url.ts';
+import { detailsOf } from '../types.ts';
 
 export interface ServerInfo {
   flavour: Flavour;
@@ -277,7 +278,8 @@ export async function runClient(
     if (run.aborted) throw run.failure(status);
     const code = describeExit(status, run.tool);
     const text = run.stderrTail();
-    const crossFlavour = manifest.details?.flavour && manifest.details.flavour !== client.flavour;
+    const flavour = detailsOf(manifest, 'mysql').flavour;
+    const crossFlavour = flavour && flavour !== client.flavour;
     throw new SourceError(
       `mysql: restoring '${sourceName}' into '${database}' failed (${code}): ${text || 'no message'}`,
       {
@@ -286,7 +288,7 @@ export async function runClient(
           : /DEFINER|SUPER|SET_USER_ID|SYSTEM_USER/i.test(text)
             ? 'views, routines and triggers keep their DEFINER; restore as a user with SET_USER_ID/SUPER, or create the definer account first'
             : crossFlavour
-              ? `the backup comes from ${String(manifest.details!.flavour)}; restore it into the same flavour`
+              ? `the backup comes from ${flavour}; restore it into the same flavour`
               : undefined,
       },
     );

@@ -2,13 +2,13 @@
 import type { SourceManifest, ArchiveEntry } from '../../archive/types.ts';
 import { IntegrityError } from '../../core/errors.ts';
 import { SqlDumpScan } from './dump-scan.ts';
-import type { DbFacts } from './inventory.ts';
+import { detailsOf } from '../types.ts';
 
 export async function verifyMembers(
   members: AsyncIterable<ArchiveEntry>,
   manifest: SourceManifest,
 ): Promise<void> {
-  const dumped = (manifest.details?.databases as DbFacts[] | undefined) ?? [];
+  const dumped = detailsOf(manifest, 'mysql').databases ?? [];
   const seen = new Set<string>();
   for await (const entry of members) {
     const db = dumped.find((d) => d.member === entry.path);

@@ -7,7 +7,7 @@ import { formatBytes } from '../../core/log.ts';
 import { encodeEnd, encodeHeader, encodeKey, encodeSelect } from './format.ts';
 import { RedisConnection, RedisReplyError, asText, parseInfo } from './protocol.ts';
 import type { RespValue } from './protocol.ts';
-import type { DumpResult, Source, SourceContext } from '../types.ts';
+import type { DumpResult, Source, SourceContext, SourceDetails } from '../types.ts';
 import { connect } from './connection.ts';
 import { inventoryFrom, keyspace, scanTypes } from './inventory.ts';
 import type { TypeCounts } from './inventory.ts';
@@ -191,7 +191,7 @@ export class RedisSource implements Source {
   async dump(sink: MemberSink, ctx: SourceContext): Promise<DumpResult> {
     const m = mode(ctx);
     const conn = await connect(this.target, 'source', ctx, this.target.db);
-    const details: Record<string, unknown> = { mode: m };
+    const details: SourceDetails<'redis'> = { mode: m };
     const versions: Record<string, string> = {};
     let inventory: Inventory | undefined;
     try {

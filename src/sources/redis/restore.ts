@@ -16,6 +16,7 @@ import type { TypeCounts } from './inventory.ts';
 import { LOGICAL_MEMBER, RDB_MEMBER, parseRedisUrl } from './url.ts';
 import type { RedisTarget } from './url.ts';
 import { checkLogical, checkedRdb } from './verify.ts';
+import { detailsOf } from '../types.ts';
 
 /** `file:` URL or plain path → absolute path (RDB restores). */
 function filePathOf(target: string): string {
@@ -128,7 +129,7 @@ export async function stageLogical(
   ctx: SourceContext,
 ): Promise<StagedRestore> {
   const target = parseRedisUrl(request.target, 'target', ctx.env);
-  const logical = request.manifest.details?.logical as { databases?: number[] } | undefined;
+  const logical = detailsOf(request.manifest, 'redis').logical;
   if (!logical) {
     throw new ConfigError(
       'target',

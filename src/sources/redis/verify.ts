@@ -10,6 +10,7 @@ import type { SourceContext } from '../types.ts';
 import { inventoryFrom } from './inventory.ts';
 import type { TypeCounts } from './inventory.ts';
 import { LOGICAL_MEMBER, RDB_MEMBER } from './url.ts';
+import { detailsOf } from '../types.ts';
 
 /** A tool on PATH (or undefined). */
 async function findTool(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
@@ -135,7 +136,10 @@ export async function checkLogical(
   }
   const found = inventoryFrom(byDb).extra!.keysByType;
   const listed = manifest.inventory.extra?.keysByType;
-  if (manifest.details?.mode !== 'rdb' && JSON.stringify(found) !== JSON.stringify(listed)) {
+  if (
+    detailsOf(manifest, 'redis').mode !== 'rdb' &&
+    JSON.stringify(found) !== JSON.stringify(listed)
+  ) {
     throw new IntegrityError(
       `redis: ${LOGICAL_MEMBER} holds ${JSON.stringify(found)} but the manifest lists ${JSON.stringify(listed)}`,
     );
@@ -148,8 +152,9 @@ export async function verifyMembers(
   manifest: SourceManifest,
   ctx: SourceContext,
 ): Promise<void> {
-  const expectRdb = Boolean((manifest.details?.rdb as { member?: string } | undefined)?.member);
-  const expectLogical = Boolean(manifest.details?.logical);
+  const details = detailsOf(manifest, 'redis');
+  const expectRdb = Boolean(details.rdb && 'member' in details.rdb && details.rdb.member);
+  const expectLogical = Boolean(details.logical);
   let sawRdb = false;
   let sawLogical = false;
   for await (const entry of members) {

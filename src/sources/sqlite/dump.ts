@@ -16,7 +16,13 @@ import {
   readPages,
   scanPages,
 } from './incremental.ts';
-import type { DumpResult, IncrementalDump, Source, SourceContext } from '../types.ts';
+import type {
+  DumpResult,
+  IncrementalDump,
+  Source,
+  SourceContext,
+  SourceDetails,
+} from '../types.ts';
 import {
   isNotADatabase,
   message,
@@ -25,6 +31,7 @@ import {
   sqliteVersion,
 } from './database.ts';
 import { SQLITE_MEMBER, sqlitePath, workingDir } from './path.ts';
+import { detailsOf } from '../types.ts';
 
 export class SqliteSource implements Source {
   readonly kind = 'sqlite';
@@ -84,7 +91,7 @@ export class SqliteSource implements Source {
         const before = parent ? await parent.readMember(PAGE_HASHES_MEMBER) : undefined;
         const parentPageSize =
           parent?.manifest.incremental?.pages?.pageSize ??
-          (parent?.manifest.details?.['pageSize'] as number | undefined);
+          (parent ? detailsOf(parent.manifest, 'sqlite').pageSize : undefined);
         if (parent && before && parentPageSize === scan.pageSize) {
           const pages = changedPages(scan.hashes, before);
           await sink.addFile(PAGES_INDEX_MEMBER, pageIndex(pages), {
@@ -126,7 +133,7 @@ export class SqliteSource implements Source {
           pageSize: checked.pageSize,
           journalMode: checked.sourceJournalMode,
           sqliteVersion: version,
-        },
+        } satisfies SourceDetails<'sqlite'>,
       };
       if (chain) result.incremental = chain;
       return result;
