@@ -5,7 +5,7 @@ import { redactUrl } from '../../core/log.ts';
 import { schemeOf } from '../../core/url.ts';
 import { ChromaClient, isCollectionName, parseChromaUrl } from '../../sources/chroma/client.ts';
 import { Qdrant, isQdrantCollectionName, parseQdrantUrl } from '../../sources/qdrant/client.ts';
-import { sortKeys } from '../inventory.ts';
+import { sortKeys } from '../../sources/inventory.ts';
 import { needTarget, wrongFamily } from './common.ts';
 import type { Scratch, ScratchRequest } from './common.ts';
 

@@ -4,7 +4,6 @@
  */
 import { lstat, open, rm } from 'node:fs/promises';
 import { backup, DatabaseSync } from 'node:sqlite';
-import type { Inventory } from '../../archive/types.ts';
 import { LifeboatError } from '../../core/errors.ts';
 
 /** Files SQLite keeps beside a database; they belong to it and move with it. */
@@ -60,27 +59,6 @@ export function tableCounts(db: DatabaseSync): Array<{ name: string; rows: numbe
 export function pragmaValue(db: DatabaseSync, pragma: string): string {
   const row = db.prepare(`PRAGMA ${pragma}`).get() as Record<string, unknown> | undefined;
   return row ? String(Object.values(row)[0]) : '';
-}
-
-/** Differences between the counted tables and the manifest's inventory; empty when they agree. */
-export function inventoryDifferences(
-  expected: Inventory | undefined,
-  actual: Array<{ name: string; rows: number }>,
-): string[] {
-  const want = expected?.tables;
-  if (!want) return [];
-  const problems: string[] = [];
-  const got = new Map(actual.map((t) => [t.name, t.rows]));
-  for (const t of want) {
-    const rows = got.get(t.name);
-    if (rows === undefined) problems.push(`table ${t.name} is missing`);
-    else if (!t.estimated && rows !== t.rows)
-      problems.push(`table ${t.name} has ${rows} rows, the manifest says ${t.rows}`);
-  }
-  const listed = new Set(want.map((t) => t.name));
-  for (const t of actual)
-    if (!listed.has(t.name)) problems.push(`table ${t.name} is not in the manifest`);
-  return problems;
 }
 
 export async function exists(path: string): Promise<boolean> {

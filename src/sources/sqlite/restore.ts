@@ -7,17 +7,10 @@ import { pipeline } from 'node:stream/promises';
 import type { ArchiveEntry } from '../../archive/types.ts';
 import { ConfigError, IntegrityError, LifeboatError, SourceError } from '../../core/errors.ts';
 import { PAGE_HASHES_MEMBER } from './incremental.ts';
+import { inventoryDifferences } from '../inventory.ts';
 import type { RestoreRequest, RestoreResult, SourceContext, StagedRestore } from '../types.ts';
 import { removeAbandonedBeside, stagedPathName } from '../staging.ts';
-import {
-  SIDECARS,
-  checkCopy,
-  exists,
-  fsyncDir,
-  inventoryDifferences,
-  message,
-  removeWithSidecars,
-} from './database.ts';
+import { SIDECARS, checkCopy, exists, fsyncDir, message, removeWithSidecars } from './database.ts';
 import type { CheckedCopy } from './database.ts';
 import { SQLITE_MEMBER, sqlitePath, workingDir } from './path.ts';
 
@@ -146,7 +139,12 @@ export async function stageSqlite(
       (reason) =>
         new IntegrityError(`the restored copy of ${SQLITE_MEMBER} is unusable: ${reason}`),
     );
-    const diff = inventoryDifferences(request.manifest.inventory, checked.tables);
+    const diff = inventoryDifferences(
+      request.manifest.inventory,
+      { tables: checked.tables },
+      undefined,
+      'manifest',
+    );
     if (diff.length) {
       throw new IntegrityError(
         `the restored database does not match the manifest: ${diff.slice(0, 5).join('; ')}`,

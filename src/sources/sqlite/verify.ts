@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { ArchiveEntry, SourceManifest } from '../../archive/types.ts';
 import { IntegrityError } from '../../core/errors.ts';
 import type { SourceContext } from '../types.ts';
-import { checkCopy, inventoryDifferences, removeWithSidecars } from './database.ts';
+import { inventoryDifferences } from '../inventory.ts';
+import { checkCopy, removeWithSidecars } from './database.ts';
 import { SQLITE_MEMBER } from './path.ts';
 import { writeMember } from './restore.ts';
 
@@ -20,7 +21,12 @@ export async function verifySqlite(
       tmp,
       (reason) => new IntegrityError(`${manifest.name}/${SQLITE_MEMBER}: ${reason}`),
     );
-    const diff = inventoryDifferences(manifest.inventory, checked.tables);
+    const diff = inventoryDifferences(
+      manifest.inventory,
+      { tables: checked.tables },
+      undefined,
+      'manifest',
+    );
     if (diff.length) {
       throw new IntegrityError(
         `${manifest.name}/${SQLITE_MEMBER} does not match the manifest: ${diff.slice(0, 5).join('; ')}`,
