@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { exitCodeFor } from '../../src/core/errors.ts';
-import { RedisConnection } from '../../src/sources/redis-protocol.ts';
+import { RedisConnection } from '../../src/sources/redis/protocol.ts';
 import { LOCAL_POSTGRES, unavailable } from '../helpers/services.ts';
 import {
   assertRecordShape,

@@ -142,6 +142,31 @@ describe('inventory comparison', () => {
       ),
       ['keys of db0: {"string":1,"hash":1}, the backup {"string":2}'],
     );
+    // The same comparison checks a driver's own member against its manifest (SQLite's verify).
+    assert.deepEqual(
+      inventoryDifferences(
+        { tables: [{ name: 't', rows: 2 }] },
+        {
+          tables: [
+            { name: 't', rows: 1 },
+            { name: 'u', rows: 0 },
+          ],
+        },
+        undefined,
+        'manifest',
+      ),
+      ['table t has 1 rows, the manifest says 2', 'table u is not in the manifest'],
+    );
+    assert.deepEqual(inventoryDifferences(undefined, { tables: [] }), []);
+    // A restored Redis database SCANs (and so counts types) in its own order: not a difference.
+    assert.deepEqual(
+      inventoryDifferences(
+        { extra: { keysByType: { db2: { list: 1, hash: 1, string: 1 } } } },
+        { extra: { keysByType: { db3: { string: 1, hash: 1, list: 1 } } } },
+        (n) => n.replace('db2', 'db3'),
+      ),
+      [],
+    );
   });
 });
 

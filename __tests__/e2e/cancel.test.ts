@@ -15,7 +15,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { RedisConnection } from '../../src/sources/redis-protocol.ts';
+import { RedisConnection } from '../../src/sources/redis/protocol.ts';
 import {
   childrenOf,
   isRunning,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import mysql from 'mysql2/promise';
-import { RedisConnection } from '../../src/sources/redis-protocol.ts';
+import { RedisConnection } from '../../src/sources/redis/protocol.ts';
 import { runCli } from '../helpers/cli.ts';
 import { dropDb, localServer, localUrl, query, uniqueDb } from '../sources/postgres-fixture.ts';
 import { loadBackup, storeRepacked, tampers, type StoredBackup } from './restore-tamper.ts';

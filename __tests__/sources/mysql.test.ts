@@ -12,13 +12,9 @@ import type { ArchiveEntry, SourceManifest } from '../../src/archive/types.ts';
 import { ConfigError, IntegrityError, SourceError } from '../../src/core/errors.ts';
 import { Redactor } from '../../src/core/log.ts';
 import type { Logger } from '../../src/core/log.ts';
-import {
-  chooseDumpClient,
-  mysqlDriver,
-  parseClientVersion,
-  serverInfo,
-} from '../../src/sources/mysql.ts';
-import { SqlDumpScan } from '../../src/sources/mysql-dump-scan.ts';
+import { mysqlDriver } from '../../src/sources/mysql/index.ts';
+import { chooseDumpClient, parseClientVersion, serverInfo } from '../../src/sources/mysql/tools.ts';
+import { SqlDumpScan } from '../../src/sources/mysql/dump-scan.ts';
 import type { DumpResult, SourceContext } from '../../src/sources/types.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { unavailable } from '../helpers/services.ts';

@@ -6,7 +6,7 @@ import {
   RedisReplyError,
   RespParser,
   type RespValue,
-} from '../../src/sources/redis-protocol.ts';
+} from '../../src/sources/redis/protocol.ts';
 import { connectOrSkip } from '../helpers/services.ts';
 
 /** RESP2 encoding of a reply, as a server writes it. */

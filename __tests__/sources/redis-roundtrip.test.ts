@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { RedisConnection } from '../../src/sources/redis-protocol.ts';
+import { RedisConnection } from '../../src/sources/redis/protocol.ts';
 import { sourceRoundTripSuite } from '../helpers/roundtrip-suite.ts';
 import { unavailable } from '../helpers/services.ts';
 

@@ -12,11 +12,13 @@ import type { ArchiveEntry } from '../../src/archive/types.ts';
 import { ConfigError, IntegrityError, SourceError } from '../../src/core/errors.ts';
 import {
   ALL_PAGES_IN_ONE_STEP,
-  SQLITE_MEMBER,
-  replaceDatabase,
-  sqliteDriver,
-  sqlitePath,
-} from '../../src/sources/sqlite.ts';
+  isNotADatabase,
+  onlineCopy,
+  removeWithSidecars,
+} from '../../src/sources/sqlite/database.ts';
+import { sqliteDriver } from '../../src/sources/sqlite/index.ts';
+import { SQLITE_MEMBER, sqlitePath } from '../../src/sources/sqlite/path.ts';
+import { replaceDatabase } from '../../src/sources/sqlite/restore.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { manifestOf, workspace } from './context.ts';
 
@@ -476,6 +478,95 @@ describe('sqlite source', () => {
         IntegrityError,
       );
       assert.deepEqual(await readdir(w.dir), []);
+    } finally {
+      await w.cleanup();
+    }
+  });
+});
+
+describe('sqlite online copy (the building block sqlite: and chroma+dir: share)', () => {
+  const never = (what: string) => () => {
+    throw new Error(`${what} should not be called`);
+  };
+
+  test('copies a WAL database with its uncheckpointed pages, checked, no sidecars beside the copy', async () => {
+    const w = await workspace();
+    try {
+      const src = join(w.dir, 'live.db');
+      const db = new DatabaseSync(src);
+      db.exec(`PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+        CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+        WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 250)
+        INSERT INTO t (v) SELECT 'row ' || i FROM c;`);
+      assert.ok(existsSync(`${src}-wal`), 'the rows are still in the -wal file');
+      const copy = join(w.ctx.tmpDir, 'copy.sqlite');
+      let opened = 0;
+      const got = await onlineCopy(src, copy, {
+        opened: () => void opened++,
+        copyFailed: never('copyFailed'),
+        corrupt: never('corrupt'),
+      });
+      db.close();
+      assert.equal(opened, 1);
+      assert.equal(got.sourceJournalMode, 'wal');
+      assert.deepEqual(got.tables, [{ name: 't', rows: 250 }]);
+      assert.deepEqual(await readdir(w.ctx.tmpDir), ['copy.sqlite']);
+      assert.equal(countOf(copy), 250);
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  test('a file that is not SQLite goes through copyFailed; nothing is left once the caller cleans up', async () => {
+    const w = await workspace();
+    try {
+      const src = join(w.dir, 'notes.txt');
+      await writeFile(src, 'not a database\n'.repeat(500));
+      const copy = join(w.ctx.tmpDir, 'copy.sqlite');
+      const mine = new Error('mine');
+      let seen: unknown;
+      await assert.rejects(
+        onlineCopy(src, copy, {
+          copyFailed: (err) => {
+            seen = err;
+            return mine;
+          },
+          corrupt: never('corrupt'),
+        }),
+        (err) => err === mine,
+      );
+      assert.ok(isNotADatabase(seen));
+      await removeWithSidecars(copy);
+      assert.deepEqual(await readdir(w.ctx.tmpDir), []);
+      assert.equal(await readFile(src, 'utf8'), 'not a database\n'.repeat(500));
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  test('a corrupt database fails through corrupt(reason) after the copy', async () => {
+    const w = await workspace();
+    try {
+      const src = join(w.dir, 'corrupt.db');
+      fillSample(src);
+      const bytes = await readFile(src);
+      bytes.fill(0x41, 3 * 4096, bytes.length - 3 * 4096);
+      await writeFile(src, bytes);
+      const copy = join(w.ctx.tmpDir, 'copy.sqlite');
+      let reason = '';
+      await assert.rejects(
+        onlineCopy(src, copy, {
+          copyFailed: never('copyFailed'),
+          corrupt: (r) => {
+            reason = r;
+            return new SourceError(`corrupt: ${r}`);
+          },
+        }),
+        SourceError,
+      );
+      assert.ok(reason.length > 0);
+      await removeWithSidecars(copy);
+      assert.deepEqual(await readdir(w.ctx.tmpDir), []);
     } finally {
       await w.cleanup();
     }

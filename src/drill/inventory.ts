@@ -1,63 +1,7 @@
 import type { Inventory } from '../archive/types.ts';
 
-/**
- * The scratch copy's inventory against the backup's: tables and exact row counts (estimated
- * counts are not compared), files and bytes, PostgreSQL sequences and large objects, Redis keys
- * per type. `rename` maps a name of the backup to the scratch copy's (MySQL's scratch database,
- * Redis's spare database index). Returns the differences, each naming what differs.
- */
-export function inventoryDifferences(
-  expected: Inventory,
-  actual: Inventory,
-  rename: (name: string) => string = (n) => n,
-): string[] {
-  const diffs: string[] = [];
-  if (expected.tables) {
-    const got = new Map((actual.tables ?? []).map((t) => [t.name, t]));
-    const wanted = new Set<string>();
-    for (const t of expected.tables) {
-      const name = rename(t.name);
-      wanted.add(name);
-      const g = got.get(name);
-      if (!g) diffs.push(`table ${t.name} is missing`);
-      else if (!t.estimated && !g.estimated && g.rows !== t.rows)
-        diffs.push(`table ${t.name} has ${g.rows} rows, the backup ${t.rows}`);
-    }
-    for (const name of got.keys())
-      if (!wanted.has(name)) diffs.push(`table ${name} is not in the backup`);
-  }
-  if (typeof expected.files === 'number' && typeof actual.files === 'number') {
-    if (expected.files !== actual.files)
-      diffs.push(`${actual.files} files, the backup ${expected.files}`);
-  }
-  if (typeof expected.totalBytes === 'number' && typeof actual.totalBytes === 'number') {
-    if (expected.totalBytes !== actual.totalBytes && expected.files !== undefined)
-      diffs.push(`${actual.totalBytes} bytes of files, the backup ${expected.totalBytes}`);
-  }
-  const want = expected.extra ?? {};
-  const have = actual.extra ?? {};
-  for (const [key, label] of [
-    ['sequences', 'sequence'],
-    ['keysByType', 'keys of'],
-  ] as const) {
-    const w = want[key] as Record<string, unknown> | undefined;
-    const h = have[key] as Record<string, unknown> | undefined;
-    if (!w || !h) continue;
-    const hv = new Map(Object.entries(h));
-    for (const [name, value] of Object.entries(w)) {
-      const got = hv.get(rename(name));
-      if (JSON.stringify(got) !== JSON.stringify(value))
-        diffs.push(
-          `${label} ${name}: ${JSON.stringify(got ?? null)}, the backup ${JSON.stringify(value)}`,
-        );
-    }
-  }
-  if (typeof want['largeObjects'] === 'number' && typeof have['largeObjects'] === 'number') {
-    if (want['largeObjects'] !== have['largeObjects'])
-      diffs.push(`${have['largeObjects']} large objects, the backup ${want['largeObjects']}`);
-  }
-  return diffs;
-}
+/** The comparison is the sources' shared building block; drills use it as it is. */
+export { inventoryDifferences, sortKeys } from '../sources/inventory.ts';
 
 const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -144,7 +144,8 @@ async function sqlIds(spec: ConsistencySpec['sql'], ctx: SourceContext): Promise
     }
   }
   if (spec.kind === 'mysql') {
-    const { parseMysqlUrl, connectMysql } = await import('./mysql.ts');
+    const { parseMysqlUrl } = await import('./mysql/url.ts');
+    const { connect: connectMysql } = await import('./mysql/connection.ts');
     const target = parseMysqlUrl(spec.url, 'source', ctx.env);
     const conn = await connectMysql(target, 'source', ctx, target.database);
     try {
@@ -158,7 +159,7 @@ async function sqlIds(spec: ConsistencySpec['sql'], ctx: SourceContext): Promise
       await conn.end().catch(() => {});
     }
   }
-  const { sqlitePath } = await import('./sqlite.ts');
+  const { sqlitePath } = await import('./sqlite/path.ts');
   const path = sqlitePath(spec.url, 'source', ctx.cwd ?? process.cwd());
   let db: DatabaseSync | undefined;
   try {

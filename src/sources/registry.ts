@@ -32,13 +32,13 @@ export const sourceEntries = [
     kind: 'sqlite',
     schemes: ['sqlite'],
     options: sqliteOptions,
-    load: () => import('./sqlite.ts').then((m) => m.sqliteDriver),
+    load: () => import('./sqlite/index.ts').then((m) => m.sqliteDriver),
   },
   {
     kind: 'dir',
     schemes: ['dir'],
     options: dirOptions,
-    load: () => import('./dir.ts').then((m) => m.dirDriver),
+    load: () => import('./dir/index.ts').then((m) => m.dirDriver),
   },
   {
     kind: 'postgres',
@@ -50,13 +50,13 @@ export const sourceEntries = [
     kind: 'mysql',
     schemes: ['mysql', 'mariadb'],
     options: mysqlOptions,
-    load: () => import('./mysql.ts').then((m) => m.mysqlDriver),
+    load: () => import('./mysql/index.ts').then((m) => m.mysqlDriver),
   },
   {
     kind: 'redis',
     schemes: ['redis', 'rediss'],
     options: redisOptions,
-    load: () => import('./redis.ts').then((m) => m.redisDriver),
+    load: () => import('./redis/index.ts').then((m) => m.redisDriver),
   },
   {
     kind: 'chroma',

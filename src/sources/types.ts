@@ -179,3 +179,61 @@ export async function restoreNow(
     await staged.abort();
   }
 }
+
+/**
+ * What each source kind records in its manifest's `details`. A driver's `dump()` types its own
+ * (`const details: SourceDetails<'redis'> = …`) and reads a backup's back with
+ * `detailsOf(manifest, kind)`. The manifest is JSON from storage, so that view is `Partial`:
+ * every field may be missing, and is checked where it is used. Kinds not listed here still read
+ * `manifest.details` as a plain record.
+ */
+export interface SourceDetailsByKind {
+  mysql: {
+    flavour: 'mysql' | 'mariadb';
+    serverVersion: string;
+    /** Every dumped database: its name, member and defaults. */
+    databases: Array<{ name: string; member: string; charset: string; collation: string }>;
+    /** `<flavour> <version>` of the dump tool. */
+    dumpTool: string;
+  };
+  redis: {
+    mode: 'auto' | 'rdb' | 'logical';
+    /** The RDB snapshot taken, or why the server refused it. */
+    rdb?:
+      | { refused: string }
+      | {
+          member: string;
+          rdbVersion: number | undefined;
+          checkedWith: string | undefined;
+          diskless: boolean;
+        };
+    /** The logical key stream and the databases it holds. */
+    logical?: { member: string; databases: number[]; format: number };
+  };
+  sqlite: { pageSize: number; journalMode: string; sqliteVersion: string };
+  dir: { glob?: boolean };
+  chroma: {
+    tenant: string;
+    database: string;
+    /** True when the URL named no collection and every collection of the database was taken. */
+    allCollections: boolean;
+    collections: Array<{
+      name: string;
+      records: number;
+      idDigest: string;
+      dimension: number | null;
+    }>;
+  };
+  'chroma-dir': { collections: string[] };
+}
+
+export type SourceDetails<K extends keyof SourceDetailsByKind> = SourceDetailsByKind[K];
+
+/** A backup's `details` as its kind wrote them; every field may be missing (untrusted JSON). */
+export function detailsOf<K extends keyof SourceDetailsByKind>(
+  manifest: SourceManifest,
+  _kind: K,
+): Partial<SourceDetails<K>> {
+  // `_kind` only names the view: the engine picked the driver by manifest.kind already.
+  return (manifest.details ?? {}) as Partial<SourceDetails<K>>;
+}

@@ -10,20 +10,32 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { open, readdir, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { backup, DatabaseSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import { pipeline } from 'node:stream/promises';
 import type { ArchiveEntry, Inventory, MemberSink, SourceManifest } from '../../archive/types.ts';
 import { ConfigError, IntegrityError, SourceError } from '../../core/errors.ts';
 import { formatBytes } from '../../core/log.ts';
 import { localPath, type LocalPathKind } from '../../core/url.ts';
-import { dumpTree, resolveSpec, stageDir, verifyDir } from '../dir.ts';
-import { ALL_PAGES_IN_ONE_STEP, checkCopy, isNotADatabase, openExisting } from '../sqlite.ts';
-import type { DumpResult, Source, SourceContext, SourceDriver } from '../types.ts';
+import { workingDir } from '../dir/path.ts';
+import { stageDir } from '../dir/restore.ts';
+import { verifyDir } from '../dir/verify.ts';
+import { dumpTree, resolveSpec } from '../dir/walk.ts';
+import {
+  SIDECARS,
+  checkCopy,
+  isNotADatabase,
+  message,
+  onlineCopy,
+  openExisting,
+  removeWithSidecars,
+  sqliteVersion,
+} from '../sqlite/database.ts';
+import type { DumpResult, Source, SourceContext, SourceDetails, SourceDriver } from '../types.ts';
 
 export const CHROMA_DB = 'chroma.sqlite3';
-const DB_FILES = [CHROMA_DB, `${CHROMA_DB}-wal`, `${CHROMA_DB}-shm`, `${CHROMA_DB}-journal`];
+const DB_FILES = [CHROMA_DB, ...SIDECARS.map((s) => CHROMA_DB + s)];
 
 const CHROMA_DIR: LocalPathKind = {
   scheme: 'chroma+dir',
@@ -33,14 +45,6 @@ const CHROMA_DIR: LocalPathKind = {
   absoluteExample: '/var/lib/chroma',
   example: 'chroma+dir:./chroma',
 };
-
-function workingDir(ctx: SourceContext): string {
-  return typeof ctx.cwd === 'string' && ctx.cwd ? ctx.cwd : process.cwd();
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export function chromaDirPath(url: string, option: string, cwd: string): string {
   return localPath(url, option, CHROMA_DIR, cwd);
@@ -159,20 +163,14 @@ class ChromaDirSource implements Source {
 
     const copy = join(ctx.tmpDir, `chroma-${randomBytes(6).toString('hex')}.sqlite3`);
     try {
-      let source: DatabaseSync | undefined;
-      try {
-        source = openExisting(dbPath, true);
-        await backup(source, copy, { rate: ALL_PAGES_IN_ONE_STEP });
-      } catch (err) {
-        throw new SourceError(
-          `${dbPath} ${isNotADatabase(err) ? 'is not a valid SQLite database' : 'cannot be copied'}: ${message(err)}`,
-          { cause: err },
-        );
-      } finally {
-        source?.close();
-      }
-      checkCopy(copy, (reason) => new SourceError(`${dbPath} is corrupt: ${reason}`));
-      for (const s of ['-wal', '-shm', '-journal']) await rm(copy + s, { force: true });
+      await onlineCopy(dbPath, copy, {
+        copyFailed: (err) =>
+          new SourceError(
+            `${dbPath} ${isNotADatabase(err) ? 'is not a valid SQLite database' : 'cannot be copied'}: ${message(err)}`,
+            { cause: err },
+          ),
+        corrupt: (reason) => new SourceError(`${dbPath} is corrupt: ${reason}`),
+      });
       const tables = collectionCounts(copy);
       const size = (await stat(copy)).size;
       await sink.addFile(CHROMA_DB, createReadStream(copy), {
@@ -183,11 +181,7 @@ class ChromaDirSource implements Source {
       const counts = await dumpTree(sink, spec, DB_FILES, ctx);
       // A server started while the segments were read may have changed them under us.
       await refuseWhenHeld(this.path, ctx, 'since the copy began');
-      const sqlite = new DatabaseSync(':memory:');
-      const version = String(
-        (sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: unknown }).v,
-      );
-      sqlite.close();
+      const version = sqliteVersion();
       ctx.log.info(
         `Chroma directory ${this.path}: ${tables.length} collections (${tables.map((t) => `${t.name} ${t.rows}`).join(', ') || 'none'}), ${counts.files + 1} files, ${formatBytes(counts.bytes + size)}`,
       );
@@ -199,10 +193,10 @@ class ChromaDirSource implements Source {
           totalBytes: counts.bytes + size,
           extra: { directories: counts.directories, symlinks: counts.symlinks },
         },
-        details: { collections: tables.map((t) => t.name) },
+        details: { collections: tables.map((t) => t.name) } satisfies SourceDetails<'chroma-dir'>,
       };
     } finally {
-      for (const s of ['', '-wal', '-shm', '-journal']) await rm(copy + s, { force: true });
+      await removeWithSidecars(copy);
     }
   }
 }
@@ -247,7 +241,7 @@ async function* checkedMembers(
       );
     }
   } finally {
-    for (const s of ['', '-wal', '-shm', '-journal']) await rm(spool + s, { force: true });
+    await removeWithSidecars(spool);
   }
 }
 

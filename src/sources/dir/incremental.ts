@@ -13,9 +13,9 @@ import { constants, createReadStream, createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ArchiveEntry, MemberRecord, SourceManifest } from '../archive/types.ts';
-import { IntegrityError } from '../core/errors.ts';
-import type { IncrementalSupport, SourceContext } from './types.ts';
+import type { ArchiveEntry, MemberRecord, SourceManifest } from '../../archive/types.ts';
+import { IntegrityError } from '../../core/errors.ts';
+import type { IncrementalSupport, SourceContext } from '../types.ts';
 
 /** The whole state of a backup of one source: stored members and referenced files, by path. */
 export function dirState(backupId: string, sm: SourceManifest): Map<string, MemberRecord> {

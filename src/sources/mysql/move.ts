@@ -6,8 +6,8 @@
  * with the source as the current database so that names in them come out unqualified.
  */
 import type { Connection } from 'mysql2/promise';
-import { abandonedBecause, parseMarker, STAGED_INFIX } from './staging.ts';
-import type { StagingMarker } from './staging.ts';
+import { abandonedBecause, parseMarker, STAGED_INFIX } from '../staging.ts';
+import type { StagingMarker } from '../staging.ts';
 
 /** The table in a staged database that says who staged it (dropped before the commit moves anything). */
 export const MARKER_TABLE = '_lifeboat_staging';

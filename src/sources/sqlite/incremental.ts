@@ -16,9 +16,9 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ArchiveEntry, SourceIncremental } from '../archive/types.ts';
-import { IntegrityError, SourceError } from '../core/errors.ts';
-import type { IncrementalSupport } from './types.ts';
+import type { ArchiveEntry, SourceIncremental } from '../../archive/types.ts';
+import { IntegrityError, SourceError } from '../../core/errors.ts';
+import type { IncrementalSupport } from '../types.ts';
 
 export const PAGE_HASHES_MEMBER = 'page-hashes';
 export const PAGES_INDEX_MEMBER = 'pages.idx';
