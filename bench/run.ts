@@ -14,6 +14,7 @@
  *                  count matches)
  *   BENCH_OUT      report path (default BENCHMARKS.md)
  *
+ * `npm run bench -- sources [--quick]` reruns only the other sources' section.
  * `npm run bench -- startup` measures only the action's start-up (bench/startup.ts) and
  * replaces that section of the existing report; `npm run bench -- encryption` likewise the
  * encrypted/unencrypted ratios (bench/encryption.ts; BENCH_CLI overrides the CLI it runs),
@@ -142,7 +143,16 @@ async function encryptionOnly(): Promise<void> {
   }
 }
 
+/** `npm run bench -- sources [--quick]`: only the other sources, into the existing report. */
+async function sourcesOnly(): Promise<void> {
+  const section = await benchOtherSources(QUICK, Number(process.env.BENCH_ROUNDS ?? 3));
+  const existing = await readFile(OUT, 'utf8').catch(() => '# Benchmarks\n');
+  await writeFile(OUT, withSection(existing, 'perf-sources', section));
+  console.log(`wrote the other sources section of ${OUT}`);
+}
+
 if (process.argv.slice(2).includes('startup')) await startupOnly();
+else if (process.argv.slice(2).includes('sources')) await sourcesOnly();
 else if (process.argv.slice(2).includes('encryption')) await encryptionOnly();
 else if (process.argv.slice(2).includes('vectors')) await vectorsOnly();
 else if (process.argv.slice(2).includes('incremental'))
