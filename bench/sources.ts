@@ -263,7 +263,7 @@ async function benchRedis(
   quick: boolean,
   n: number,
   work: string,
-): Promise<{ pair: Pair; auto: Run; large: { bytes: number; run: Run } }> {
+): Promise<{ pair: Pair; auto: Run; large: { bytes: number; run: Run; dumpNative: Run } }> {
   const port = await freePort();
   const dataDir = join(work, 'redis');
   await mkdir(dataDir, { recursive: true });
@@ -359,6 +359,13 @@ async function benchRedis(
     await sh(`redis-cli -p ${port} -x SET big < '${file}' >/dev/null`, process.env, 'SET big');
     await rm(file, { force: true });
     await rm(store, { recursive: true, force: true });
+    // Baseline: the server's own DUMP of that value, read by redis-cli and thrown away.
+    const dumpNative = await sh(
+      `redis-cli -p ${port} DUMP big > /dev/null`,
+      process.env,
+      'redis-cli DUMP big',
+    );
+    logRun('redis-cli DUMP big > /dev/null', dumpNative);
     const run = await lifeboat(
       [
         'backup',
@@ -386,7 +393,7 @@ async function benchRedis(
         ...r,
       },
       auto,
-      large: { bytes: big, run },
+      large: { bytes: big, run, dumpNative },
     };
   } finally {
     server.kill('SIGTERM');
@@ -419,7 +426,7 @@ export async function benchOtherSources(quick: boolean, n: number): Promise<stri
       '',
       `Redis with the default \`redis-mode: auto\` takes the RDB snapshot and also the logical key stream (SCAN + DUMP of every key, which a restore into a live server replays): ${sec(redis.auto.ms)} wall, ${ratio(redis.auto.ms, redis.pair.nativeRun.ms)} the native RDB pipeline, Lifeboat CPU ${sec(redis.auto.selfCpuMs!)} (one run).`,
       '',
-      `Redis logical mode (\`redis-mode: logical\`, SCAN + DUMP) on one ${mib(redis.large.bytes)} value, uncompressed archive: ${sec(redis.large.run.ms)} wall including start-up, ${rate.toFixed(0)} MiB/s (target ≥ 100 MiB/s: ${check(rate >= 100)}), Lifeboat CPU ${sec(redis.large.run.selfCpuMs!)}, peak RSS ${rssMiB(redis.large.run.selfRssKb)}.`,
+      `Redis logical mode (\`redis-mode: logical\`, SCAN + DUMP) on one ${mib(redis.large.bytes)} value, uncompressed archive: ${sec(redis.large.run.ms)} wall including start-up, ${rate.toFixed(0)} MiB/s (target ≥ 100 MiB/s: ${check(rate >= 100)}), Lifeboat CPU ${sec(redis.large.run.selfCpuMs!)}, peak RSS ${rssMiB(redis.large.run.selfRssKb)}. Baseline: \`redis-cli DUMP\` of the same value to /dev/null takes ${sec(redis.large.dumpNative.ms)} (${(redis.large.bytes / MiB / (redis.large.dumpNative.ms / 1000)).toFixed(0)} MiB/s): the server's DUMP serialization bounds both.`,
     ];
     return lines.join('\n');
   } finally {
