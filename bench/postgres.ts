@@ -430,7 +430,7 @@ export function shapesSection(results: ShapeResult[], quick: boolean): string {
       `| \`createdb\` + \`pg_restore\` (uncompressed local dump) | ${sec(s.pgRestore.ms)} | | | ${sec(s.pgRestore.treeCpuMs)} | | | | |`,
       `| Lifeboat restore (into a new database) | ${sec(s.restore.ms)} (${ratio(s.restore.ms, s.pgRestore.ms)} \`pg_restore\`) | | | ${sec(s.restore.treeCpuMs)} | ${sec(s.restore.selfCpuMs!)} | ${cpuPerGiB(s.restore, s.rawDump).toFixed(2)} | ${rssMiB(s.restore.selfRssKb)} | |`,
       '',
-      `The inventory's exact row counts cost ${sec(s.backup.ms - s.backupEstimate.ms)} of wall time here (${(((s.backup.ms - s.backupEstimate.ms) / s.backup.ms) * 100).toFixed(0)} % of the backup; negative means within the noise).`,
+      `The inventory's exact row counts cost ${sec(s.backup.ms - s.backupEstimate.ms)} of wall time here (${(((s.backup.ms - s.backupEstimate.ms) / s.backup.ms) * 100).toFixed(0)} % of the backup; a negative figure means the estimate run was the slower one, i.e. noise).`,
       '',
     );
     void gib;

@@ -22,7 +22,7 @@
  * `npm run bench -- incremental [--quick]` incremental backups (bench/incremental.ts).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { measureStartup, startupSection, withStartupSection } from './startup.ts';
 import { incrementalOnly } from './incremental.ts';
@@ -98,7 +98,8 @@ PostgreSQL ${o.serverVersion}, ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).t
 times swing; every Lifeboat figure stands beside a baseline from the same round (rounds are
 interleaved, medians of ${o.rounds}), and CPU time (user + sys, from \`/usr/bin/time\` for the process
 tree and from \`process.resourceUsage()\` for Lifeboat's own node process) is given beside wall
-time because it depends far less on the load. Lifeboat is the bundled CLI (\`dist/cli.js\`)
+time because it depends less on the load (under heavy contention it is inflated too). Load
+average when this run finished: ${loadavg()[0]!.toFixed(1)}. Lifeboat is the bundled CLI (\`dist/cli.js\`)
 with default options (zstd CLI \`-1 --zstd=strategy=2 -T0\`, read-back after backup on).`;
 }
 

@@ -114,7 +114,7 @@ async function benchMariadb(quick: boolean, n: number, work: string): Promise<Pa
     return {
       source: 'MariaDB',
       data: `${rows.toLocaleString('en')} rows of mixed types, ${mib(dumped)} compressed`,
-      native: '`mariadb-dump --single-transaction … | zstd -1 -T2 > file`',
+      native: '`mariadb-dump --single-transaction … \\| zstd -1 -T2 > file`',
       ...r,
     };
   } finally {
