@@ -124,15 +124,20 @@ export function logRun(label: string, r: Run): void {
 
 /**
  * Replaces the text between `<!-- name:start -->` and `<!-- name:end -->` (markers included),
- * or inserts it after the title when the document has none yet.
+ * or, when the document has none yet, inserts it after section `after` (or after the title).
  */
-export function withSection(doc: string, name: string, body: string): string {
+export function withSection(doc: string, name: string, body: string, after?: string): string {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const block = `${start}\n${body.trim()}\n${end}`;
   const i = doc.indexOf(start);
   const j = doc.indexOf(end);
   if (i >= 0 && j > i) return doc.slice(0, i) + block + doc.slice(j + end.length);
+  const afterEnd = after === undefined ? -1 : doc.indexOf(`<!-- ${after}:end -->`);
+  if (afterEnd >= 0) {
+    const at = afterEnd + `<!-- ${after}:end -->`.length;
+    return `${doc.slice(0, at)}\n\n${block}${doc.slice(at)}`;
+  }
   const nl = doc.indexOf('\n');
   if (nl < 0) return `${doc}\n\n${block}\n`;
   return `${doc.slice(0, nl + 1)}\n${block}\n${doc.slice(nl + 1)}`;

@@ -60,13 +60,15 @@ async function main(): Promise<void> {
     results.push(await benchShape(shape, rows, rounds, QUICK ? 1 : 2));
   }
   let doc = await readFile(OUT, 'utf8').catch(() => '# Benchmarks\n');
-  doc = withSection(doc, 'perf-postgres', shapesSection(results, QUICK));
+  // The sections keep their order in a new report: intro, PostgreSQL, sources, memory.
+  doc = withSection(doc, 'perf-intro', '(being measured)');
+  doc = withSection(doc, 'perf-postgres', shapesSection(results, QUICK), 'perf-intro');
   await writeFile(OUT, doc);
   const others = await benchOtherSources(QUICK, rounds);
-  doc = withSection(doc, 'perf-sources', others);
+  doc = withSection(doc, 'perf-sources', others, 'perf-postgres');
   await writeFile(OUT, doc);
   const memory = await benchMemoryAndClouds(QUICK, rounds, results);
-  doc = withSection(doc, 'perf-memory', memory);
+  doc = withSection(doc, 'perf-memory', memory, 'perf-sources');
   console.log('start-up:');
   const startup = await measureStartup();
   doc = withStartupSection(doc, startupSection(startup));
