@@ -191,9 +191,10 @@ export async function benchMemoryAndClouds(
           `| ${u.store} | ${sec(u.sdk.ms)}, ${sec(u.sdk.selfCpuMs!)}, ${rssMiB(u.sdk.selfRssKb)} | ${sec(u.lb.ms)}, ${sec(u.lb.selfCpuMs!)}, ${rssMiB(u.lb.selfRssKb)} | ${ratio(u.lb.ms, u.sdk.ms)} |`,
       ),
       '',
-      `| target | measured | |`,
-      '|---|---|---|',
-      `| peak RSS ≤ 128 MiB for backup, restore and verify | ${rssMiB(peakAll)} (largest above) | ${check(peakAll <= 128 * 1024)} |`,
+      `| target | from | measured | |`,
+      '|---|---|---|---|',
+      `| peak RSS ≤ 200 MB (= 191 MiB) whatever the database size | DESIGN §6 | ${rssMiB(peakAll)} (largest above) | ${check(peakAll * 1024 <= 200e6)} |`,
+      `| peak RSS ≤ 128 MiB for backup, restore and verify | issue #18 | ${rssMiB(peakAll)} (largest above) | ${check(peakAll <= 128 * 1024)} |`,
     ].join('\n');
   } finally {
     await rm(work, { recursive: true, force: true });
