@@ -397,3 +397,47 @@ test('HashingStream counts and hashes what passes through', { timeout: 60_000 },
   assert.equal(h.bytes, data.length);
   assert.equal(h.digest(), sha256(data));
 });
+
+test(
+  'chunks that arrive in many small pieces read back identical, and a cut inside one is refused',
+  { timeout: 60_000 },
+  async () => {
+    const sources = sampleSources();
+    const bytes = await archiveBytes(sources, CHUNK);
+    // The reader hands a checked chunk on as the pieces it arrived in: 333-byte pieces make
+    // every chunk span many of them, and pieces straddle headers, bodies and padding.
+    const pieces = (buf: Buffer): Readable =>
+      Readable.from(
+        Array.from({ length: Math.ceil(buf.length / 333) }, (_, i) =>
+          buf.subarray(i * 333, (i + 1) * 333),
+        ),
+      );
+    const whole = await readAll(Readable.from([bytes]));
+    const split = await readAll(pieces(bytes));
+    assert.equal(split.members.length, whole.members.length);
+    for (let i = 0; i < whole.members.length; i++) {
+      const a = whole.members[i]!;
+      const b = split.members[i]!;
+      assert.equal(b.path, a.path);
+      assert.equal(b.data === undefined, a.data === undefined, a.path);
+      if (a.data) assert.ok(b.data!.equals(a.data), `content of ${a.path}`);
+    }
+    // Cut in the middle of multi.bin's third chunk: the reader never hands that chunk on.
+    const multi = sources[0]!.members.find((m) => m.path === 'multi.bin')!;
+    assert.equal(multi.type, 'file');
+    const at = bytes.indexOf((multi as { data: Buffer }).data.subarray(2 * CHUNK, 2 * CHUNK + 64));
+    assert.ok(at > 0);
+    const seen: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const item of readArchive(pieces(bytes.subarray(0, at + 1000)))) {
+          if (item.kind !== 'member' || !item.entry.body) continue;
+          const data = await buffer(item.entry.body);
+          seen.push(`${item.entry.path}:${data.length}`);
+        }
+      })(),
+      (err: Error) => err instanceof IntegrityError && /truncated/.test(err.message),
+    );
+    assert.ok(!seen.some((s) => s.startsWith('multi.bin')), seen.join(', '));
+  },
+);

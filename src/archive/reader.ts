@@ -203,7 +203,7 @@ class FileMember {
       (data) => {
         this.#pumping = false;
         if (this.body.destroyed) return;
-        this.body.push(data);
+        for (const piece of data) this.body.push(piece);
         if (this.done) this.body.push(null);
       },
       (err: Error) => {
@@ -213,15 +213,16 @@ class FileMember {
     );
   }
 
-  #step(): Promise<Buffer> {
+  #step(): Promise<Buffer[]> {
     const run = this.#chain.then(() => this.#readPart());
     this.#chain = run.catch(() => undefined);
     return run;
   }
 
-  async #readPart(): Promise<Buffer> {
+  /** The next chunk, checked, as the pieces it arrived in (held until its sha256 matched). */
+  async #readPart(): Promise<Buffer[]> {
     if (this.error) throw this.error;
-    if (this.done) return Buffer.alloc(0);
+    if (this.done) return [];
     try {
       const n = this.chunks.length;
       let e: ParsedEntry | null | undefined = this.#current;
@@ -244,8 +245,14 @@ class FileMember {
         checkChunkSize(e, this.#limits);
       }
       const expectedSha = paxSha(e, 'sha256');
-      const data = await this.#reader.readBody(`chunk ${q(e.name)}`);
-      const sha = createHash('sha256').update(data).digest('hex');
+      const data = await this.#reader.readBodyPieces(`chunk ${q(e.name)}`);
+      const chunkHash = createHash('sha256');
+      let length = 0;
+      for (const piece of data) {
+        chunkHash.update(piece);
+        length += piece.length;
+      }
+      const sha = chunkHash.digest('hex');
       if (sha !== expectedSha) {
         throw damaged(
           `chunk ${q(e.name)} does not match its sha256 (${sha}, expected ${expectedSha})`,
@@ -254,16 +261,14 @@ class FileMember {
       const parts = paxInt(e, 'parts');
       const single = n === 0 && parts === 1;
       // Writers cut members at exactly chunkSize and never leave an empty last chunk.
-      if (
-        parts === undefined ? data.length !== this.#limits.chunkSize : n > 0 && data.length === 0
-      ) {
+      if (parts === undefined ? length !== this.#limits.chunkSize : n > 0 && length === 0) {
         throw damaged(
-          `chunk ${q(e.name)} has ${data.length} bytes, which the format does not allow there`,
+          `chunk ${q(e.name)} has ${length} bytes, which the format does not allow there`,
         );
       }
-      if (!single) this.#hash.update(data);
-      this.size += data.length;
-      this.chunks.push({ entry: e.name, size: data.length, sha256: sha });
+      if (!single) for (const piece of data) this.#hash.update(piece);
+      this.size += length;
+      this.chunks.push({ entry: e.name, size: length, sha256: sha });
       if (parts !== undefined) {
         const size = paxInt(e, 'size');
         const memberSha = paxSha(e, 'member-sha256');

@@ -219,6 +219,30 @@ export class ByteSource {
     return this.#take(n);
   }
 
+  /**
+   * Exactly n bytes as the pieces they arrived in (views, no copy), or an IntegrityError naming
+   * what was cut short. For large bodies: a contiguous copy costs an allocation of the body's
+   * size, a copy of every byte and the garbage collections that large allocations bring on.
+   */
+  async readPieces(n: number, what: string): Promise<Buffer[]> {
+    const pieces: Buffer[] = [];
+    let left = n;
+    while (left > 0) {
+      if (this.#len === 0 && !(await this.#pull())) {
+        throw new IntegrityError(
+          `archive is truncated: it ends at byte ${this.position} inside ${what}`,
+          {
+            hint: 'the stored copy is incomplete: restore from another destination or another backup',
+          },
+        );
+      }
+      const piece = this.#take(Math.min(left, this.#bufs[0]!.length));
+      pieces.push(piece);
+      left -= piece.length;
+    }
+    return pieces;
+  }
+
   /** Up to n bytes; an empty buffer only at the end of the stream. */
   async readSome(n: number): Promise<Buffer> {
     while (this.#len === 0) if (!(await this.#pull())) return Buffer.alloc(0);
@@ -454,6 +478,15 @@ export class TarReader {
     const linkname = pax.get('linkpath') ?? raw.linkname;
     this.#pendingBody = size;
     return { name, type, size, mode: raw.mode & 0o7777, mtimeMs, linkname, pax };
+  }
+
+  /** The whole body of the current entry as the pieces it arrived in (see ByteSource.readPieces). */
+  async readBodyPieces(what: string): Promise<Buffer[]> {
+    const size = this.#pendingBody;
+    const pieces = await this.#src.readPieces(size, what);
+    await this.#readPadding(size, what);
+    this.#pendingBody = 0;
+    return pieces;
   }
 
   /** The whole body of the current entry (callers bound `size` first). */

@@ -1,0 +1,144 @@
+/**
+ * Shared measuring for the bench: every run is timed (wall), its process tree's CPU is read
+ * from /usr/bin/time (user + sys of the command and every child it waited for), and a Lifeboat
+ * CLI run also reports its own process's CPU and peak RSS (bench/usage-hook.mjs).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const CLI = resolve(process.env.BENCH_CLI ?? 'dist/cli.js');
+const HOOK = resolve(import.meta.dirname, 'usage-hook.mjs');
+
+export interface Run {
+  ms: number;
+  /** user + sys CPU of the whole process tree (the command and its reaped children). */
+  treeCpuMs: number;
+  /** Node runs only (Lifeboat, a baseline script): that process's own CPU and peak RSS. */
+  selfCpuMs?: number;
+  selfRssKb?: number;
+}
+
+/** Runs a command under /usr/bin/time; rejects (with the stderr tail) unless it exits 0. */
+export async function timed(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { lifeboat?: boolean; script?: string; label?: string } = {},
+): Promise<Run> {
+  const dir = await mkdtemp(join(tmpdir(), 'lifeboat-bench-run-'));
+  const timeFile = join(dir, 'time');
+  const usageFile = join(dir, 'usage.json');
+  const node = opts.lifeboat || opts.script !== undefined;
+  const argv = node
+    ? ['--import', HOOK, '--disable-warning=ExperimentalWarning', opts.script ?? CLI, ...args]
+    : args;
+  const command = node ? process.execPath : cmd;
+  const childEnv = node ? { LIFEBOAT_LOG: 'warn', ...env, LIFEBOAT_BENCH_USAGE: usageFile } : env;
+  try {
+    const started = process.hrtime.bigint();
+    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((res, rej) => {
+      const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, command, ...argv], {
+        env: childEnv,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-8000)));
+      child.on('error', rej);
+      child.on('close', (c) => res({ code: c ?? -1, stderr: err }));
+    });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const label = opts.label ?? [cmd, ...args].join(' ').slice(0, 80);
+    if (code !== 0) throw new Error(`${label} failed (exit ${code}):\n${stderr}`);
+    const times = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()!.split(' ');
+    const run: Run = { ms, treeCpuMs: (Number(times[0]) + Number(times[1])) * 1000 };
+    if (node) {
+      const u = JSON.parse(await readFile(usageFile, 'utf8')) as {
+        cpuMs: number;
+        maxRssKb: number;
+      };
+      run.selfCpuMs = u.cpuMs;
+      run.selfRssKb = u.maxRssKb;
+    }
+    return run;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A Node script (a baseline such as an SDK-only upload), timed, with its CPU and peak RSS. */
+export function nodeScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  label: string,
+): Promise<Run> {
+  return timed('', args, env, { script, label });
+}
+
+/** `sh -c script`, timed. */
+export function sh(script: string, env: NodeJS.ProcessEnv, label?: string): Promise<Run> {
+  return timed('/bin/sh', ['-c', script], env, { label: label ?? script });
+}
+
+/** A Lifeboat CLI run, timed, with its own CPU and peak RSS. */
+export function lifeboat(args: string[], env: NodeJS.ProcessEnv, label?: string): Promise<Run> {
+  return timed('', args, env, { lifeboat: true, label: label ?? `lifeboat ${args[0]}` });
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Medians of a list of runs, field by field. */
+export function medianRun(runs: Run[]): Run {
+  const m: Run = {
+    ms: median(runs.map((r) => r.ms)),
+    treeCpuMs: median(runs.map((r) => r.treeCpuMs)),
+  };
+  if (runs.every((r) => r.selfCpuMs !== undefined)) {
+    m.selfCpuMs = median(runs.map((r) => r.selfCpuMs!));
+    m.selfRssKb = Math.max(...runs.map((r) => r.selfRssKb!));
+  }
+  return m;
+}
+
+export const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
+export const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+export const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)} ×`;
+export const check = (ok: boolean): string => (ok ? 'met' : '**missed**');
+export const rssMiB = (kb: number | undefined): string =>
+  kb === undefined ? '—' : `${(kb / 1024).toFixed(0)} MiB`;
+
+export function logRun(label: string, r: Run): void {
+  console.log(
+    `  ${label}: ${sec(r.ms)} wall, ${sec(r.treeCpuMs)} CPU (tree)` +
+      (r.selfCpuMs !== undefined
+        ? `, Lifeboat ${sec(r.selfCpuMs)} CPU, peak RSS ${rssMiB(r.selfRssKb)}`
+        : ''),
+  );
+}
+
+/**
+ * Replaces the text between `<!-- name:start -->` and `<!-- name:end -->` (markers included),
+ * or, when the document has none yet, inserts it after section `after` (or after the title).
+ */
+export function withSection(doc: string, name: string, body: string, after?: string): string {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const block = `${start}\n${body.trim()}\n${end}`;
+  const i = doc.indexOf(start);
+  const j = doc.indexOf(end);
+  if (i >= 0 && j > i) return doc.slice(0, i) + block + doc.slice(j + end.length);
+  const afterEnd = after === undefined ? -1 : doc.indexOf(`<!-- ${after}:end -->`);
+  if (afterEnd >= 0) {
+    const at = afterEnd + `<!-- ${after}:end -->`.length;
+    return `${doc.slice(0, at)}\n\n${block}${doc.slice(at)}`;
+  }
+  const nl = doc.indexOf('\n');
+  if (nl < 0) return `${doc}\n\n${block}\n`;
+  return `${doc.slice(0, nl + 1)}\n${block}\n${doc.slice(nl + 1)}`;
+}
