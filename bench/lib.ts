@@ -77,9 +77,13 @@ export function nodeScript(
   return timed('', args, env, { script, label });
 }
 
-/** `sh -c script`, timed. */
+/**
+ * `bash -o pipefail -c script`, timed: a baseline pipeline whose first program fails (pg_dump
+ * in `pg_dump | gzip`) fails the run instead of timing a broken dump (Debian's sh has no
+ * pipefail).
+ */
 export function sh(script: string, env: NodeJS.ProcessEnv, label?: string): Promise<Run> {
-  return timed('/bin/sh', ['-c', script], env, { label: label ?? script });
+  return timed('bash', ['-o', 'pipefail', '-c', script], env, { label: label ?? script });
 }
 
 /** A Lifeboat CLI run, timed, with its own CPU and peak RSS. */

@@ -167,7 +167,9 @@ export async function parallelPgOnly(out: string): Promise<void> {
   env.PGHOST = u.hostname;
   env.PGPORT = u.port || '5432';
   if (u.username) env.PGUSER = decodeURIComponent(u.username);
-  const sh = (script: string): Promise<Measure> => measure('/bin/sh', ['-c', script], env);
+  // pipefail: a failing pg_dump in a baseline pipeline fails the run (Debian's sh has none).
+  const sh = (script: string): Promise<Measure> =>
+    measure('bash', ['-o', 'pipefail', '-c', script], env);
   const settle = () => admin((c) => c.query('CHECKPOINT'));
   try {
     const db = await prepare();
