@@ -38,7 +38,7 @@ import {
   describeErrorTemplate,
 } from '../core/errors.ts';
 import { endPhase, formatBytes, formatDuration, redactUrl, startPhase } from '../core/log.ts';
-import { backupKeys, deriveSetName, newBackupId, validateSetName } from './naming.ts';
+import { backupGroup, backupKeys, deriveSetName, newBackupId, validateSetName } from './naming.ts';
 import { parseNamedLines } from '../core/url.ts';
 import { progressOf } from '../core/progress.ts';
 import { checkStoredArchive } from './verify.ts';
@@ -168,6 +168,8 @@ export async function createBackup(
     report.backupId = id;
     // None could take even the lock and probe: nothing is dumped.
     if (destinations.length === 0) throw everyDestinationFailed(unwritable, report);
+    // The archive, its sidecars and the manifest that commits them are one group to the stores.
+    for (const d of destinations) d.storage.beginGroup?.(backupGroup(set, id, keys));
     // Safety backups (a restore's copy of its target) are always full.
     const chain = request.tags?.includes('safety')
       ? undefined

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -12,32 +12,38 @@ import {
   fileByteSource,
   openZipEntry,
   readZipDirectory,
-  readZipEntry,
-  sha256Checker,
   type ByteSource,
   type ZipEntry,
 } from './artifact-zip.ts';
 import { checkKey, checkPrefix } from './keys.ts';
-import type {
-  GetOptions,
-  ObjectInfo,
-  PutOptions,
-  PutResult,
-  Storage,
-  StorageContext,
-  StorageFactory,
+import {
+  checkGroup,
+  groupNameOf,
+  type GetOptions,
+  type ObjectGroup,
+  type ObjectInfo,
+  type PutOptions,
+  type PutResult,
+  type Storage,
+  type StorageCapabilities,
+  type StorageContext,
+  type StorageFactory,
 } from './types.ts';
 
 /**
  * `artifact:[name-prefix]`: backups as GitHub Actions artifacts, one artifact per backup.
  *
- * An artifact is immutable once finalized, and one backup is three keys written in order
- * (archive, .sha256, .manifest.json). So the archive and its checksum are spooled to a temp
- * directory when they are put, and the manifest's put uploads all three as ONE artifact named
- * `<name-prefix><set>-<id>` (its members keep their keys as paths inside the zip). Until then
- * the held keys are visible only to this Storage instance (for the engine's read-back); a run
- * that never writes the manifest uploads nothing. Any other key is uploaded at once as an
- * artifact of its own.
+ * An artifact is immutable once finalized, and one backup is several keys written as a group
+ * (`ObjectGroup`, announced by the engine with `beginGroup`: archive and sidecars, then the
+ * commit key). So the group's members are spooled to a temp directory when they are put, and
+ * the commit key's put uploads them all as ONE artifact named `<name-prefix><group name>` with
+ * '/' as '-' (its members keep their keys as paths inside the zip): `groupCommit: 'on-commit'`.
+ * Until then the held keys are visible only to this Storage instance (for the engine's
+ * read-back); a group whose commit key is never put uploads nothing. Any key outside a group
+ * is uploaded at once as an artifact named after the key itself. A later run finds a key's
+ * artifact from the key alone: the group contract makes every member key `<group name>.<suffix>`,
+ * so its artifact is named after `groupNameOf(key)`, or after the key for a lone object.
+ * Nothing here knows which suffixes the engine uses.
  *
  * Upload goes through @actions/artifact (the runner's ACTIONS_RUNTIME_TOKEN); listing, reading
  * and deleting go through the REST API with `github-token`, so backups of earlier runs can be
@@ -63,8 +69,12 @@ export const PERMISSIONS_BLOCK = [
 
 const PERMISSION_HINT = `give the workflow's token access to artifacts; add to the job (or workflow):\n${PERMISSIONS_BLOCK}`;
 const INVALID_NAME_CHARS = /[":<>|*?\\/\r\n]/;
-const ARCHIVE_SUFFIX = /\.tar(?:\.zst|\.gz)?(?:\.age)?$/;
 const LIST_CONCURRENCY = 8;
+/**
+ * Members at least this big are downloaded whole through the artifact client, which checks the
+ * zip against the digest recorded at upload; smaller ones are range-read out of the zip.
+ */
+const WHOLE_DOWNLOAD_BYTES = 1024 * 1024;
 
 export function parseArtifactUrl(url: string): string {
   const m = /^artifact:(?:\/\/)?(.*)$/i.exec(url.trim());
@@ -77,23 +87,9 @@ export function parseArtifactUrl(url: string): string {
   return prefix;
 }
 
-/** How a key maps onto artifacts: its group stem, and whether it waits for the group's manifest. */
-export function keyGroup(key: string): { stem: string; held: boolean } {
-  if (key.endsWith('.manifest.json'))
-    return { stem: key.slice(0, -'.manifest.json'.length), held: false };
-  if (key.endsWith('.sha256')) return { stem: key.slice(0, -'.sha256'.length), held: true };
-  if (key.endsWith('.sig')) return { stem: key.slice(0, -'.sig'.length), held: true };
-  const m = ARCHIVE_SUFFIX.exec(key);
-  if (m && m.index > 0) return { stem: key.slice(0, m.index), held: true };
-  return { stem: key, held: false };
-}
-
-export function artifactNameFor(namePrefix: string, key: string): string {
-  return namePrefix + keyGroup(key).stem.replaceAll('/', '-');
-}
-
-function isArchiveKey(key: string): boolean {
-  return ARCHIVE_SUFFIX.test(key) && keyGroup(key).held;
+/** An artifact name for a group or lone key: the key's path with '/' as '-'. */
+function flatten(namePrefix: string, stem: string): string {
+  return namePrefix + stem.replaceAll('/', '-');
 }
 
 interface HeldMember {
@@ -134,6 +130,21 @@ interface RestArtifact {
 
 class ArtifactStorage implements Storage {
   readonly displayUrl: string;
+  /**
+   * An artifact appears whole at finalize; no conditional create (createExclusive is a
+   * check-then-write); zip members cannot be read from an offset (skipped to); the REST
+   * listing may lag an upload; groups are one artifact each.
+   */
+  readonly capabilities: StorageCapabilities = {
+    atomicPut: true,
+    conditionalCreate: false,
+    rangeReads: false,
+    listing: 'eventual',
+    maxConnections: LIST_CONCURRENCY,
+    groupCommit: 'on-commit',
+  };
+  /** Announced groups, by each of their keys. */
+  private readonly groups = new Map<string, ObjectGroup>();
   private readonly env: NodeJS.ProcessEnv;
   private readonly token: string | undefined;
   private readonly repository: { owner: string; repo: string } | undefined;
@@ -185,7 +196,8 @@ class ArtifactStorage implements Storage {
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<PutResult> {
     checkKey(key, this.displayUrl);
     const name = this.nameFor(key);
-    const { held } = keyGroup(key);
+    const group0 = this.groups.get(key);
+    const held = group0 !== undefined && group0.commit !== key;
     if (!held && !this.inActions()) {
       throw new ConfigError(
         'destination',
@@ -212,8 +224,15 @@ class ArtifactStorage implements Storage {
       throw err;
     }
     this.held.delete(name);
+    if (group0) for (const k of [...group0.members, group0.commit]) this.groups.delete(k);
     await rm(group.root, { recursive: true, force: true });
     return { size: member.size, sha256: member.sha256 };
+  }
+
+  beginGroup(group: ObjectGroup): void {
+    checkGroup(group);
+    for (const key of [...group.members, group.commit])
+      this.groups.set(checkKey(key, this.displayUrl), group);
   }
 
   /**
@@ -241,7 +260,7 @@ class ArtifactStorage implements Storage {
     const found = await this.findMember(key);
     if (!found)
       throw new StorageError(`${key} not found in ${this.displayUrl}`, { notFound: true });
-    if (isArchiveKey(key)) return this.downloadArchive(found.artifact, key);
+    if (found.whole) return this.downloadWhole(found.artifact, key);
     const src = await this.remoteSource(found.artifact);
     return openZipEntry(src, found.entry, `artifact ${found.artifact.name}`);
   }
@@ -296,7 +315,9 @@ class ArtifactStorage implements Storage {
       await rm(held.path, { force: true });
       if (!this.token) return;
     }
-    for (const a of await this.listArtifacts(name)) {
+    for (const a of (
+      await Promise.all(this.candidateNames(key).map((n) => this.listArtifacts(n)))
+    ).flat()) {
       let entries: ZipEntry[];
       try {
         entries = await this.directory(a);
@@ -321,8 +342,22 @@ class ArtifactStorage implements Storage {
     this.spool = undefined;
   }
 
+  /** The artifact a key is written to: its announced group's, else its own. */
   private nameFor(key: string): string {
-    const name = artifactNameFor(this.namePrefix, key);
+    return this.checkedName(key, flatten(this.namePrefix, this.groups.get(key)?.name ?? key));
+  }
+
+  /** Where a key may live in earlier runs' artifacts: its group's artifact, or its own. */
+  private candidateNames(key: string): string[] {
+    const names = [this.nameFor(key)];
+    for (const stem of [groupNameOf(key), key]) {
+      const name = flatten(this.namePrefix, stem);
+      if (!names.includes(name)) names.push(this.checkedName(key, name));
+    }
+    return names;
+  }
+
+  private checkedName(key: string, name: string): string {
     if (INVALID_NAME_CHARS.test(name)) {
       throw new StorageError(
         `${key} cannot be stored as a GitHub artifact: artifact names cannot contain " : < > | * ? \\`,
@@ -334,7 +369,7 @@ class ArtifactStorage implements Storage {
   /** A member belongs to an artifact only when its key maps to that artifact's name. */
   private ownsKey(a: RemoteArtifact, key: string): boolean {
     try {
-      return this.nameFor(checkKey(key, this.displayUrl)) === a.name;
+      return this.candidateNames(checkKey(key, this.displayUrl)).includes(a.name);
     } catch {
       return false;
     }
@@ -401,7 +436,7 @@ class ArtifactStorage implements Storage {
 
   private async upload(group: HeldGroup): Promise<void> {
     const members = [...group.members.values()];
-    await verifySidecar(members);
+    await unchangedOnDisk(members);
     this.warnAboutRetention();
     const client = await this.artifactClient();
     const files = members.map((m) => m.path);
@@ -513,7 +548,7 @@ class ArtifactStorage implements Storage {
     }
   }
 
-  private async downloadArchive(a: RemoteArtifact, key: string): Promise<Readable> {
+  private async downloadWhole(a: RemoteArtifact, key: string): Promise<Readable> {
     const { owner, repo } = this.requireReadAccess();
     const client = await this.artifactClient();
     const dir = await mkdtemp(join(await this.spoolDir(), 'download-'));
@@ -553,15 +588,7 @@ class ArtifactStorage implements Storage {
       const entries = await readZipDirectory(src, label);
       const entry = entries.find((e) => e.name === key);
       if (!entry) throw new StorageError(`${key} not found in ${label}`, { notFound: true });
-      const sidecar = entries.find((e) => e.name === `${keyGroup(key).stem}.sha256`);
-      const expected = sidecar
-        ? /^([0-9a-f]{64})\s/i.exec((await readZipEntry(src, sidecar, label)).toString('utf8'))?.[1]
-        : undefined;
-      const stream = await openZipEntry(src, entry, label);
-      const out = expected
-        ? stream.pipe(sha256Checker(expected.toLowerCase(), `${label}: ${key}`))
-        : stream;
-      if (expected) stream.on('error', (err) => out.destroy(err));
+      const out = await openZipEntry(src, entry, label);
       out.on('close', () => void src.close().finally(cleanup));
       return out;
     } catch (err) {
@@ -572,17 +599,25 @@ class ArtifactStorage implements Storage {
 
   private async findMember(
     key: string,
-  ): Promise<{ artifact: RemoteArtifact; entry: ZipEntry } | undefined> {
-    for (const a of await this.listArtifacts(this.nameFor(key))) {
-      let entries: ZipEntry[];
-      try {
-        entries = await this.directory(a);
-      } catch (err) {
-        if (err instanceof StorageError && err.notFound) continue;
-        throw err;
+  ): Promise<{ artifact: RemoteArtifact; entry: ZipEntry; whole: boolean } | undefined> {
+    for (const name of this.candidateNames(key)) {
+      for (const a of await this.listArtifacts(name)) {
+        let entries: ZipEntry[];
+        try {
+          entries = await this.directory(a);
+        } catch (err) {
+          if (err instanceof StorageError && err.notFound) continue;
+          throw err;
+        }
+        const entry = entries.find((e) => e.name === key);
+        if (!entry) continue;
+        // A big member, or the biggest of a group (its archive), comes through the client so
+        // the whole zip is checked against the digest recorded at upload.
+        const whole =
+          entry.size >= WHOLE_DOWNLOAD_BYTES ||
+          (entries.length > 1 && entries.every((e) => e === entry || e.size < entry.size));
+        return { artifact: a, entry, whole };
       }
-      const entry = entries.find((e) => e.name === key);
-      if (entry) return { artifact: a, entry };
     }
     return undefined;
   }
@@ -778,20 +813,12 @@ class ArtifactStorage implements Storage {
   }
 }
 
-async function verifySidecar(members: HeldMember[]): Promise<void> {
-  for (const archive of members.filter((m) => isArchiveKey(m.key))) {
-    const sidecar = members.find((m) => m.key === `${keyGroup(archive.key).stem}.sha256`);
-    if (!sidecar) continue;
-    const text = await readFile(sidecar.path, 'utf8');
-    const claimed = /^([0-9a-f]{64})\s/i.exec(text)?.[1]?.toLowerCase();
-    if (claimed !== archive.sha256) {
-      throw new IntegrityError(
-        `${sidecar.key} says ${claimed ?? 'nothing readable'}, but ${archive.key} has sha256 ${archive.sha256}`,
-      );
-    }
-    const now = await stat(archive.path);
-    if (now.size !== archive.size)
-      throw new IntegrityError(`${archive.key} changed on disk while waiting for upload`);
+/** A spooled member must still be what was received when the group is uploaded. */
+async function unchangedOnDisk(members: HeldMember[]): Promise<void> {
+  for (const m of members) {
+    const now = await stat(m.path);
+    if (now.size !== m.size)
+      throw new IntegrityError(`${m.key} changed on disk while waiting for upload`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { addAbortSignal, type Readable } from 'node:stream';
-import { IntegrityError } from '../core/errors.ts';
+import { addAbortSignal, Transform, type Readable } from 'node:stream';
+import { IntegrityError, StorageError } from '../core/errors.ts';
 import type { PutOptions, PutResult } from './types.ts';
 
 /**
@@ -47,4 +47,57 @@ export function checkAnnounced(
       `${key} on ${where}: received ${got.size} bytes, but ${options.size} were announced`,
     );
   }
+}
+
+/**
+ * The object's bytes from `stream`, failing with a classified StorageError (reason
+ * 'truncated', transient so a retried read resumes at the byte it reached) when the stream
+ * ends before `expected` bytes, and classifying any error the stream itself raises with
+ * `classify`. Every backend's get() returns its stream through this once it knows the size, so
+ * a cut-off read is never mistaken for a short object.
+ */
+export function expectLength(
+  stream: Readable,
+  expected: number | undefined,
+  where: string,
+  classify: (err: unknown) => Error,
+): Readable {
+  let seen = 0;
+  const out = new Transform({
+    transform(chunk: Buffer | string, _enc, done) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      seen += buf.length;
+      done(null, buf);
+    },
+    flush(done) {
+      if (expected !== undefined && seen < expected) {
+        done(
+          new StorageError(
+            `${where}: the read ended after ${seen} of ${expected} bytes (truncated)`,
+            { transient: true, reason: 'truncated' },
+          ),
+        );
+        return;
+      }
+      done();
+    },
+  });
+  stream.on('error', (err) => out.destroy(classify(err)));
+  // A reader that stops early (or is destroyed) releases the store's stream too.
+  out.on('close', () => {
+    if (!stream.destroyed) stream.destroy();
+  });
+  // A source that closes without 'end' and without an error was cut off.
+  stream.on('close', () => {
+    if (!stream.readableEnded && !out.destroyed && !stream.errored) {
+      out.destroy(
+        new StorageError(`${where}: the read was cut off after ${seen} bytes (truncated)`, {
+          transient: true,
+          reason: 'truncated',
+        }),
+      );
+    }
+  });
+  stream.pipe(out);
+  return out;
 }

@@ -17,7 +17,7 @@ import { ConfigError, IntegrityError, LifeboatError, StorageError } from '../cor
 import type { OptionName } from '../options/schema.ts';
 import { redactUrl, type Logger } from '../core/log.ts';
 import { parseUrl } from '../core/url.ts';
-import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
+import { BodyDigest, checkAnnounced, chunksOf, expectLength } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { classifyNodeError } from './retry.ts';
 import type {
@@ -26,6 +26,7 @@ import type {
   PutOptions,
   PutResult,
   Storage,
+  StorageCapabilities,
   StorageContext,
   StorageFactory,
 } from './types.ts';
@@ -83,6 +84,7 @@ export function multipartPlan(expectedSize: number | undefined): {
 export class S3Storage implements Storage {
   readonly displayUrl: string;
   readonly settings: S3Settings;
+  readonly capabilities: StorageCapabilities;
   private readonly client: S3Client;
   /** Reads use a client without a socket idle timeout: a slow reader may pause the stream. */
   private readonly readClient: S3Client;
@@ -98,6 +100,16 @@ export class S3Storage implements Storage {
     this.displayUrl = settings.displayUrl;
     this.log = log;
     this.plan = plan;
+    this.capabilities = {
+      atomicPut: true,
+      // AWS honours If-None-Match on PUT; S3-compatible stores may ignore it (s3rver does):
+      // there createExclusive is a check-then-write (docs/storage.md).
+      conditionalCreate: settings.isAws,
+      rangeReads: true,
+      listing: 'strong',
+      maxConnections: 8,
+      groupCommit: 'in-order',
+    };
     const config: S3ClientConfig = {
       region: settings.region,
       forcePathStyle: settings.forcePathStyle,
@@ -245,8 +257,13 @@ export class S3Storage implements Storage {
         options?.signal ? { abortSignal: options.signal } : {},
       );
       const stream = response.Body;
-      if (stream instanceof Readable) return stream;
-      return Readable.from(stream ? [Buffer.from(await stream.transformToByteArray())] : []);
+      const body =
+        stream instanceof Readable
+          ? stream
+          : Readable.from(stream ? [Buffer.from(await stream.transformToByteArray())] : []);
+      return expectLength(body, response.ContentLength, `${this.displayUrl} ${key}`, (err) =>
+        this.fail(err, `get ${key}`),
+      );
     } catch (err) {
       throw this.fail(err, `get ${key}`);
     }
@@ -376,13 +393,18 @@ export class S3Storage implements Storage {
       });
     }
     if (CREDENTIAL_CODES.has(code) || status === 401 || status === 403) {
-      return new StorageError(message, { cause: err, hint: credentialsHint(this.settings) });
+      return new StorageError(message, {
+        cause: err,
+        reason: 'denied',
+        hint: credentialsHint(this.settings),
+      });
     }
     if (code === 'CredentialsProviderError') {
       return new StorageError(
         `${doing} on ${this.displayUrl} failed: no credentials found (${text})`,
         {
           cause: err,
+          reason: 'denied',
           hint: credentialsHint(this.settings),
         },
       );

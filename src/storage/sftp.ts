@@ -16,6 +16,7 @@ import type {
   PutOptions,
   PutResult,
   Storage,
+  StorageCapabilities,
   StorageContext,
   StorageFactory,
 } from './types.ts';
@@ -313,6 +314,18 @@ type HostVerdict = { kind: 'unknown' | 'mismatch' | 'revoked'; type: string; fin
 
 class SftpStorage implements Storage {
   readonly displayUrl: string;
+  /**
+   * Temp file + rename; exclusive creates (open with O_EXCL); positioned reads; one SSH
+   * connection whose channel serves a few requests at once.
+   */
+  readonly capabilities: StorageCapabilities = {
+    atomicPut: true,
+    conditionalCreate: true,
+    rangeReads: true,
+    listing: 'strong',
+    maxConnections: 4,
+    groupCommit: 'in-order',
+  };
   private readonly settings: SftpSettings;
   private readonly ctx: StorageContext;
   private session?: Promise<Session>;
@@ -518,6 +531,7 @@ class SftpStorage implements Storage {
         `${where}: the server rejected the credentials for user '${s.username}'`,
         {
           cause: err,
+          reason: 'denied',
           hint: s.privateKey
             ? `check sftp-private-key is the private half of a key listed in ~${s.username}/.ssh/authorized_keys on the server`
             : 'check sftp-password, or use a key (sftp-private-key); the server may not allow password logins',
@@ -542,6 +556,7 @@ class SftpStorage implements Storage {
     return new StorageError(`${where}: cannot connect to ${s.host}:${s.port}: ${err.message}`, {
       cause: err,
       transient: node.transient,
+      reason: node.transient ? 'network' : node.reason,
       hint:
         code === 'ENOTFOUND' || code === 'EAI_AGAIN'
           ? 'check the host name in the destination URL'
@@ -562,6 +577,7 @@ class SftpStorage implements Storage {
       if (e.code === PERMISSION_DENIED) {
         return new StorageError(`${where}: permission denied`, {
           cause: err,
+          reason: 'denied',
           hint: `give user '${this.settings.username}' write access to ${this.settings.path || 'the login directory'} on the server`,
         });
       }
@@ -581,6 +597,7 @@ class SftpStorage implements Storage {
       cause: err,
       transient: node.transient,
       notFound: node.notFound,
+      reason: node.reason,
     });
   }
 
@@ -967,7 +984,7 @@ class SftpReadStream extends Readable {
       if (data.length === 0) {
         throw new StorageError(
           `${this.label}: file ended at byte ${head.position} of ${this.size} (changed while reading?)`,
-          { transient: true },
+          { transient: true, reason: 'truncated' },
         );
       }
       if (data.length < head.length) {
