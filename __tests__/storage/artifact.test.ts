@@ -107,7 +107,6 @@ describe('artifact: storage', { skip: skipReason }, () => {
         cleanup: async () => service!.removeArtifacts(prefix),
       };
     },
-    { atomicCreate: false },
   );
 
   test('a backup becomes ONE artifact when its manifest is written, and another run lists and restores it', async () => {

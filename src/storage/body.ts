@@ -61,8 +61,12 @@ export function expectLength(
   expected: number | undefined,
   where: string,
   classify: (err: unknown) => Error,
+  /** The byte of the object the stream starts at (a ranged read). */
+  start = 0,
 ): Readable {
   let seen = 0;
+  const truncated = (message: string) =>
+    new TruncatedRead(message, expected === undefined ? undefined : start + expected);
   const out = new Transform({
     transform(chunk: Buffer | string, _enc, done) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
@@ -71,12 +75,7 @@ export function expectLength(
     },
     flush(done) {
       if (expected !== undefined && seen < expected) {
-        done(
-          new StorageError(
-            `${where}: the read ended after ${seen} of ${expected} bytes (truncated)`,
-            { transient: true, reason: 'truncated' },
-          ),
-        );
+        done(truncated(`${where}: the read ended after ${seen} of ${expected} bytes (truncated)`));
         return;
       }
       done();
@@ -90,14 +89,22 @@ export function expectLength(
   // A source that closes without 'end' and without an error was cut off.
   stream.on('close', () => {
     if (!stream.readableEnded && !out.destroyed && !stream.errored) {
-      out.destroy(
-        new StorageError(`${where}: the read was cut off after ${seen} bytes (truncated)`, {
-          transient: true,
-          reason: 'truncated',
-        }),
-      );
+      out.destroy(truncated(`${where}: the read was cut off after ${seen} bytes (truncated)`));
     }
   });
   stream.pipe(out);
   return out;
+}
+
+/**
+ * A read that ended before the object's end, which it names (`end`, the object's size when the
+ * read was opened), so a retry that resumes it can tell a complete resumed read from one that
+ * stops at the same place again.
+ */
+export class TruncatedRead extends StorageError {
+  readonly end: number | undefined;
+  constructor(message: string, end: number | undefined) {
+    super(message, { transient: true, reason: 'truncated' });
+    this.end = end;
+  }
 }

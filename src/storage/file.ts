@@ -160,6 +160,7 @@ export class FileStorage implements Storage {
       Math.max(0, size - offset),
       `${this.displayUrl} ${key}`,
       (err) => toStorageError(err, `could not read ${key} from ${this.displayUrl}`),
+      offset,
     );
     return options?.signal ? addAbortSignal(options.signal, stream) : stream;
   }

@@ -104,6 +104,7 @@ export class MemoryStorage implements Storage {
       Math.max(0, size - start),
       `${this.displayUrl} ${key}`,
       (err) => toStorageError(err, `get ${key} from ${this.displayUrl} failed`),
+      start,
     );
     return options?.signal ? addAbortSignal(options.signal, stream) : stream;
   }

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Readable } from 'node:stream';
 import { LifeboatError, StorageError, isTransient, type StorageFailure } from '../core/errors.ts';
 import { formatDuration, redactUrl, silentLogger, type Logger } from '../core/log.ts';
+import { TruncatedRead } from './body.ts';
 import type { GetOptions, ObjectInfo, PutOptions, PutResult, Storage } from './types.ts';
 
 export interface RetryOptions {
@@ -96,14 +97,23 @@ export function withRetry(storage: Storage, options: RetryOptions = {}): Storage
         let offset = start;
         let current = first;
         let lastFailureAt = -1;
+        // Where the object ends, once a truncated read has said: a resumed read must get there.
+        let end: number | undefined;
         for (let failures = 0; ;) {
           try {
             for await (const chunk of current) {
               offset += (chunk as Buffer).length;
               yield chunk as Buffer;
             }
+            if (end !== undefined && offset < end) {
+              throw new TruncatedRead(
+                `${where}: the object now ends at byte ${offset}, not ${end} (truncated)`,
+                end,
+              );
+            }
             return;
           } catch (err) {
+            if (err instanceof TruncatedRead && err.end !== undefined) end ??= err.end;
             const failure = toStorageError(err, `${where} failed at byte ${offset}`);
             if (!isTransient(failure) || signal?.aborted) throw failure;
             // Each cut that made progress since the last one starts a fresh count.

@@ -261,8 +261,12 @@ export class S3Storage implements Storage {
         stream instanceof Readable
           ? stream
           : Readable.from(stream ? [Buffer.from(await stream.transformToByteArray())] : []);
-      return expectLength(body, response.ContentLength, `${this.displayUrl} ${key}`, (err) =>
-        this.fail(err, `get ${key}`),
+      return expectLength(
+        body,
+        response.ContentLength,
+        `${this.displayUrl} ${key}`,
+        (err) => this.fail(err, `get ${key}`),
+        options?.offset ?? 0,
       );
     } catch (err) {
       throw this.fail(err, `get ${key}`);
