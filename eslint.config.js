@@ -55,11 +55,11 @@ export default tseslint.config(
   },
   {
     files: LOWER.map((d) => `src/${d}/**`),
-    ignores: ['src/storage/artifact.ts', 'src/storage/artifact-*.ts'],
+    ignores: ['src/storage/artifact/**'],
     rules: restrict(ACTIONS, ENGINE, FACES),
   },
   {
-    files: ['src/storage/artifact.ts', 'src/storage/artifact-*.ts'],
+    files: ['src/storage/artifact/**'],
     rules: restrict(ENGINE, FACES),
   },
   { files: ['src/engine/**'], rules: restrict(ACTIONS, FACES) },

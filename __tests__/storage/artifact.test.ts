@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ConfigError, IntegrityError, StorageError } from '../../src/core/errors.ts';
 import { Redactor, silentLogger, type Logger } from '../../src/core/log.ts';
-import { artifactStorage, PERMISSIONS_BLOCK } from '../../src/storage/artifact.ts';
+import { artifactStorage, PERMISSIONS_BLOCK } from '../../src/storage/artifact/index.ts';
 import type { Storage } from '../../src/storage/types.ts';
 import { ArtifactServiceStandIn, type SimulatedRun } from '../helpers/artifact-service.ts';
 import { readAll, storageConformanceSuite } from './conformance.ts';

@@ -27,7 +27,7 @@ import {
   parseKnownHosts,
   sftpStorage,
   sshFingerprint,
-} from '../../src/storage/sftp.ts';
+} from '../../src/storage/sftp/index.ts';
 import type { StorageContext } from '../../src/storage/types.ts';
 import { readAll, sha256, storageConformanceSuite } from './conformance.ts';
 import { SSHD, startSshd, type SshdServer } from './sshd-server.ts';
@@ -440,7 +440,7 @@ if (!sshdPresent && !ci) {
             '-e',
             `
             import { Readable } from 'node:stream';
-            import { openSftp } from ${JSON.stringify(fileURLToPath(new URL('../../src/storage/sftp.ts', import.meta.url)))};
+            import { openSftp } from ${JSON.stringify(fileURLToPath(new URL('../../src/storage/sftp/index.ts', import.meta.url)))};
             import { Redactor, silentLogger } from ${JSON.stringify(fileURLToPath(new URL('../../src/core/log.ts', import.meta.url)))};
             const storage = openSftp(${JSON.stringify(url(dir))}, {
               log: silentLogger, redactor: new Redactor(), env: process.env,

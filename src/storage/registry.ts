@@ -14,8 +14,8 @@ export const storageEntries: StorageEntry[] = [
   { schemes: ['file'], load: () => import('./file.ts').then((m) => m.fileStorage) },
   { schemes: ['s3', 'gs'], load: () => import('./s3.ts').then((m) => m.s3Storage) },
   { schemes: ['azblob'], load: () => import('./azblob.ts').then((m) => m.azblobStorage) },
-  { schemes: ['sftp'], load: () => import('./sftp.ts').then((m) => m.sftpStorage) },
-  { schemes: ['artifact'], load: () => import('./artifact.ts').then((m) => m.artifactStorage) },
+  { schemes: ['sftp'], load: () => import('./sftp/index.ts').then((m) => m.sftpStorage) },
+  { schemes: ['artifact'], load: () => import('./artifact/index.ts').then((m) => m.artifactStorage) },
 ];
 
 /**

@@ -1,15 +1,12 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
-import ssh2, { type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
-import { ConfigError, IntegrityError, StorageError } from '../core/errors.ts';
-import type { OptionName } from '../options/schema.ts';
-import { redactUrl } from '../core/log.ts';
-import { parseUrl } from '../core/url.ts';
-import { checkAnnounced, chunksOf } from './body.ts';
-import { checkKey, checkPrefix } from './keys.ts';
-import { classifyNodeError } from './retry.ts';
+import { type ConnectConfig, type Stats } from 'ssh2';
+import { IntegrityError, StorageError } from '../../core/errors.ts';
+import { redactUrl } from '../../core/log.ts';
+import { checkAnnounced, chunksOf } from '../body.ts';
+import { checkKey, checkPrefix } from '../keys.ts';
+import { classifyNodeError } from '../retry.ts';
 import type {
   GetOptions,
   ObjectInfo,
@@ -19,23 +16,22 @@ import type {
   StorageCapabilities,
   StorageContext,
   StorageFactory,
-} from './types.ts';
-
-// ssh2 is CommonJS; Node's named-export detection misses `utils`, so take both from the default.
-const { Client, utils } = ssh2;
-
-/** Uploads go to `<name>.lifeboat-tmp-<hex>` beside the final name; listings never show these. */
-const TEMP_MARK = '.lifeboat-tmp-';
-const TEMP_NAME = /\.lifeboat-tmp-[0-9a-f]{16}$/;
-/** 32 KiB fits every server's packet limit; 64 requests in flight keep a long link busy. */
-const PIECE_BYTES = 32 * 1024;
-const WINDOW = 64;
-
-// SFTP status codes (draft-ietf-secsh-filexfer-02), as ssh2 reports them in err.code.
-const NO_SUCH_FILE = 2;
-const PERMISSION_DENIED = 3;
-const NO_CONNECTION = 6;
-const CONNECTION_LOST = 7;
+} from '../types.ts';
+import {
+  CONNECTION_LOST,
+  Client,
+  NO_CONNECTION,
+  NO_SUCH_FILE,
+  PERMISSION_DENIED,
+  PIECE_BYTES,
+  TEMP_MARK,
+  TEMP_NAME,
+  WINDOW,
+} from './protocol.ts';
+import { type SftpSettings, parseSftpSettings } from './settings.ts';
+import { algorithmsFor, keyType, knownHostMatches, sshFingerprint } from './host-keys.ts';
+import { type HostVerdict, Session } from './session.ts';
+import { SftpReadStream } from './read-stream.ts';
 
 /**
  * `sftp://user@host[:port]/path` (absolute path; `/~/path` is relative to the login directory).
@@ -51,268 +47,11 @@ export const sftpStorage: StorageFactory = {
   },
 };
 
-export interface SftpSettings {
-  host: string;
-  port: number;
-  username: string;
-  /** Absolute remote directory, or a path relative to the login directory when `fromHome`. */
-  path: string;
-  fromHome: boolean;
-  privateKey?: string;
-  passphrase?: string;
-  password?: string;
-  fingerprints: string[];
-  knownHosts: KnownHostEntry[];
-  acceptUnknownHost: boolean;
-}
-
 export function openSftp(url: string, ctx: StorageContext): Storage {
   return new SftpStorage(redactUrl(url), parseSftpSettings(url, ctx), ctx);
 }
 
-function optionString(ctx: StorageContext, name: OptionName): string | undefined {
-  const v = ctx.options[name];
-  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
-}
-
-function envString(ctx: StorageContext, name: string): string | undefined {
-  const v = ctx.env[name];
-  return v && v.trim() !== '' ? v : undefined;
-}
-
-/** A value that is a single line naming an existing file is read from that file (CLI use). */
-function contentOrFile(value: string): string {
-  const v = value.trim();
-  if (!v.includes('\n') && !v.includes(' ') && !v.startsWith('-----') && existsSync(v))
-    return readFileSync(v, 'utf8');
-  return value;
-}
-
-export function parseSftpSettings(url: string, ctx: StorageContext): SftpSettings {
-  const u = parseUrl('destination', url);
-  const display = redactUrl(url);
-  const username = decodeURIComponent(u.username);
-  if (!username) {
-    throw new ConfigError('destination', `'${display}' names no user`, {
-      hint: 'write sftp://user@host[:port]/path',
-    });
-  }
-  if (!u.hostname) {
-    throw new ConfigError('destination', `'${display}' names no host`, {
-      hint: 'write sftp://user@host[:port]/path',
-    });
-  }
-  const urlPassword = u.password ? decodeURIComponent(u.password) : undefined;
-  ctx.redactor.add(urlPassword);
-
-  let path = decodeURIComponent(u.pathname);
-  let fromHome = false;
-  if (path === '/~' || path.startsWith('/~/')) {
-    fromHome = true;
-    path = path.slice(2);
-  }
-  path = path.replace(/\/+$/, '').replace(/^\/+/, fromHome ? '' : '/');
-  if (!fromHome && path === '') path = '/';
-
-  const rawKey =
-    optionString(ctx, 'sftp-private-key') ?? envString(ctx, 'LIFEBOAT_SFTP_PRIVATE_KEY');
-  const passphrase =
-    optionString(ctx, 'sftp-private-key-passphrase') ??
-    envString(ctx, 'LIFEBOAT_SFTP_PRIVATE_KEY_PASSPHRASE');
-  const password =
-    optionString(ctx, 'sftp-password') ?? envString(ctx, 'LIFEBOAT_SFTP_PASSWORD') ?? urlPassword;
-  ctx.redactor.add(passphrase);
-  ctx.redactor.add(password);
-
-  let privateKey: string | undefined;
-  if (rawKey) {
-    privateKey = contentOrFile(rawKey).replace(/\r\n/g, '\n').trim() + '\n';
-    ctx.redactor.add(privateKey.trim());
-    // Logs are redacted line by line, so mask each line of the key body too.
-    for (const line of privateKey.split('\n'))
-      if (!line.startsWith('-----') && line.trim().length >= 16) ctx.redactor.add(line.trim());
-    const parsed = utils.parseKey(privateKey, passphrase);
-    if (parsed instanceof Error) {
-      const encrypted = /encrypted|passphrase/i.test(parsed.message);
-      throw new ConfigError(
-        encrypted ? 'sftp-private-key-passphrase' : 'sftp-private-key',
-        encrypted
-          ? `the private key needs a passphrase or the one given is wrong (${parsed.message})`
-          : `could not be read: ${parsed.message}`,
-        {
-          hint: encrypted
-            ? "set {{option:sftp-private-key-passphrase}} (from a secret) to the key's passphrase"
-            : 'pass the whole private key file (OpenSSH or PEM format, from -----BEGIN to -----END) from a secret',
-        },
-      );
-    }
-  }
-  if (!privateKey && !password) {
-    throw new ConfigError('sftp-private-key', `no credentials for ${display}`, {
-      hint: 'set {{option:sftp-private-key}} to a private key from a secret, or {{option:sftp-password}}',
-    });
-  }
-
-  const fingerprints: string[] = [];
-  for (const f of (optionString(ctx, 'sftp-host-fingerprint') ?? '')
-    .split(/[\s,]+/)
-    .filter(Boolean)) {
-    const m = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(f);
-    if (!m) {
-      throw new ConfigError(
-        'sftp-host-fingerprint',
-        `'${f}' is not a SHA256 host key fingerprint`,
-        {
-          hint: 'give it as ssh-keygen -lf prints it, e.g. SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s (separate several with commas)',
-        },
-      );
-    }
-    fingerprints.push(`SHA256:${m[1]}`);
-  }
-  const knownHostsText = optionString(ctx, 'sftp-known-hosts');
-  const knownHosts = knownHostsText ? parseKnownHosts(contentOrFile(knownHostsText)) : [];
-  if (knownHostsText && knownHosts.length === 0) {
-    throw new ConfigError('sftp-known-hosts', 'holds no host keys', {
-      hint: `give {{option:sftp-known-hosts}} known_hosts lines such as ssh-keyscan -p ${u.port || 22} ${u.hostname} prints them`,
-    });
-  }
-  const accept = ctx.options['sftp-accept-unknown-host'];
-  return {
-    host: u.hostname.replace(/^\[|\]$/g, ''),
-    port: u.port ? Number(u.port) : 22,
-    username,
-    path,
-    fromHome,
-    ...(privateKey ? { privateKey } : {}),
-    ...(passphrase ? { passphrase } : {}),
-    ...(password ? { password } : {}),
-    fingerprints,
-    knownHosts,
-    acceptUnknownHost: accept === true,
-  };
-}
-
-export interface KnownHostEntry {
-  marker?: 'revoked' | 'cert-authority';
-  patterns: string[];
-  type: string;
-  key: Buffer;
-}
-
-export function parseKnownHosts(text: string): KnownHostEntry[] {
-  const out: KnownHostEntry[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const fields = line.split(/\s+/);
-    let marker: KnownHostEntry['marker'];
-    if (fields[0] === '@revoked' || fields[0] === '@cert-authority')
-      marker = fields.shift()!.slice(1) as KnownHostEntry['marker'];
-    const [hosts, type, b64] = fields;
-    if (!hosts || !type || !b64) continue;
-    const key = Buffer.from(b64, 'base64');
-    if (key.length === 0) continue;
-    out.push({ ...(marker ? { marker } : {}), patterns: hosts.split(','), type, key });
-  }
-  return out;
-}
-
-/** Whether a known_hosts host field matches, as OpenSSH does: `[host]:port` for other ports, hashed names, wildcards, negation. */
-export function knownHostMatches(patterns: string[], host: string, port: number): boolean {
-  const names = [port === 22 ? host : `[${host}]:${port}`];
-  let matched = false;
-  for (const pattern of patterns) {
-    const negated = pattern.startsWith('!');
-    const p = negated ? pattern.slice(1) : pattern;
-    const hit = names.some((name) => {
-      const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(p);
-      if (hashed) {
-        return (
-          createHmac('sha1', Buffer.from(hashed[1]!, 'base64')).update(name).digest('base64') ===
-          hashed[2]
-        );
-      }
-      const re = new RegExp(
-        `^${p
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '.*')
-          .replace(/\?/g, '.')}$`,
-        'i',
-      );
-      return re.test(name);
-    });
-    if (hit && negated) return false;
-    if (hit) matched = true;
-  }
-  return matched;
-}
-
-/** The fingerprint ssh-keygen -l prints: SHA256:<unpadded base64 of sha256(key blob)>. */
-export function sshFingerprint(key: Buffer): string {
-  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
-}
-
-/** The key type named at the start of an SSH public key blob. */
-function keyType(key: Buffer): string {
-  if (key.length < 4) return 'unknown';
-  const len = key.readUInt32BE(0);
-  return len > 0 && len < 64 && 4 + len <= key.length
-    ? key.subarray(4, 4 + len).toString('latin1')
-    : 'unknown';
-}
-
-/** Host key algorithms ssh2 may negotiate for a known_hosts key type, best first. */
-function algorithmsFor(type: string): string[] {
-  if (type === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
-  if (type === 'ssh-ed25519' || type.startsWith('ecdsa-sha2-') || type === 'ssh-dss') return [type];
-  return [];
-}
-
-/**
- * One SSH connection with its SFTP channel. ssh2 never calls back requests sent after the
- * connection died, so every request goes through run(), which fails them all when it closes.
- */
-class Session {
-  readonly client: InstanceType<typeof Client>;
-  readonly sftp: SFTPWrapper;
-  readonly root: string;
-  private lost: StorageError | undefined;
-  private readonly pending = new Set<(err: Error) => void>();
-
-  constructor(client: InstanceType<typeof Client>, sftp: SFTPWrapper, root: string) {
-    this.client = client;
-    this.sftp = sftp;
-    this.root = root;
-  }
-
-  markLost(err: StorageError): void {
-    this.lost ??= err;
-    for (const reject of this.pending) reject(this.lost);
-    this.pending.clear();
-  }
-
-  run<T>(fn: (cb: (err: Error | undefined | null, value: T) => void) => void): Promise<T> {
-    if (this.lost) return Promise.reject(this.lost);
-    return new Promise<T>((resolve, reject) => {
-      const fail = (err: Error) => reject(err);
-      this.pending.add(fail);
-      try {
-        fn((err, value) => {
-          this.pending.delete(fail);
-          if (err) reject(err);
-          else resolve(value);
-        });
-      } catch (err) {
-        this.pending.delete(fail);
-        reject(err as Error);
-      }
-    });
-  }
-}
-
-type HostVerdict = { kind: 'unknown' | 'mismatch' | 'revoked'; type: string; fingerprint: string };
-
-class SftpStorage implements Storage {
+export class SftpStorage implements Storage {
   readonly displayUrl: string;
   /**
    * Temp file + rename; exclusive creates (open with O_EXCL); positioned reads; one SSH
@@ -910,106 +649,5 @@ class SftpStorage implements Storage {
       s.client.once('close', () => resolve());
       s.client.end();
     });
-  }
-}
-
-/** Reads a remote file with up to WINDOW requests in flight, delivering bytes in order. */
-class SftpReadStream extends Readable {
-  private readonly session: Session;
-  private handle: Buffer | undefined;
-  private readonly size: number;
-  private readonly label: string;
-  private readonly mapError: (err: unknown) => StorageError;
-  private readonly queue: Array<{ position: number; length: number; result: Promise<Buffer> }> = [];
-  private next = 0;
-  private pumping = false;
-  private wake: (() => void) | undefined;
-
-  constructor(
-    session: Session,
-    handle: Buffer,
-    size: number,
-    label: string,
-    mapError: (err: unknown) => StorageError,
-    start: number,
-  ) {
-    super({ highWaterMark: 1 << 20 });
-    this.next = start;
-    this.label = label;
-    this.session = session;
-    this.handle = handle;
-    this.size = size;
-    this.mapError = mapError;
-  }
-
-  private request(position: number, length: number) {
-    const h = this.handle!;
-    const result = this.session.run<Buffer>((cb) =>
-      this.session.sftp.read(
-        h,
-        Buffer.allocUnsafe(length),
-        0,
-        length,
-        position,
-        (err, bytesRead, buffer) =>
-          err ? cb(err, Buffer.alloc(0)) : cb(undefined, buffer.subarray(0, bytesRead)),
-      ),
-    );
-    result.catch(() => undefined);
-    return { position, length, result };
-  }
-
-  override _read(): void {
-    if (this.wake) {
-      const w = this.wake;
-      this.wake = undefined;
-      w();
-    }
-    if (this.pumping) return;
-    this.pumping = true;
-    this.pump().catch((err: unknown) => this.destroy(this.mapError(err)));
-  }
-
-  private async pump(): Promise<void> {
-    for (;;) {
-      while (this.queue.length < WINDOW && this.next < this.size) {
-        const length = Math.min(PIECE_BYTES, this.size - this.next);
-        this.queue.push(this.request(this.next, length));
-        this.next += length;
-      }
-      const head = this.queue.shift();
-      if (!head) break;
-      const data = await head.result;
-      if (this.destroyed) return;
-      if (data.length === 0) {
-        throw new StorageError(
-          `${this.label}: file ended at byte ${head.position} of ${this.size} (changed while reading?)`,
-          { transient: true, reason: 'truncated' },
-        );
-      }
-      if (data.length < head.length) {
-        // A short read: fetch the rest of this piece before anything after it.
-        this.queue.unshift(this.request(head.position + data.length, head.length - data.length));
-      }
-      if (!this.push(data)) await new Promise<void>((resolve) => (this.wake = resolve));
-      if (this.destroyed) return;
-    }
-    await this.release();
-    if (!this.destroyed) this.push(null);
-  }
-
-  private async release(): Promise<void> {
-    const h = this.handle;
-    this.handle = undefined;
-    if (h)
-      await this.session.run<void>((cb) => this.session.sftp.close(h, cb)).catch(() => undefined);
-  }
-
-  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
-    this.wake?.();
-    this.release().then(
-      () => cb(err),
-      () => cb(err),
-    );
   }
 }

@@ -6,16 +6,10 @@ import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DefaultArtifactClient } from '@actions/artifact';
-import { ConfigError, IntegrityError, LifeboatError, StorageError } from '../core/errors.ts';
-import { formatBytes } from '../core/log.ts';
-import {
-  fileByteSource,
-  openZipEntry,
-  readZipDirectory,
-  type ByteSource,
-  type ZipEntry,
-} from './artifact-zip.ts';
-import { checkKey, checkPrefix } from './keys.ts';
+import { ConfigError, IntegrityError, LifeboatError, StorageError } from '../../core/errors.ts';
+import { formatBytes } from '../../core/log.ts';
+import { fileByteSource, openZipEntry, readZipDirectory, type ZipEntry } from './zip.ts';
+import { checkKey, checkPrefix } from '../keys.ts';
 import {
   checkGroup,
   groupNameOf,
@@ -28,7 +22,14 @@ import {
   type StorageCapabilities,
   type StorageContext,
   type StorageFactory,
-} from './types.ts';
+} from '../types.ts';
+import { ArtifactApi, toStorageError, type RemoteArtifact } from './rest.ts';
+import {
+  INVALID_NAME_CHARS,
+  parseArtifactUrl,
+  parseRepository,
+  parseRetentionDays,
+} from './settings.ts';
 
 /**
  * `artifact:[name-prefix]`: backups as GitHub Actions artifacts, one artifact per backup.
@@ -61,31 +62,12 @@ export const artifactStorage: StorageFactory = {
   },
 };
 
-export const PERMISSIONS_BLOCK = [
-  'permissions:',
-  '  actions: write   # read is enough for restore/list',
-  '  contents: read',
-].join('\n');
-
-const PERMISSION_HINT = `give the workflow's token access to artifacts; add to the job (or workflow):\n${PERMISSIONS_BLOCK}`;
-const INVALID_NAME_CHARS = /[":<>|*?\\/\r\n]/;
 const LIST_CONCURRENCY = 8;
 /**
  * Members at least this big are downloaded whole through the artifact client, which checks the
  * zip against the digest recorded at upload; smaller ones are range-read out of the zip.
  */
 const WHOLE_DOWNLOAD_BYTES = 1024 * 1024;
-
-export function parseArtifactUrl(url: string): string {
-  const m = /^artifact:(?:\/\/)?(.*)$/i.exec(url.trim());
-  const prefix = decodeURIComponent(m?.[1] ?? '').replace(/\/+$/, '');
-  if (!m || INVALID_NAME_CHARS.test(prefix)) {
-    throw new ConfigError('destination', `'${url}' is not a valid artifact destination`, {
-      hint: 'write artifact: or artifact:<name-prefix>, e.g. artifact:db-backup- (no / \\ : " < > | * ? in the prefix)',
-    });
-  }
-  return prefix;
-}
 
 /** An artifact name for a group or lone key: the key's path with '/' as '-'. */
 function flatten(namePrefix: string, stem: string): string {
@@ -104,28 +86,6 @@ interface HeldGroup {
   name: string;
   root: string;
   members: Map<string, HeldMember>;
-}
-
-/** An artifact as the REST API lists it. */
-export interface RemoteArtifact {
-  id: number;
-  name: string;
-  size: number;
-  createdAt: Date;
-  expiresAt: Date | undefined;
-  digest: string | undefined;
-  runId: number | undefined;
-}
-
-interface RestArtifact {
-  id: number;
-  name: string;
-  size_in_bytes: number;
-  expired: boolean;
-  created_at?: string | null;
-  expires_at?: string | null;
-  digest?: string | null;
-  workflow_run?: { id?: number | null } | null;
 }
 
 class ArtifactStorage implements Storage {
@@ -149,6 +109,7 @@ class ArtifactStorage implements Storage {
   private readonly token: string | undefined;
   private readonly repository: { owner: string; repo: string } | undefined;
   private readonly apiUrl: string;
+  private readonly api: ArtifactApi;
   private readonly retentionDays: number | undefined;
   private readonly held = new Map<string, HeldGroup>();
   private readonly directories = new Map<number, Promise<ZipEntry[]>>();
@@ -176,6 +137,7 @@ class ArtifactStorage implements Storage {
       this.env['GITHUB_REPOSITORY'],
     );
     this.retentionDays = parseRetentionDays(ctx.options['retention-days']);
+    this.api = new ArtifactApi(this.token, this.repository, this.apiUrl, ctx);
     if (!this.inActions() && !this.token) {
       throw new ConfigError(
         'destination',
@@ -261,7 +223,7 @@ class ArtifactStorage implements Storage {
     if (!found)
       throw new StorageError(`${key} not found in ${this.displayUrl}`, { notFound: true });
     if (found.whole) return this.downloadWhole(found.artifact, key);
-    const src = await this.remoteSource(found.artifact);
+    const src = await this.api.remoteSource(found.artifact);
     return openZipEntry(src, found.entry, `artifact ${found.artifact.name}`);
   }
 
@@ -279,7 +241,7 @@ class ArtifactStorage implements Storage {
     // Only a key's last segment loses a suffix in its artifact name, so filter by the folder part.
     const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     const namePrefix = this.namePrefix + folder.replaceAll('/', '-');
-    const artifacts = (await this.listArtifacts()).filter((a) => a.name.startsWith(namePrefix));
+    const artifacts = (await this.api.listArtifacts()).filter((a) => a.name.startsWith(namePrefix));
     const directories = await mapLimit(artifacts, LIST_CONCURRENCY, async (a) => {
       try {
         return await this.directory(a);
@@ -316,7 +278,7 @@ class ArtifactStorage implements Storage {
       if (!this.token) return;
     }
     for (const a of (
-      await Promise.all(this.candidateNames(key).map((n) => this.listArtifacts(n)))
+      await Promise.all(this.candidateNames(key).map((n) => this.api.listArtifacts(n)))
     ).flat()) {
       let entries: ZipEntry[];
       try {
@@ -514,7 +476,7 @@ class ArtifactStorage implements Storage {
   private async afterUpload(group: HeldGroup, id: number): Promise<void> {
     const keys = new Set(group.members.keys());
     try {
-      for (const a of await this.listArtifacts(group.name)) {
+      for (const a of await this.api.listArtifacts(group.name)) {
         if (a.id === id) {
           this.checkExpiry(a);
           continue;
@@ -549,7 +511,7 @@ class ArtifactStorage implements Storage {
   }
 
   private async downloadWhole(a: RemoteArtifact, key: string): Promise<Readable> {
-    const { owner, repo } = this.requireReadAccess();
+    const { owner, repo } = this.api.requireReadAccess();
     const client = await this.artifactClient();
     const dir = await mkdtemp(join(await this.spoolDir(), 'download-'));
     const cleanup = () => rm(dir, { recursive: true, force: true });
@@ -601,7 +563,7 @@ class ArtifactStorage implements Storage {
     key: string,
   ): Promise<{ artifact: RemoteArtifact; entry: ZipEntry; whole: boolean } | undefined> {
     for (const name of this.candidateNames(key)) {
-      for (const a of await this.listArtifacts(name)) {
+      for (const a of await this.api.listArtifacts(name)) {
         let entries: ZipEntry[];
         try {
           entries = await this.directory(a);
@@ -626,190 +588,16 @@ class ArtifactStorage implements Storage {
   private directory(a: RemoteArtifact): Promise<ZipEntry[]> {
     let d = this.directories.get(a.id);
     if (!d) {
-      d = this.remoteSource(a).then((src) => readZipDirectory(src, `artifact ${a.name}`));
+      d = this.api.remoteSource(a).then((src) => readZipDirectory(src, `artifact ${a.name}`));
       d.catch(() => this.directories.delete(a.id));
       this.directories.set(a.id, d);
     }
     return d;
   }
 
-  /** Live (not expired) artifacts of the repository, newest first; `name` filters exactly. */
-  async listArtifacts(name?: string): Promise<RemoteArtifact[]> {
-    const { owner, repo } = this.requireReadAccess();
-    const out: RemoteArtifact[] = [];
-    const now = Date.now();
-    for (let page = 1; ; page++) {
-      const q = new URLSearchParams({ per_page: '100', page: String(page) });
-      if (name !== undefined) q.set('name', name);
-      const res = await this.rest(
-        'GET',
-        `/repos/${owner}/${repo}/actions/artifacts?${q}`,
-        'listing artifacts',
-      );
-      const body = (await res.json()) as { total_count: number; artifacts: RestArtifact[] };
-      for (const a of body.artifacts) {
-        const expiresAt = a.expires_at ? new Date(a.expires_at) : undefined;
-        // Expired artifacts are gone for good (their content is deleted); never an error.
-        if (a.expired || (expiresAt && expiresAt.getTime() <= now)) continue;
-        out.push({
-          id: a.id,
-          name: a.name,
-          size: a.size_in_bytes,
-          createdAt: a.created_at ? new Date(a.created_at) : new Date(0),
-          expiresAt,
-          digest: a.digest ?? undefined,
-          runId: a.workflow_run?.id ?? undefined,
-        });
-      }
-      if (body.artifacts.length < 100 || page * 100 >= body.total_count) break;
-    }
-    return out.sort((x, y) => y.id - x.id);
-  }
-
   private async deleteArtifact(a: RemoteArtifact): Promise<void> {
-    const { owner, repo } = this.requireReadAccess();
-    try {
-      await this.rest(
-        'DELETE',
-        `/repos/${owner}/${repo}/actions/artifacts/${a.id}`,
-        `deleting artifact ${a.name}`,
-      );
-    } catch (err) {
-      if (!(err instanceof StorageError && err.notFound)) throw err;
-    }
+    await this.api.deleteArtifact(a);
     this.directories.delete(a.id);
-    this.ctx.log.debug(`deleted artifact ${a.name} (id ${a.id})`);
-  }
-
-  /** Range reads of the artifact's zip through the signed URL the REST API redirects to. */
-  private async remoteSource(a: RemoteArtifact): Promise<ByteSource> {
-    const { owner, repo } = this.requireReadAccess();
-    const res = await this.rest(
-      'GET',
-      `/repos/${owner}/${repo}/actions/artifacts/${a.id}/zip`,
-      `locating artifact ${a.name}`,
-      true,
-    );
-    const location = res.headers.get('location');
-    await res.body?.cancel();
-    if (!location)
-      throw new StorageError(`locating artifact ${a.name}: the API gave no download URL`, {
-        transient: true,
-      });
-    const sig = new URL(location).searchParams.get('sig');
-    if (sig) this.ctx.redactor.add(sig);
-    const label = `artifact ${a.name}`;
-    const fetchRange = async (offset: number, length: number): Promise<Response> => {
-      let r: Response;
-      try {
-        r = await fetch(location, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
-      } catch (err) {
-        throw new StorageError(`reading ${label}: ${(err as Error).message}`, {
-          cause: err,
-          transient: true,
-        });
-      }
-      if (r.status === 404 || r.status === 410) {
-        throw new StorageError(`${label} is gone`, { notFound: true });
-      }
-      if (r.status !== 206 && r.status !== 200) {
-        await r.body?.cancel();
-        throw new StorageError(`reading ${label}: HTTP ${r.status}`, {
-          transient: r.status >= 500 || r.status === 403,
-        });
-      }
-      return r;
-    };
-    let size = a.size;
-    const head = await fetchRange(0, 1);
-    const total = /\/(\d+)$/.exec(head.headers.get('content-range') ?? '')?.[1];
-    await head.body?.cancel();
-    if (total) size = Number(total);
-    return {
-      size,
-      async read(offset, length) {
-        if (length === 0) return Buffer.alloc(0);
-        const r = await fetchRange(offset, length);
-        const buf = Buffer.from(await r.arrayBuffer());
-        return r.status === 200 ? buf.subarray(offset, offset + length) : buf;
-      },
-      async stream(offset, length) {
-        if (length === 0) return Readable.from([]);
-        const r = await fetchRange(offset, length);
-        if (r.status === 200)
-          throw new StorageError(`reading ${label}: the server ignored the range request`);
-        return Readable.fromWeb(r.body! as import('node:stream/web').ReadableStream);
-      },
-    };
-  }
-
-  private requireReadAccess(): { owner: string; repo: string } {
-    if (!this.token) {
-      throw new ConfigError(
-        'github-token',
-        'listing, restoring or deleting GitHub artifacts needs a token',
-        {
-          hint: `pass a token in {{option:github-token}} (in a workflow the default, \${{ github.token }}, works) and grant it:\n${PERMISSIONS_BLOCK}`,
-        },
-      );
-    }
-    if (!this.repository) {
-      throw new ConfigError(
-        'artifact-repository',
-        'no repository to read artifacts from (GITHUB_REPOSITORY is not set)',
-        {
-          hint: 'set {{option:artifact-repository=owner/repo}}',
-        },
-      );
-    }
-    return this.repository;
-  }
-
-  private async rest(
-    method: string,
-    path: string,
-    what: string,
-    redirect = false,
-  ): Promise<Response> {
-    let res: Response;
-    try {
-      res = await fetch(this.apiUrl + path, {
-        method,
-        redirect: redirect ? 'manual' : 'follow',
-        headers: {
-          Accept: 'application/vnd.github+json',
-          Authorization: `Bearer ${this.token}`,
-          'X-GitHub-Api-Version': '2022-11-28',
-          'User-Agent': 'lifeboat',
-        },
-      });
-    } catch (err) {
-      throw new StorageError(`${what}: ${(err as Error).message}`, { cause: err, transient: true });
-    }
-    if (res.ok || (redirect && res.status >= 300 && res.status < 400)) return res;
-    const text = await res.text().catch(() => '');
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { message?: string }).message ?? text;
-    } catch {
-      // not JSON: keep the text
-    }
-    const detail = `${what}: HTTP ${res.status}${message ? ` ${message}` : ''}`;
-    if (res.status === 404 || res.status === 410)
-      throw new StorageError(detail, { notFound: true });
-    const rateLimited = res.headers.get('x-ratelimit-remaining') === '0' || res.status === 429;
-    if (rateLimited)
-      throw new StorageError(detail, {
-        transient: true,
-        hint: 'GitHub API rate limit; wait and retry',
-      });
-    if (res.status === 401) {
-      throw new StorageError(detail, {
-        hint: '{{option:github-token}} is invalid or expired; pass a current one (in a workflow: ${{ github.token }})',
-      });
-    }
-    if (res.status === 403) throw new StorageError(detail, { hint: PERMISSION_HINT });
-    throw new StorageError(detail, { transient: res.status >= 500 });
   }
 }
 
@@ -820,59 +608,6 @@ async function unchangedOnDisk(members: HeldMember[]): Promise<void> {
     if (now.size !== m.size)
       throw new IntegrityError(`${m.key} changed on disk while waiting for upload`);
   }
-}
-
-function toStorageError(err: unknown, what: string): LifeboatError {
-  if (err instanceof LifeboatError) return err;
-  const e = err as Error & { code?: string };
-  const message = String(e?.message ?? err);
-  if (e?.name === 'UsageError') {
-    return new StorageError(`${what}: ${message}`, {
-      cause: err,
-      hint: "the account's artifact storage quota is full: lower {{option:retention-days}}, set {{option:keep-last}} or another keep-* option so old backups are pruned, and delete old artifacts",
-    });
-  }
-  if (/Unable to get the ACTIONS_(RUNTIME_TOKEN|RESULTS_URL)/.test(message)) {
-    return new ConfigError('destination', `${what}: ${message}`, {
-      hint: 'run Lifeboat as an action step inside GitHub Actions',
-    });
-  }
-  if (e?.name === 'ArtifactNotFoundError')
-    return new StorageError(`${what}: ${message}`, { cause: err, notFound: true });
-  if (/\((401|403)\)|Resource not accessible by integration/i.test(message)) {
-    return new StorageError(`${what}: ${message}`, { cause: err, hint: PERMISSION_HINT });
-  }
-  const transient =
-    e?.name === 'NetworkError' ||
-    /after \d+ attempts|after \d+ retries|stalled|timed? ?out|ECONNRESET|ETIMEDOUT/i.test(message);
-  return new StorageError(`${what}: ${message}`, { cause: err, transient });
-}
-
-function parseRepository(
-  option: unknown,
-  env: string | undefined,
-): { owner: string; repo: string } | undefined {
-  const fromOption = typeof option === 'string' && option.trim() !== '' ? option.trim() : undefined;
-  const value = fromOption ?? env;
-  if (!value) return undefined;
-  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value);
-  if (!m) {
-    throw new ConfigError('artifact-repository', `'${value}' is not owner/repo`, {
-      hint: 'write it as owner/repo, e.g. acme/app',
-    });
-  }
-  return { owner: m[1]!, repo: m[2]! };
-}
-
-function parseRetentionDays(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isInteger(n) || n < 1 || n > 400) {
-    throw new ConfigError('retention-days', `'${String(value)}' is not a number of days`, {
-      hint: 'use a whole number from 1 to 90 (up to 400 for private repositories where the organization allows it)',
-    });
-  }
-  return n;
 }
 
 async function mapLimit<T, R>(
