@@ -11,7 +11,7 @@ import { ConfigError, IntegrityError, StorageError } from '../../src/core/errors
 import { Redactor, silentLogger, type Logger } from '../../src/core/log.ts';
 import { openStorage } from '../../src/storage/registry.ts';
 import { withRetry } from '../../src/storage/retry.ts';
-import { S3Storage, multipartPlan, parseSize, s3Settings } from '../../src/storage/s3.ts';
+import { S3Storage, multipartPlan, parseSize, s3Settings } from '../../src/storage/s3/index.ts';
 import type { StorageContext } from '../../src/storage/types.ts';
 import { jsonOf, runCli } from '../helpers/cli.ts';
 import { startFaultProxy, startS3rver, type Fault, type S3rverHandle } from '../helpers/s3rver.ts';

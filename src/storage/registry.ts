@@ -12,7 +12,7 @@ export interface StorageEntry {
 /** Every storage backend. Adding one is one file in src/storage and one line here. */
 export const storageEntries: StorageEntry[] = [
   { schemes: ['file'], load: () => import('./file.ts').then((m) => m.fileStorage) },
-  { schemes: ['s3', 'gs'], load: () => import('./s3.ts').then((m) => m.s3Storage) },
+  { schemes: ['s3', 'gs'], load: () => import('./s3/index.ts').then((m) => m.s3Storage) },
   { schemes: ['azblob'], load: () => import('./azblob.ts').then((m) => m.azblobStorage) },
   { schemes: ['sftp'], load: () => import('./sftp/index.ts').then((m) => m.sftpStorage) },
   { schemes: ['artifact'], load: () => import('./artifact/index.ts').then((m) => m.artifactStorage) },
