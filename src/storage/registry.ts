@@ -15,7 +15,10 @@ export const storageEntries: StorageEntry[] = [
   { schemes: ['s3', 'gs'], load: () => import('./s3/index.ts').then((m) => m.s3Storage) },
   { schemes: ['azblob'], load: () => import('./azblob.ts').then((m) => m.azblobStorage) },
   { schemes: ['sftp'], load: () => import('./sftp/index.ts').then((m) => m.sftpStorage) },
-  { schemes: ['artifact'], load: () => import('./artifact/index.ts').then((m) => m.artifactStorage) },
+  {
+    schemes: ['artifact'],
+    load: () => import('./artifact/index.ts').then((m) => m.artifactStorage),
+  },
 ];
 
 /**
