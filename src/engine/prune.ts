@@ -105,10 +105,12 @@ async function pruneOne(
   for (const b of indexed)
     perSecond.set(b.time.getTime(), [...(perSecond.get(b.time.getTime()) ?? []), b]);
   await readMore([...perSecond.values()].filter((g) => g.length > 1).flat());
+  // The id's second is the backup's time; its manifest's createdAt (the same moment, to the
+  // millisecond) only orders backups within that second.
   const timeOf = (b: IndexedBackup): Date => {
-    const created = entries.get(b.id)?.manifest.createdAt;
-    const t = created ? new Date(created) : b.time;
-    return Number.isNaN(t.getTime()) ? b.time : t;
+    const created = Date.parse(entries.get(b.id)?.manifest.createdAt ?? '');
+    const second = b.time.getTime();
+    return created >= second && created < second + 1000 ? new Date(created) : b.time;
   };
   const newestFirst = [...indexed].sort(
     (a, b) => timeOf(b).getTime() - timeOf(a).getTime() || (a.id < b.id ? 1 : -1),
