@@ -1,12 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { DefaultArtifactClient } from '@actions/artifact';
-import { ConfigError, IntegrityError, LifeboatError, StorageError } from '../../core/errors.ts';
+import { ConfigError, IntegrityError, StorageError } from '../../core/errors.ts';
 import { formatBytes } from '../../core/log.ts';
 import { fileByteSource, openZipEntry, readZipDirectory, type ZipEntry } from './zip.ts';
 import { checkKey, checkPrefix } from '../keys.ts';
@@ -23,6 +21,7 @@ import {
   type StorageContext,
   type StorageFactory,
 } from '../types.ts';
+import { confirmUpload, spoolMember, unchangedOnDisk, type HeldGroup } from './spool.ts';
 import { ArtifactApi, toStorageError, type RemoteArtifact } from './rest.ts';
 import {
   INVALID_NAME_CHARS,
@@ -72,20 +71,6 @@ const WHOLE_DOWNLOAD_BYTES = 1024 * 1024;
 /** An artifact name for a group or lone key: the key's path with '/' as '-'. */
 function flatten(namePrefix: string, stem: string): string {
   return namePrefix + stem.replaceAll('/', '-');
-}
-
-interface HeldMember {
-  key: string;
-  path: string;
-  size: number;
-  sha256: string;
-  modified: Date;
-}
-
-interface HeldGroup {
-  name: string;
-  root: string;
-  members: Map<string, HeldMember>;
 }
 
 class ArtifactStorage implements Storage {
@@ -175,7 +160,7 @@ class ArtifactStorage implements Storage {
       group = { name, root, members: new Map() };
       this.held.set(name, group);
     }
-    const member = await this.spoolMember(group, key, body, options);
+    const member = await spoolMember(group, key, body, options);
     if (held) return { size: member.size, sha256: member.sha256 };
     try {
       options.signal?.throwIfAborted();
@@ -342,55 +327,6 @@ class ArtifactStorage implements Storage {
     return this.spool;
   }
 
-  private async spoolMember(
-    group: HeldGroup,
-    key: string,
-    body: Readable,
-    options: PutOptions,
-  ): Promise<HeldMember> {
-    const path = join(group.root, ...key.split('/'));
-    // Written aside and renamed, so a failed overwrite of a held key keeps the previous bytes.
-    const partial = `${path}.partial-${randomUUID()}`;
-    await mkdir(dirname(path), { recursive: true });
-    const hash = createHash('sha256');
-    let size = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(
-        body,
-        counter,
-        createWriteStream(partial),
-        options.signal ? { signal: options.signal } : {},
-      );
-    } catch (err) {
-      await rm(partial, { force: true });
-      if (err instanceof LifeboatError || (err as Error).name === 'AbortError') throw err;
-      throw new StorageError(`could not spool ${key} for upload: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-    const sha256 = hash.digest('hex');
-    if (
-      (options.sha256 && options.sha256 !== sha256) ||
-      (options.size !== undefined && options.size !== size)
-    ) {
-      await rm(partial, { force: true });
-      throw new IntegrityError(
-        `${key}: received ${size} bytes with sha256 ${sha256}, expected ${options.size ?? '?'} bytes with ${options.sha256 ?? 'any sha256'}`,
-      );
-    }
-    await rename(partial, path);
-    const member = { key, path, size, sha256, modified: new Date() };
-    group.members.set(key, member);
-    return member;
-  }
-
   private async artifactClient(): Promise<DefaultArtifactClient> {
     this.client ??= import('@actions/artifact').then((m) => new m.DefaultArtifactClient());
     return this.client;
@@ -431,7 +367,7 @@ class ArtifactStorage implements Storage {
         `uploading ${group.name}: the artifact service returned no id or digest`,
       );
     }
-    await this.confirmUpload(
+    await confirmUpload(
       client,
       group.name,
       result as { id: number; size?: number; digest: string },
@@ -440,36 +376,6 @@ class ArtifactStorage implements Storage {
       `Stored artifact ${group.name} (id ${result.id}, zip sha256 ${result.digest})`,
     );
     if (this.token && this.repository) await this.afterUpload(group, result.id);
-  }
-
-  /** The digest the client computed while streaming must be what the service recorded at finalize. */
-  private async confirmUpload(
-    client: DefaultArtifactClient,
-    name: string,
-    result: { id: number; size?: number; digest: string },
-  ): Promise<void> {
-    let recorded: { id: number; size: number; digest?: string };
-    try {
-      recorded = (await client.getArtifact(name)).artifact;
-    } catch (err) {
-      throw toStorageError(err, `confirming ${name}`);
-    }
-    const digest = recorded.digest?.replace(/^sha256:/, '');
-    if (
-      recorded.id !== result.id ||
-      digest !== result.digest ||
-      (result.size !== undefined && recorded.size !== result.size)
-    ) {
-      try {
-        await client.deleteArtifact(name);
-      } catch {
-        // Reported below; a half-confirmed artifact without a usable digest is refused on read anyway.
-      }
-      throw new IntegrityError(
-        `artifact ${name}: uploaded ${result.size} bytes with sha256 ${result.digest}, but the service recorded ` +
-          `${recorded.size} bytes with ${recorded.digest ?? 'no digest'} (artifact ${recorded.id})`,
-      );
-    }
   }
 
   /** Older artifacts holding the same keys are superseded; and tell when retention was capped. */
@@ -598,15 +504,6 @@ class ArtifactStorage implements Storage {
   private async deleteArtifact(a: RemoteArtifact): Promise<void> {
     await this.api.deleteArtifact(a);
     this.directories.delete(a.id);
-  }
-}
-
-/** A spooled member must still be what was received when the group is uploaded. */
-async function unchangedOnDisk(members: HeldMember[]): Promise<void> {
-  for (const m of members) {
-    const now = await stat(m.path);
-    if (now.size !== m.size)
-      throw new IntegrityError(`${m.key} changed on disk while waiting for upload`);
   }
 }
 
