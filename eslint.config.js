@@ -63,16 +63,16 @@ export default tseslint.config(
   },
   {
     files: LOWER.map((d) => `src/${d}/**`),
-    ignores: ['src/storage/artifact.ts', 'src/storage/artifact-*.ts'],
+    ignores: ['src/storage/artifact/**'],
     rules: restrict(ACTIONS, ENGINE, FACES),
   },
   {
     files: ['src/sources/**', 'src/storage/**'],
-    ignores: ['src/storage/artifact.ts', 'src/storage/artifact-*.ts'],
+    ignores: ['src/storage/artifact/**'],
     rules: restrict(ACTIONS, ENGINE, FACES, OPTION_TYPES),
   },
   {
-    files: ['src/storage/artifact.ts', 'src/storage/artifact-*.ts'],
+    files: ['src/storage/artifact/**'],
     rules: restrict(ENGINE, FACES, OPTION_TYPES),
   },
   {

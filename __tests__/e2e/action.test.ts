@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { runAction, type ActionRun } from '../helpers/action-harness.ts';
 
 const ACTION = resolve('dist/index.js');
@@ -337,6 +338,17 @@ describe(
     test('with verify-after-backup false, status and prune count store-confirmed backups (one rule)', async () => {
       const dir = await workspace();
       try {
+        // An older backup that was read back, then a newer one that was not: retention counts
+        // the unread newer one as confirmed too, so keep-last 1 keeps only it (a rule of "read
+        // back only" would also keep the older one as the newest verified backup). Ids sort
+        // by time, so the older one is simply made first.
+        const older = await runAction({
+          workspace: dir,
+          inputs: { source: 'dir:data', destination: 'file:./backups' },
+        });
+        assert.equal(older.code, 0, show(older));
+        // Ids name the second a backup started: the next one starts in a later second.
+        await delay(1000 - (Date.now() % 1000) + 5);
         const unread = await runAction({
           workspace: dir,
           inputs: {
@@ -350,6 +362,7 @@ describe(
         assert.ok(!titles(unread).some((t) => t.startsWith('Read back')));
         assert.match(unread.summary, /confirmed at upload \(not read back\)/);
         const unreadId = unread.outputs['backup-id']!;
+        assert.ok(older.outputs['backup-id']! < unreadId, 'ids sort by time');
 
         const status = await runAction({
           workspace: dir,
@@ -359,23 +372,6 @@ describe(
         assert.equal(status.outputs['fresh'], 'true');
         assert.match(status.summary, new RegExp(`${unreadId}.*confirmed by the store at upload`));
 
-        // An older backup that was read back: retention counts the unread newer one as
-        // confirmed too, so keep-last 1 keeps only it (a rule of "read back only" would also
-        // keep the older one as the newest verified backup).
-        const older = await runAction({
-          workspace: dir,
-          inputs: { source: 'dir:data', destination: 'file:./backups' },
-        });
-        assert.equal(older.code, 0, show(older));
-        const olderManifest = join(
-          dir,
-          'backups',
-          'data',
-          `${older.outputs['backup-id']}.manifest.json`,
-        );
-        const m = JSON.parse(await readFile(olderManifest, 'utf8')) as { createdAt: string };
-        m.createdAt = new Date(Date.now() - 86_400_000).toISOString();
-        await writeFile(olderManifest, JSON.stringify(m));
         const prune = await runAction({
           workspace: dir,
           inputs: { command: 'prune', destination: 'file:./backups', 'keep-last': '1' },

@@ -12,6 +12,7 @@ import type { ProgressReporter, ProgressStart } from '../../src/core/progress.ts
 import { runCommand } from '../../src/engine/run.ts';
 import { parseOptions, type RawOptions } from '../../src/options/parse.ts';
 import { RunReport } from '../../src/report/report.ts';
+import { LEAST_CAPABILITIES } from '../../src/storage/types.ts';
 
 interface Recorded {
   label: string;
@@ -111,6 +112,7 @@ test('a put that fails without reading its body still ends its meter, and fails 
   const store = withProgress(
     {
       displayUrl: 's3://b',
+      capabilities: LEAST_CAPABILITIES,
       put: () => Promise.reject(refused),
       get: () => Promise.reject(new Error('unused')),
       stat: () => Promise.resolve(undefined),

@@ -9,7 +9,7 @@ import {
   readZipDirectory,
   readZipEntry,
   type ByteSource,
-} from '../../src/storage/artifact-zip.ts';
+} from '../../src/storage/artifact/zip.ts';
 
 interface Member {
   name: string;

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ConfigError, IntegrityError, StorageError } from '../../src/core/errors.ts';
 import { Redactor, silentLogger, type Logger } from '../../src/core/log.ts';
-import { artifactStorage, PERMISSIONS_BLOCK } from '../../src/storage/artifact.ts';
+import { artifactStorage, PERMISSIONS_BLOCK } from '../../src/storage/artifact/index.ts';
 import type { Storage } from '../../src/storage/types.ts';
 import { ArtifactServiceStandIn, type SimulatedRun } from '../helpers/artifact-service.ts';
 import { readAll, storageConformanceSuite } from './conformance.ts';
@@ -75,6 +75,11 @@ async function putBackup(s: Storage, set: string, archive: Buffer) {
     sha256: `${set}/${id}.sha256`,
     manifest: `${set}/${id}.manifest.json`,
   };
+  s.beginGroup?.({
+    name: `${set}/${id}`,
+    members: [keys.archive, keys.sha256],
+    commit: keys.manifest,
+  });
   const manifest = JSON.stringify({
     id,
     archive: { key: keys.archive, size: archive.length, sha256: sha256(archive) },
@@ -102,7 +107,6 @@ describe('artifact: storage', { skip: skipReason }, () => {
         cleanup: async () => service!.removeArtifacts(prefix),
       };
     },
-    { atomicCreate: false },
   );
 
   test('a backup becomes ONE artifact when its manifest is written, and another run lists and restores it', async () => {
@@ -111,6 +115,11 @@ describe('artifact: storage', { skip: skipReason }, () => {
     const a = await open(`artifact:${prefix}`);
     const archive = randomBytes(3 * 1024 * 1024 + 17);
     const id = `20261122T030000Z-abcdef`;
+    a.beginGroup?.({
+      name: `db/${id}`,
+      members: [`db/${id}.tar.zst`, `db/${id}.sha256`],
+      commit: `db/${id}.manifest.json`,
+    });
     await a.put(`db/${id}.tar.zst`, Readable.from([archive]));
     await a.put(`db/${id}.sha256`, Readable.from([`${sha256(archive)}  ${id}.tar.zst\n`]));
     assert.equal(

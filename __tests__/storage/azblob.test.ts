@@ -80,6 +80,17 @@ if (!available && !ci) {
       return {
         storage,
         cleanup: async () => void (await admin.getContainerClient(container).deleteIfExists()),
+        faults: {
+          // A well-formed account key that is not the account's.
+          denied: async () =>
+            openAzureBlob(
+              `azblob://${container}/backups/nightly`,
+              context(
+                { ...keyEnv, AZURE_STORAGE_KEY: randomBytes(64).toString('base64') },
+                { 'azure-endpoint': server.endpoint },
+              ),
+            ),
+        },
       };
     },
     { largeObjectBytes: 12 * 1024 * 1024 + 12345 },

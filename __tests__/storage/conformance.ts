@@ -1,9 +1,9 @@
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ConfigError, StorageError } from '../../src/core/errors.ts';
-import type { ObjectInfo, Storage } from '../../src/storage/types.ts';
+import { groupNameOf, type ObjectInfo, type Storage } from '../../src/storage/types.ts';
 
 /**
  * The contract every storage backend must keep (restic's backend test suite, for Lifeboat).
@@ -13,6 +13,18 @@ import type { ObjectInfo, Storage } from '../../src/storage/types.ts';
 export interface ConformanceTarget {
   storage: Storage;
   cleanup(): Promise<void>;
+  /**
+   * Ways to make the store fail, where the test can: each one given turns on the test that
+   * proves get() classifies that failure (StorageError.reason).
+   */
+  faults?: {
+    /** Cut the stored object to its first `bytes` bytes, under a read already running. */
+    shrink?(key: string, bytes: number): Promise<void>;
+    /** The same store opened with credentials it refuses. */
+    denied?(): Promise<Storage>;
+    /** The same store at an address where nothing answers. */
+    unreachable?(): Promise<Storage>;
+  };
 }
 
 const MiB = 1024 * 1024;
@@ -22,22 +34,23 @@ export function storageConformanceSuite(
   open: () => Promise<ConformanceTarget>,
   options?: {
     largeObjectBytes?: number;
-    /** false where the store has no conditional create (docs/storage.md says which). */
-    atomicCreate?: boolean;
   },
 ): void {
   const largeObjectBytes = options?.largeObjectBytes ?? 20 * MiB;
-  const atomicCreate = options?.atomicCreate ?? true;
 
-  const withStorage = (body: (storage: Storage) => Promise<void>) => async () => {
-    const target = await open();
-    try {
-      await body(target.storage);
-    } finally {
-      await target.storage.close?.();
-      await target.cleanup();
-    }
-  };
+  const withTarget =
+    (body: (storage: Storage, target: ConformanceTarget, t: TestContext) => Promise<void>) =>
+    async (t: TestContext) => {
+      const target = await open();
+      try {
+        await body(target.storage, target, t);
+      } finally {
+        await target.storage.close?.();
+        await target.cleanup();
+      }
+    };
+  const withStorage = (body: (storage: Storage) => Promise<void>) =>
+    withTarget((storage) => body(storage));
 
   describe(name, () => {
     test(
@@ -325,9 +338,52 @@ export function storageConformanceSuite(
     );
 
     test(
-      'createExclusive racing with itself: exactly one caller wins and its content stays',
-      { skip: atomicCreate ? false : 'no conditional create on this store' },
+      'capabilities are declared, and a store that claims none of its own gets none',
       withStorage(async (s) => {
+        const c = s.capabilities;
+        assert.ok(c, 'every backend declares its capabilities');
+        for (const flag of ['atomicPut', 'conditionalCreate', 'rangeReads'] as const)
+          assert.equal(typeof c[flag], 'boolean', flag);
+        assert.ok(['strong', 'eventual'].includes(c.listing), `listing ${c.listing}`);
+        assert.ok(Number.isInteger(c.maxConnections) && c.maxConnections >= 1);
+        assert.ok(['in-order', 'on-commit'].includes(c.groupCommit), c.groupCommit);
+        // Every backend here publishes objects whole; the interrupted-put tests prove it.
+        assert.equal(c.atomicPut, true);
+      }),
+    );
+
+    test(
+      'a group is visible once its commit key is put, and only then on an on-commit store',
+      withStorage(async (s) => {
+        const group = {
+          name: 'set/20261122T030000Z-abcdef',
+          members: ['set/20261122T030000Z-abcdef.tar.zst', 'set/20261122T030000Z-abcdef.sha256'],
+          commit: 'set/20261122T030000Z-abcdef.manifest.json',
+        };
+        assert.equal(groupNameOf(group.commit), group.name);
+        s.beginGroup?.(group);
+        const archive = randomBytes(70_000);
+        await s.put(group.members[0]!, Readable.from([archive]));
+        await s.put(group.members[1]!, Readable.from([`${sha256(archive)}  x.tar.zst\n`]));
+        // The writer reads its own members back before it commits (verify-after-backup).
+        assert.ok((await readAll(await s.get(group.members[0]!))).equals(archive));
+        await s.put(group.commit, Readable.from(['{"id":"x"}']));
+        assert.deepEqual(keysOf(await s.list('set/')), [...group.members, group.commit].sort());
+        assert.ok((await readAll(await s.get(group.members[0]!))).equals(archive));
+        await s.delete(group.commit);
+        await s.delete(group.members[1]!);
+        await s.delete(group.members[0]!);
+        assert.deepEqual(await s.list('set/'), []);
+      }),
+    );
+
+    test(
+      'createExclusive racing with itself: exactly one caller wins and its content stays',
+      withTarget(async (s, _target, t) => {
+        if (!s.capabilities.conditionalCreate) {
+          t.skip('the store declares no conditional create (capabilities.conditionalCreate)');
+          return;
+        }
         const bodies = Array.from({ length: 8 }, (_, i) => Buffer.from(`{"owner":"run-${i}"}`));
         const won = await Promise.all(bodies.map((b) => s.createExclusive('set/lifeboat.lock', b)));
         assert.equal(won.filter(Boolean).length, 1, `winners: ${won}`);
@@ -344,6 +400,96 @@ export function storageConformanceSuite(
         for (const offset of [1, 65_536, 123_457, whole.length - 1]) {
           const tail = await readAll(await s.get('set/obj.bin', { offset }));
           assert.ok(tail.equals(whole.subarray(offset)), `offset ${offset}`);
+        }
+      }),
+    );
+
+    test(
+      'get of a missing key is classified not-found; the error says so on every backend',
+      withStorage(async (s) => {
+        const err = await s.get('set/none.bin').then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof StorageError, String(err));
+        assert.equal(err.reason, 'not-found');
+        assert.equal(err.transient, false);
+      }),
+    );
+
+    test(
+      'a read that ends before the object does fails as truncated (transient, so it resumes)',
+      withTarget(async (s, target, t) => {
+        if (!target.faults?.shrink) {
+          t.skip('this target cannot cut an object under a running read');
+          return;
+        }
+        const whole = randomBytes(6 * MiB);
+        await s.put('set/cut.bin', Readable.from([whole]));
+        const stream = await s.get('set/cut.bin');
+        const it = stream[Symbol.asyncIterator]();
+        const first = await it.next();
+        assert.equal(first.done, false);
+        await target.faults.shrink('set/cut.bin', 64 * 1024);
+        let received = (first.value as Buffer).length;
+        const err = await (async () => {
+          for (;;) {
+            const r = await it.next();
+            if (r.done) return undefined;
+            received += (r.value as Buffer).length;
+          }
+        })().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        assert.ok(received < whole.length, 'the read ended early');
+        assert.ok(err instanceof StorageError, `a short read must fail, got ${String(err)}`);
+        assert.equal(err.reason, 'truncated', err.message);
+        assert.equal(err.transient, true);
+      }),
+    );
+
+    test(
+      'a read the store refuses is classified denied, and not retried',
+      withTarget(async (s, target, t) => {
+        if (!target.faults?.denied) {
+          t.skip('this target cannot open the store with refused credentials');
+          return;
+        }
+        await s.put('set/secret.bin', Readable.from(['x']));
+        const refused = await target.faults.denied();
+        try {
+          const err = await refused.get('set/secret.bin').then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          assert.ok(err instanceof StorageError, String(err));
+          assert.equal(err.reason, 'denied', err.message);
+          assert.equal(err.transient, false);
+        } finally {
+          await refused.close?.();
+        }
+      }),
+    );
+
+    test(
+      'a read that cannot reach the store is classified network (transient)',
+      withTarget(async (_s, target, t) => {
+        if (!target.faults?.unreachable) {
+          t.skip('this target has no network to lose');
+          return;
+        }
+        const away = await target.faults.unreachable();
+        try {
+          const err = await away.get('set/x.bin').then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          assert.ok(err instanceof StorageError, String(err));
+          assert.equal(err.reason, 'network', err.message);
+          assert.equal(err.transient, true);
+        } finally {
+          await away.close?.();
         }
       }),
     );
@@ -424,6 +570,7 @@ function assertRecent(modified: Date, key: string): void {
 function isNotFoundError(err: unknown): boolean {
   assert.ok(err instanceof StorageError, `expected a StorageError, got ${String(err)}`);
   assert.equal(err.notFound, true, `expected notFound on: ${err.message}`);
+  assert.equal(err.reason, 'not-found', err.message);
   return true;
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -31,7 +31,11 @@ async function filesUnder(dir: string): Promise<string[]> {
 storageConformanceSuite('file: storage', async () => {
   const { dir, cleanup } = await tempDir();
   // A folder that does not exist yet: put must create it.
-  return { storage: await fileStorage.create(`file:${join(dir, 'store')}`, ctx), cleanup };
+  return {
+    storage: await fileStorage.create(`file:${join(dir, 'store')}`, ctx),
+    cleanup,
+    faults: { shrink: (key, bytes) => truncate(join(dir, 'store', key), bytes) },
+  };
 });
 
 test('file: URLs: relative, absolute, file:/// and ~ all name one absolute folder', () => {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ConfigError, IntegrityError } from '../../src/core/errors.ts';
 import { Redactor, silentLogger } from '../../src/core/log.ts';
-import { clearMemoryStorage, memoryStorage } from '../../src/storage/memory.ts';
+import { clearMemoryStorage, memoryStorage, MemoryStorage } from '../../src/storage/memory.ts';
 import { openStorage, TEST_MEMORY_STORAGE_ENV } from '../../src/storage/registry.ts';
 import type { StorageContext } from '../../src/storage/types.ts';
 import { readAll, sha256, storageConformanceSuite } from './conformance.ts';
@@ -16,9 +16,11 @@ const ctx: StorageContext = { log: silentLogger, redactor: new Redactor(), env: 
 
 storageConformanceSuite('memory: storage', async () => {
   const name = `conformance-${randomUUID()}`;
+  const storage = (await memoryStorage.create(`memory:${name}`, ctx)) as MemoryStorage;
   return {
-    storage: await memoryStorage.create(`memory:${name}`, ctx),
+    storage,
     cleanup: async () => clearMemoryStorage(name),
+    faults: { shrink: async (key, bytes) => storage.shrinkForTest(key, bytes) },
   };
 });
 

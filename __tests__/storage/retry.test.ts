@@ -7,6 +7,7 @@ import type { Logger } from '../../src/core/log.ts';
 import { clearMemoryStorage, MemoryStorage } from '../../src/storage/memory.ts';
 import { classifyNodeError, withRetry } from '../../src/storage/retry.ts';
 import type { ObjectInfo, PutResult, Storage } from '../../src/storage/types.ts';
+import { LEAST_CAPABILITIES } from '../../src/storage/types.ts';
 import { failingBody, readAll, sha256, storageConformanceSuite } from './conformance.ts';
 
 /** A storage whose operations are function fields the test fills in (litestream's mock client). */
@@ -14,6 +15,7 @@ function fakeStorage(overrides: Partial<Storage>): Storage {
   const unused = () => Promise.reject(new Error('not used by this test'));
   return {
     displayUrl: 'fake://bucket/prefix',
+    capabilities: LEAST_CAPABILITIES,
     put: unused,
     get: unused,
     stat: unused,
@@ -271,78 +273,112 @@ describe('withRetry', () => {
 
 storageConformanceSuite('withRetry(memory:)', async () => {
   const name = `retry-conformance-${randomUUID()}`;
+  const memory = new MemoryStorage(name);
   return {
-    storage: withRetry(new MemoryStorage(name)),
+    storage: withRetry(memory, { sleep: async () => undefined }),
     cleanup: async () => clearMemoryStorage(name),
+    // A resumed read of an object that shrank must not end quietly short.
+    faults: { shrink: async (key: string, bytes: number) => memory.shrinkForTest(key, bytes) },
   };
 });
 
 describe('classifyNodeError', () => {
-  const cases: Array<[string, unknown, { transient: boolean; notFound: boolean }]> = [
+  const cases: Array<[string, unknown, ReturnType<typeof classifyNodeError>]> = [
     [
       'ECONNRESET',
       Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
-      { transient: true, notFound: false },
+      { transient: true, notFound: false, reason: 'network' },
     ],
     [
       'ETIMEDOUT',
       Object.assign(new Error('t'), { code: 'ETIMEDOUT' }),
-      { transient: true, notFound: false },
+      { transient: true, notFound: false, reason: 'network' },
     ],
     [
       'EPIPE',
       Object.assign(new Error('t'), { code: 'EPIPE' }),
-      { transient: true, notFound: false },
+      { transient: true, notFound: false, reason: 'network' },
     ],
     [
       'EAI_AGAIN',
       Object.assign(new Error('t'), { code: 'EAI_AGAIN' }),
-      { transient: true, notFound: false },
+      { transient: true, notFound: false, reason: 'network' },
     ],
     [
       'SDK 503',
       { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } },
-      { transient: true, notFound: false },
+      { transient: true, notFound: false, reason: 'unavailable' },
     ],
-    ['HTTP 500 statusCode', { statusCode: 500 }, { transient: true, notFound: false }],
-    ['HTTP 429 status', { status: 429 }, { transient: true, notFound: false }],
-    ['SDK throttling', { name: 'SlowDown', $metadata: {} }, { transient: true, notFound: false }],
+    [
+      'HTTP 500 statusCode',
+      { statusCode: 500 },
+      { transient: true, notFound: false, reason: 'unavailable' },
+    ],
+    [
+      'HTTP 429 status',
+      { status: 429 },
+      { transient: true, notFound: false, reason: 'unavailable' },
+    ],
+    [
+      'SDK throttling',
+      { name: 'SlowDown', $metadata: {} },
+      { transient: true, notFound: false, reason: 'unavailable' },
+    ],
     [
       'ENOENT',
       Object.assign(new Error('t'), { code: 'ENOENT' }),
-      { transient: false, notFound: true },
+      { transient: false, notFound: true, reason: 'not-found' },
     ],
-    ['HTTP 404', { $metadata: { httpStatusCode: 404 } }, { transient: false, notFound: true }],
-    ['HTTP 401', { statusCode: 401 }, { transient: false, notFound: false }],
+    [
+      'HTTP 404',
+      { $metadata: { httpStatusCode: 404 } },
+      { transient: false, notFound: true, reason: 'not-found' },
+    ],
+    ['HTTP 401', { statusCode: 401 }, { transient: false, notFound: false, reason: 'denied' }],
     [
       'HTTP 403',
       { $metadata: { httpStatusCode: 403 }, name: 'AccessDenied' },
-      { transient: false, notFound: false },
+      { transient: false, notFound: false, reason: 'denied' },
     ],
-    ['HTTP 501', { statusCode: 501 }, { transient: false, notFound: false }],
+    ['HTTP 501', { statusCode: 501 }, { transient: false, notFound: false, reason: 'other' }],
     [
       'EACCES',
       Object.assign(new Error('t'), { code: 'EACCES' }),
-      { transient: false, notFound: false },
+      { transient: false, notFound: false, reason: 'denied' },
     ],
-    ['plain Error', new Error('boom'), { transient: false, notFound: false }],
-    ['a string', 'boom', { transient: false, notFound: false }],
+    ['plain Error', new Error('boom'), { transient: false, notFound: false, reason: 'other' }],
+    ['a string', 'boom', { transient: false, notFound: false, reason: 'other' }],
     [
       'AbortError',
       Object.assign(new Error('aborted'), { name: 'AbortError', code: 'ABORT_ERR' }),
-      { transient: false, notFound: false },
+      { transient: false, notFound: false, reason: 'other' },
     ],
     [
       'ECONNRESET as the cause of a fetch error',
       new TypeError('fetch failed', {
         cause: Object.assign(new Error('socket'), { code: 'ECONNRESET' }),
       }),
-      { transient: true, notFound: false },
+      { transient: true, notFound: false, reason: 'network' },
     ],
     [
       'StorageError keeps its flags',
       new StorageError('x', { transient: true }),
-      { transient: true, notFound: false },
+      { transient: true, notFound: false, reason: 'network' },
+    ],
+    [
+      'a premature close is a truncated read, worth resuming',
+      Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }),
+      { transient: true, notFound: false, reason: 'truncated' },
+    ],
+    [
+      'S3 credentials refused',
+      { name: 'InvalidAccessKeyId', $metadata: {} },
+      { transient: false, notFound: false, reason: 'denied' },
+    ],
+    [
+      'a StorageError keeps its reason',
+      new StorageError('x', { transient: true, reason: 'truncated' }),
+      { transient: true, notFound: false, reason: 'truncated' },
     ],
   ];
   for (const [label, err, expected] of cases) {

@@ -9,6 +9,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
@@ -26,7 +27,7 @@ import {
   parseKnownHosts,
   sftpStorage,
   sshFingerprint,
-} from '../../src/storage/sftp.ts';
+} from '../../src/storage/sftp/index.ts';
 import type { StorageContext } from '../../src/storage/types.ts';
 import { readAll, sha256, storageConformanceSuite } from './conformance.ts';
 import { SSHD, startSshd, type SshdServer } from './sshd-server.ts';
@@ -147,10 +148,38 @@ if (!sshdPresent && !ci) {
   const url = (dir: string) => `sftp://${server.user}@127.0.0.1:${server.port}${dir}`;
   const freshDir = () => join(server.dataDir, randomBytes(6).toString('hex'));
 
+  /** A port nothing listens on: bound, then closed. */
+  const deadPort = async (): Promise<number> => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    return port;
+  };
+
   storageConformanceSuite('sftp: storage (OpenSSH, key auth, pinned fingerprint)', async () => {
     const dir = freshDir();
     const storage = openSftp(url(`${dir}/backups`), context(pinned()));
-    return { storage, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      storage,
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      faults: {
+        shrink: async (key, bytes) => truncateSync(join(dir, 'backups', key), bytes),
+        denied: async () =>
+          openSftp(
+            url(`${dir}/backups`),
+            context({
+              'sftp-password': 'not-the-password',
+              'sftp-host-fingerprint': server.hostFingerprint,
+            }),
+          ),
+        unreachable: async () =>
+          openSftp(
+            `sftp://${server.user}@127.0.0.1:${await deadPort()}${dir}/backups`,
+            context(pinned()),
+          ),
+      },
+    };
   });
 
   storageConformanceSuite('sftp: storage (registry, known_hosts, key from env)', async () => {
@@ -411,7 +440,7 @@ if (!sshdPresent && !ci) {
             '-e',
             `
             import { Readable } from 'node:stream';
-            import { openSftp } from ${JSON.stringify(fileURLToPath(new URL('../../src/storage/sftp.ts', import.meta.url)))};
+            import { openSftp } from ${JSON.stringify(fileURLToPath(new URL('../../src/storage/sftp/index.ts', import.meta.url)))};
             import { Redactor, silentLogger } from ${JSON.stringify(fileURLToPath(new URL('../../src/core/log.ts', import.meta.url)))};
             const storage = openSftp(${JSON.stringify(url(dir))}, {
               log: silentLogger, redactor: new Redactor(), env: process.env,

@@ -39,18 +39,38 @@ export class SourceError extends LifeboatError {
   readonly kind = 'source' as const;
 }
 
+/**
+ * What a storage failure was, classified the same way on every backend (the storage contract in
+ * src/storage/types.ts): the object is not there; the store refused access (credentials,
+ * permissions); a read ended before the object's last byte; the network failed (reset,
+ * refused, timed out); the store is busy or failing (throttling, 5xx); anything else.
+ */
+export type StorageFailure =
+  'not-found' | 'denied' | 'truncated' | 'network' | 'unavailable' | 'other';
+
 /** A storage operation failed. `transient` errors may be retried; others fail at once. Exit 1. */
 export class StorageError extends LifeboatError {
   readonly kind = 'storage' as const;
   readonly transient: boolean;
   readonly notFound: boolean;
+  /** The failure's class; derived from notFound/transient when the thrower did not say. */
+  readonly reason: StorageFailure;
   constructor(
     message: string,
-    options?: { cause?: unknown; hint?: string; transient?: boolean; notFound?: boolean },
+    options?: {
+      cause?: unknown;
+      hint?: string;
+      transient?: boolean;
+      notFound?: boolean;
+      reason?: StorageFailure;
+    },
   ) {
     super(message, options);
+    this.reason =
+      options?.reason ??
+      (options?.notFound ? 'not-found' : options?.transient ? 'network' : 'other');
+    this.notFound = options?.notFound ?? this.reason === 'not-found';
     this.transient = options?.transient ?? false;
-    this.notFound = options?.notFound ?? false;
   }
 }
 

@@ -29,6 +29,7 @@ import { planChain, type ChainPlan } from './chain.ts';
 import { registerUrlSecrets, useDestinations, type OpenDestination } from './destinations.ts';
 import { encryptionFor, publicIndex, type Encryption } from './encryption.ts';
 import {
+  backupGroup,
   backupKeys,
   deriveSetName,
   newBackupId,
@@ -179,6 +180,8 @@ export async function planBackup(
   report.backupId = id;
   // None could take even the lock and probe: nothing is dumped.
   if (destinations.length === 0) throw everyDestinationFailed(unwritable, report);
+  // The archive, its sidecars and the manifest that commits them are one group to the stores.
+  for (const d of destinations) d.storage.beginGroup?.(backupGroup(set, id, keys));
   // Safety backups (a restore's copy of its target) are always full.
   const chain = safety ? undefined : await planChain(options, ctx, destinations, set, sources);
   if (chain) {

@@ -11,8 +11,15 @@ import { ConfigError, IntegrityError, StorageError, isNotFound } from '../core/e
 import { redactUrl } from '../core/log.ts';
 import { withProgress } from './metered-storage.ts';
 import { progressOf } from '../core/progress.ts';
-import { backupTime, isBackupId, parseDrillKey } from './naming.ts';
-import { eachLimited, STORE_READ_CONCURRENCY } from '../core/limit.ts';
+import { isBackupId } from './naming.ts';
+import {
+  damagedOf,
+  indexBackups,
+  readEntries,
+  readEntry,
+  setsOf,
+  type IndexedBackup,
+} from './backup-index.ts';
 import type { RunSession } from './session.ts';
 
 export interface OpenDestination {
@@ -114,7 +121,8 @@ export interface DamagedEntry {
 /**
  * Reads the sidecar manifests under `set/` (or every set). Unreadable ones go to `damaged` when
  * the caller passes it (so `latest` cannot silently become an older backup), else are warned
- * about and skipped.
+ * about and skipped. Commands that need fewer than all start from `indexBackups`
+ * (backup-index.ts) and read only the manifests they need.
  */
 export async function listBackups(
   destination: OpenDestination,
@@ -122,47 +130,7 @@ export async function listBackups(
   ctx: RunContext,
   damaged?: DamagedEntry[],
 ): Promise<CatalogEntry[]> {
-  const objects = await destination.storage.list(set ? `${set}/` : '');
-  const entries: CatalogEntry[] = [];
-  const drilled = new Set(
-    objects.map((o) => parseDrillKey(o.key)).flatMap((k) => (k ? [`${k.set}/${k.id}`] : [])),
-  );
-  const manifests = objects.flatMap((obj) => {
-    const m = /^([^/]+)\/([^/]+)\.manifest\.json$/.exec(obj.key);
-    return m && isBackupId(m[2]!) ? [{ obj, m }] : [];
-  });
-  // A few at a time: a remote store with a year of hourly backups answers thousands of small
-  // reads, and one by one they dominate `latest`, list, prune and status.
-  await eachLimited(manifests, STORE_READ_CONCURRENCY, ctx.signal, async ({ obj, m }) => {
-    try {
-      const manifest = await readSidecarManifest(destination, obj.key);
-      const entry: CatalogEntry = {
-        set: m[1]!,
-        id: m[2]!,
-        time: backupTime(m[2]!),
-        manifest,
-        destination,
-      };
-      if (drilled.has(`${m[1]}/${m[2]}`)) entry.drilled = true;
-      entries.push(entry);
-    } catch (err) {
-      if (isNotFound(err)) return;
-      if (damaged) {
-        damaged.push({
-          set: m[1]!,
-          id: m[2]!,
-          key: obj.key,
-          reason: (err as Error).message,
-          destination,
-        });
-      } else {
-        ctx.log.warn(`skipping ${obj.key} on ${destination.displayUrl}: ${(err as Error).message}`);
-      }
-    }
-  });
-  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  damaged?.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return entries;
+  return readEntries(await indexBackups(destination, set), ctx, damaged);
 }
 
 function damagedError(d: DamagedEntry, asked: string): IntegrityError {
@@ -218,15 +186,14 @@ export async function findBackup(
   const errors: string[] = [];
   let brokenCopy: DamagedEntry | undefined;
   for (const destination of destinations) {
-    let entries: CatalogEntry[];
-    const damaged: DamagedEntry[] = [];
+    let indexed: IndexedBackup[];
     try {
-      entries = await listBackups(destination, set, ctx, damaged);
+      indexed = await indexBackups(destination, set);
     } catch (err) {
       errors.push(`${destination.displayUrl}: ${(err as Error).message}`);
       continue;
     }
-    const sets = [...new Set(entries.map((e) => e.set))];
+    const sets = setsOf(indexed);
     if (!set && which === 'latest' && sets.length > 1) {
       throw new ConfigError(
         'name',
@@ -236,19 +203,30 @@ export async function findBackup(
         },
       );
     }
-    const candidates = entries.filter(
-      (e) => !e.manifest.tags?.includes('safety') || which !== 'latest',
-    );
-    const found = which === 'latest' ? candidates.at(-1) : candidates.find((e) => e.id === which);
-    // A damaged newer backup must not silently make `latest` an older one.
-    const broken =
-      which === 'latest'
-        ? damaged.filter((d) => !d.set.endsWith('-safety') && (!found || d.id > found.id)).at(-1)
-        : damaged.find((d) => d.id === which);
-    if (broken && which === 'latest') throw damagedError(broken, which);
-    if (found) return found;
-    // Asked for by id: another destination may hold a readable copy.
-    if (broken) brokenCopy ??= broken;
+    // Ids sort by time: `latest` reads the newest manifest, and an older one only past a
+    // safety copy; an id reads its own.
+    const candidates =
+      which === 'latest' ? [...indexed].reverse() : indexed.filter((b) => b.id === which);
+    for (const b of candidates) {
+      ctx.signal?.throwIfAborted();
+      let entry: CatalogEntry;
+      try {
+        entry = await readEntry(b);
+      } catch (err) {
+        if (isNotFound(err)) continue;
+        const broken = damagedOf(b, err);
+        // A damaged newer backup must not silently make `latest` an older one.
+        if (which === 'latest') {
+          if (broken.set.endsWith('-safety')) continue;
+          throw damagedError(broken, which);
+        }
+        // Asked for by id: another destination may hold a readable copy.
+        brokenCopy ??= broken;
+        break;
+      }
+      if (which === 'latest' && entry.manifest.tags?.includes('safety')) continue;
+      return entry;
+    }
   }
   if (brokenCopy) throw damagedError(brokenCopy, which);
   const where = destinations.map((d) => d.displayUrl).join(', ');

@@ -186,6 +186,12 @@ export async function lockSet(
 
   try {
     for (const d of destinations) {
+      if (d.storage.capabilities && !d.storage.capabilities.conditionalCreate) {
+        // Said once per run and store: the guarantee differs, the lock still works the same.
+        ctx.log.info(
+          `${d.displayUrl} declares no conditional create: the lock of ${set} is a check-then-write there (docs/storage.md); a workflow \`concurrency:\` group per set is the real guard`,
+        );
+      }
       try {
         await acquire(d);
         held.push(d);

@@ -4,6 +4,7 @@ import { archiveExtension } from '../archive/compression.ts';
 import type { Compression } from '../archive/types.ts';
 import { ConfigError } from '../core/errors.ts';
 import { DRILL_SUFFIX } from '../storage/keys.ts';
+import type { ObjectGroup } from '../storage/types.ts';
 import { schemeOf } from '../core/url.ts';
 
 const ID_PATTERN = /^\d{8}T\d{6}Z-[a-z2-7]{6}$/;
@@ -85,6 +86,18 @@ export function backupKeys(
     manifest: `${set}/${id}.manifest.json`,
     sha256: `${set}/${id}.sha256`,
     sig: `${set}/${id}.sig`,
+  };
+}
+
+/**
+ * A backup as the storage contract's ObjectGroup: the archive and its sidecars, committed by
+ * the manifest (the index), which is put last and makes the backup visible to listing.
+ */
+export function backupGroup(set: string, id: string, keys: BackupKeys): ObjectGroup {
+  return {
+    name: `${set}/${id}`,
+    members: [keys.archive, keys.sha256, keys.sig],
+    commit: keys.manifest,
   };
 }
 

@@ -22,6 +22,7 @@ import type {
   PutOptions,
   PutResult,
   Storage,
+  StorageCapabilities,
   StorageContext,
   StorageFactory,
 } from './types.ts';
@@ -209,6 +210,15 @@ function serviceClient(
 
 class AzureBlobStorage implements Storage {
   readonly displayUrl: string;
+  /** Blocks committed whole; If-None-Match creates; ranged downloads. */
+  readonly capabilities: StorageCapabilities = {
+    atomicPut: true,
+    conditionalCreate: true,
+    rangeReads: true,
+    listing: 'strong',
+    maxConnections: 8,
+    groupCommit: 'in-order',
+  };
   private readonly container: string;
   private readonly prefix: string;
   private readonly client: ContainerClient;
@@ -468,6 +478,7 @@ class AzureBlobStorage implements Storage {
           code === 'AuthenticationFailed' || code === 'AuthorizationFailure' || status === 401;
         return new StorageError(`${where}: access denied (${detail})`, {
           cause: err,
+          reason: 'denied',
           hint: rejected
             ? `Azure did not accept the credentials from ${this.credential}: check it belongs to storage account '${account}' ` +
               'and has not been rotated or expired (a firewall rule on the account also answers this way)'
@@ -479,6 +490,7 @@ class AzureBlobStorage implements Storage {
         return new StorageError(`${where}: Azure answered ${detail}`, {
           cause: err,
           transient: true,
+          reason: 'unavailable',
           hint:
             status === 429 || status === 503
               ? 'the account is throttling requests; it will be retried'
@@ -495,6 +507,7 @@ class AzureBlobStorage implements Storage {
       cause: err,
       transient: node.transient,
       notFound: node.notFound,
+      reason: node.reason,
       hint: node.transient
         ? undefined
         : 'check the azure-endpoint / account name and that this runner can reach the blob service',
@@ -530,6 +543,7 @@ function verifying(
         cb(
           new StorageError(`${label}: download ended after ${size} of ${expectedSize} bytes`, {
             transient: true,
+            reason: 'truncated',
           }),
         );
         return;

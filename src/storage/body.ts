@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { addAbortSignal, type Readable } from 'node:stream';
-import { IntegrityError } from '../core/errors.ts';
+import { addAbortSignal, Transform, type Readable } from 'node:stream';
+import { IntegrityError, StorageError } from '../core/errors.ts';
 import type { PutOptions, PutResult } from './types.ts';
 
 /**
@@ -46,5 +46,65 @@ export function checkAnnounced(
     throw new IntegrityError(
       `${key} on ${where}: received ${got.size} bytes, but ${options.size} were announced`,
     );
+  }
+}
+
+/**
+ * The object's bytes from `stream`, failing with a classified StorageError (reason
+ * 'truncated', transient so a retried read resumes at the byte it reached) when the stream
+ * ends before `expected` bytes, and classifying any error the stream itself raises with
+ * `classify`. Every backend's get() returns its stream through this once it knows the size, so
+ * a cut-off read is never mistaken for a short object.
+ */
+export function expectLength(
+  stream: Readable,
+  expected: number | undefined,
+  where: string,
+  classify: (err: unknown) => Error,
+  /** The byte of the object the stream starts at (a ranged read). */
+  start = 0,
+): Readable {
+  let seen = 0;
+  const truncated = (message: string) =>
+    new TruncatedRead(message, expected === undefined ? undefined : start + expected);
+  const out = new Transform({
+    transform(chunk: Buffer | string, _enc, done) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      seen += buf.length;
+      done(null, buf);
+    },
+    flush(done) {
+      if (expected !== undefined && seen < expected) {
+        done(truncated(`${where}: the read ended after ${seen} of ${expected} bytes (truncated)`));
+        return;
+      }
+      done();
+    },
+  });
+  stream.on('error', (err) => out.destroy(classify(err)));
+  // A reader that stops early (or is destroyed) releases the store's stream too.
+  out.on('close', () => {
+    if (!stream.destroyed) stream.destroy();
+  });
+  // A source that closes without 'end' and without an error was cut off.
+  stream.on('close', () => {
+    if (!stream.readableEnded && !out.destroyed && !stream.errored) {
+      out.destroy(truncated(`${where}: the read was cut off after ${seen} bytes (truncated)`));
+    }
+  });
+  stream.pipe(out);
+  return out;
+}
+
+/**
+ * A read that ended before the object's end, which it names (`end`, the object's size when the
+ * read was opened), so a retry that resumes it can tell a complete resumed read from one that
+ * stops at the same place again.
+ */
+export class TruncatedRead extends StorageError {
+  readonly end: number | undefined;
+  constructor(message: string, end: number | undefined) {
+    super(message, { transient: true, reason: 'truncated' });
+    this.end = end;
   }
 }

@@ -17,7 +17,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, StorageError } from '../core/errors.ts';
-import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
+import { BodyDigest, checkAnnounced, chunksOf, expectLength } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { toStorageError } from './retry.ts';
 import type {
@@ -26,6 +26,7 @@ import type {
   PutOptions,
   PutResult,
   Storage,
+  StorageCapabilities,
   StorageContext,
   StorageFactory,
 } from './types.ts';
@@ -42,6 +43,15 @@ const TEMP_NAME = /^\..+\.lifeboat-tmp-[0-9a-f]+$/;
  */
 export class FileStorage implements Storage {
   readonly displayUrl: string;
+  /** Temp file + rename; creates by link() (EEXIST when taken); positioned reads. */
+  readonly capabilities: StorageCapabilities = {
+    atomicPut: true,
+    conditionalCreate: true,
+    rangeReads: true,
+    listing: 'strong',
+    maxConnections: 16,
+    groupCommit: 'in-order',
+  };
   readonly root: string;
 
   constructor(root: string) {
@@ -135,13 +145,23 @@ export class FileStorage implements Storage {
         hintFor(err, this.root),
       );
     }
+    let size: number;
     try {
-      if (!(await handle.stat()).isFile()) throw notFound(key, this.displayUrl);
+      const st = await handle.stat();
+      if (!st.isFile()) throw notFound(key, this.displayUrl);
+      size = st.size;
     } catch (err) {
       await handle.close();
       throw toStorageError(err, `could not read ${key} from ${this.displayUrl}`);
     }
-    const stream = handle.createReadStream(options?.offset ? { start: options.offset } : {});
+    const offset = options?.offset ?? 0;
+    const stream = expectLength(
+      handle.createReadStream(offset ? { start: offset } : {}),
+      Math.max(0, size - offset),
+      `${this.displayUrl} ${key}`,
+      (err) => toStorageError(err, `could not read ${key} from ${this.displayUrl}`),
+      offset,
+    );
     return options?.signal ? addAbortSignal(options.signal, stream) : stream;
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable, addAbortSignal } from 'node:stream';
 import { ConfigError, StorageError } from '../core/errors.ts';
-import { BodyDigest, checkAnnounced, chunksOf } from './body.ts';
+import { BodyDigest, checkAnnounced, chunksOf, expectLength } from './body.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { toStorageError } from './retry.ts';
 import type {
@@ -10,6 +10,7 @@ import type {
   PutOptions,
   PutResult,
   Storage,
+  StorageCapabilities,
   StorageContext,
   StorageFactory,
 } from './types.ts';
@@ -37,6 +38,14 @@ const READ_CHUNK = 64 * 1024;
  */
 export class MemoryStorage implements Storage {
   readonly displayUrl: string;
+  readonly capabilities: StorageCapabilities = {
+    atomicPut: true,
+    conditionalCreate: true,
+    rangeReads: true,
+    listing: 'strong',
+    maxConnections: 16,
+    groupCommit: 'in-order',
+  };
   private readonly objects: Map<string, MemoryObject>;
 
   constructor(name: string) {
@@ -80,16 +89,33 @@ export class MemoryStorage implements Storage {
     checkKey(key, this.displayUrl);
     const object = this.objects.get(key);
     if (!object) throw notFound(key, this.displayUrl);
-    const { data } = object;
     const start = options?.offset ?? 0;
-    const stream = Readable.from(
-      (function* () {
-        for (let at = start; at < data.length; at += READ_CHUNK)
-          yield Buffer.from(data.subarray(at, at + READ_CHUNK));
-      })(),
-      { objectMode: false },
+    const size = object.data.length;
+    // Reads the record's bytes as they are at each chunk: a put replaces the record, so only
+    // the test hook `shrinkForTest` changes what a running read sees.
+    const stream = expectLength(
+      Readable.from(
+        (function* () {
+          for (let at = start; at < object.data.length; at += READ_CHUNK)
+            yield Buffer.from(object.data.subarray(at, at + READ_CHUNK));
+        })(),
+        { objectMode: false },
+      ),
+      Math.max(0, size - start),
+      `${this.displayUrl} ${key}`,
+      (err) => toStorageError(err, `get ${key} from ${this.displayUrl} failed`),
+      start,
     );
     return options?.signal ? addAbortSignal(options.signal, stream) : stream;
+  }
+
+  /**
+   * Tests only: cut the stored bytes of `key` to `bytes`, under reads already running, as a
+   * store that loses the rest of an object mid-read would (the conformance suite's truncation).
+   */
+  shrinkForTest(key: string, bytes: number): void {
+    const object = this.objects.get(key);
+    if (object) object.data = object.data.subarray(0, bytes);
   }
 
   async createExclusive(key: string, body: Buffer): Promise<boolean> {

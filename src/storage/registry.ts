@@ -36,7 +36,7 @@ export const storageEntries = [
     kind: 's3',
     schemes: ['s3', 'gs'],
     options: s3Options,
-    load: () => import('./s3.ts').then((m) => m.s3Storage),
+    load: () => import('./s3/index.ts').then((m) => m.s3Storage),
   },
   {
     kind: 'azblob',
@@ -48,13 +48,13 @@ export const storageEntries = [
     kind: 'sftp',
     schemes: ['sftp'],
     options: sftpOptions,
-    load: () => import('./sftp.ts').then((m) => m.sftpStorage),
+    load: () => import('./sftp/index.ts').then((m) => m.sftpStorage),
   },
   {
     kind: 'artifact',
     schemes: ['artifact'],
     options: artifactOptions,
-    load: () => import('./artifact.ts').then((m) => m.artifactStorage),
+    load: () => import('./artifact/index.ts').then((m) => m.artifactStorage),
   },
 ] satisfies StorageEntry[];
 

@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Readable } from 'node:stream';
-import { LifeboatError, StorageError, isTransient } from '../core/errors.ts';
+import { LifeboatError, StorageError, isTransient, type StorageFailure } from '../core/errors.ts';
 import { formatDuration, redactUrl, silentLogger, type Logger } from '../core/log.ts';
+import { TruncatedRead } from './body.ts';
 import type { GetOptions, ObjectInfo, PutOptions, PutResult, Storage } from './types.ts';
 
 export interface RetryOptions {
@@ -64,6 +65,7 @@ export function withRetry(storage: Storage, options: RetryOptions = {}): Storage
 
   const wrapped: Storage = {
     displayUrl: storage.displayUrl,
+    capabilities: storage.capabilities,
     put(key: string, body: Readable, putOptions?: PutOptions): Promise<PutResult> {
       const source = new UntouchedBody(body);
       return retrying(
@@ -95,14 +97,23 @@ export function withRetry(storage: Storage, options: RetryOptions = {}): Storage
         let offset = start;
         let current = first;
         let lastFailureAt = -1;
+        // Where the object ends, once a truncated read has said: a resumed read must get there.
+        let end: number | undefined;
         for (let failures = 0; ;) {
           try {
             for await (const chunk of current) {
               offset += (chunk as Buffer).length;
               yield chunk as Buffer;
             }
+            if (end !== undefined && offset < end) {
+              throw new TruncatedRead(
+                `${where}: the object now ends at byte ${offset}, not ${end} (truncated)`,
+                end,
+              );
+            }
             return;
           } catch (err) {
+            if (err instanceof TruncatedRead && err.end !== undefined) end ??= err.end;
             const failure = toStorageError(err, `${where} failed at byte ${offset}`);
             if (!isTransient(failure) || signal?.aborted) throw failure;
             // Each cut that made progress since the last one starts a fresh count.
@@ -142,6 +153,7 @@ export function withRetry(storage: Storage, options: RetryOptions = {}): Storage
     },
   };
   if (storage.close) wrapped.close = () => storage.close!();
+  if (storage.beginGroup) wrapped.beginGroup = (group) => storage.beginGroup!(group);
   return wrapped;
 }
 
@@ -150,6 +162,7 @@ function gaveUp(err: StorageError, attempts: number): StorageError {
     cause: err,
     transient: true,
     notFound: err.notFound,
+    reason: err.reason,
     hint: err.hintTemplate ?? 'the store kept failing; check its status and run again',
   });
 }
@@ -267,46 +280,101 @@ const TRANSIENT_NAMES = new Set([
   'InternalError',
 ]);
 const NOT_FOUND_CODES = new Set(['ENOENT', 'NoSuchKey', 'NotFound', 'BlobNotFound']);
+const DENIED_CODES = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'AccessDenied',
+  'Forbidden',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'AuthorizationFailure',
+  'AuthorizationPermissionMismatch',
+  'AuthenticationFailed',
+  'InvalidAuthenticationInfo',
+]);
+/** A response or stream that ended before its announced length. */
+const TRUNCATED_CODES = new Set([
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'ECONNABORTED',
+]);
+const UNAVAILABLE_NAMES = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottled',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'ServiceUnavailable',
+  'InternalError',
+]);
+
+/** How classifyNodeError sorts an error: retry it?, is it missing?, and its class. */
+export interface Classified {
+  transient: boolean;
+  notFound: boolean;
+  reason: StorageFailure;
+}
+
+const PERMANENT: Classified = { transient: false, notFound: false, reason: 'other' };
 
 /**
- * Sorts an error from Node, an HTTP client or an SDK into "retry it" and "it is not there",
- * so every backend maps failures the same way. Looks through `cause` chains.
- * Transient: network errnos (ECONNRESET, ETIMEDOUT, EPIPE, EAI_AGAIN, …), HTTP 408, 429 and
- * 5xx (but 501), SDK throttling/timeouts. Not found: ENOENT, HTTP 404. 401/403 and all else:
- * permanent.
+ * Sorts an error from Node, an HTTP client or an SDK into "retry it", "it is not there" and a
+ * StorageFailure class, so every backend maps failures the same way. Looks through `cause`
+ * chains. Not found: ENOENT, HTTP 404. Denied: HTTP 401/403, EACCES/EPERM/EROFS, the SDKs'
+ * credential and permission codes (permanent). Truncated: a stream or response that ended
+ * early (transient: a read resumes). Network: network errnos (ECONNRESET, ETIMEDOUT, EPIPE,
+ * EAI_AGAIN, …) and timeouts (transient). Unavailable: HTTP 408, 429 and 5xx (but 501), SDK
+ * throttling (transient). All else: permanent 'other'.
  */
-export function classifyNodeError(err: unknown): { transient: boolean; notFound: boolean } {
-  if (err instanceof StorageError) return { transient: err.transient, notFound: err.notFound };
+export function classifyNodeError(err: unknown): Classified {
+  if (err instanceof StorageError)
+    return { transient: err.transient, notFound: err.notFound, reason: err.reason };
   let current: unknown = err;
   for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
     const e = current as Record<string, unknown>;
     const status = httpStatusOf(e);
     const code = typeof e['code'] === 'string' ? e['code'] : undefined;
     const name = typeof e['name'] === 'string' ? e['name'] : undefined;
-    if (name === 'AbortError') return { transient: false, notFound: false };
+    if (name === 'AbortError') return PERMANENT;
     if (
       status === 404 ||
       (code && NOT_FOUND_CODES.has(code)) ||
       (name && NOT_FOUND_CODES.has(name))
     ) {
-      return { transient: false, notFound: true };
+      return { transient: false, notFound: true, reason: 'not-found' };
     }
-    if (status === 401 || status === 403) return { transient: false, notFound: false };
+    if (
+      status === 401 ||
+      status === 403 ||
+      (code && DENIED_CODES.has(code)) ||
+      (name && DENIED_CODES.has(name))
+    ) {
+      return { transient: false, notFound: false, reason: 'denied' };
+    }
+    if ((code && TRUNCATED_CODES.has(code)) || (name && TRUNCATED_CODES.has(name))) {
+      return { transient: true, notFound: false, reason: 'truncated' };
+    }
     if (
       status === 408 ||
       status === 429 ||
-      (status !== undefined && status >= 500 && status !== 501)
+      (status !== undefined && status >= 500 && status !== 501) ||
+      (name && UNAVAILABLE_NAMES.has(name))
     ) {
-      return { transient: true, notFound: false };
+      return { transient: true, notFound: false, reason: 'unavailable' };
     }
     if ((code && TRANSIENT_CODES.has(code)) || (name && TRANSIENT_NAMES.has(name))) {
-      return { transient: true, notFound: false };
+      return { transient: true, notFound: false, reason: 'network' };
     }
     const retryable = e['$retryable'];
-    if (retryable && typeof retryable === 'object') return { transient: true, notFound: false };
+    if (retryable && typeof retryable === 'object')
+      return { transient: true, notFound: false, reason: 'unavailable' };
     current = e['cause'];
   }
-  return { transient: false, notFound: false };
+  return PERMANENT;
 }
 
 function httpStatusOf(e: Record<string, unknown>): number | undefined {

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { crc32, createInflateRaw } from 'node:zlib';
-import { IntegrityError } from '../core/errors.ts';
+import { IntegrityError } from '../../core/errors.ts';
 
 /**
  * A minimal zip reader for artifact zips (what @actions/artifact uploads): reads the central
