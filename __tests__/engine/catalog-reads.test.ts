@@ -188,3 +188,47 @@ test(`prune with keep-last 3 reads the 3 kept manifests, not ${COUNT}, and remov
     await set.cleanup();
   }
 });
+
+test('two backups in one second: latest is the one created last, whatever their random suffixes', async () => {
+  const set = await hourlySet();
+  try {
+    const store = new MemoryStorage(set.name);
+    const manifest = JSON.parse(
+      await text(await store.get(`app/${set.ids[0]}.manifest.json`)),
+    ) as Record<string, unknown> & { archive: { key: string } };
+    // Both start in the same second, after every hourly backup: the one created later gets
+    // the suffix that sorts first, so id order alone would pick the wrong one.
+    const second = FIRST + COUNT * HOUR;
+    const stem = newBackupId(new Date(second)).replace(/-[a-z0-9]+$/, '');
+    const made = [
+      { id: `${stem}-zzzzzz`, at: new Date(second + 100) },
+      { id: `${stem}-aaaaaa`, at: new Date(second + 700) },
+    ];
+    for (const { id, at } of made) {
+      const keys = backupKeys('app', id, 'zstd');
+      await store.put(keys.archive, Readable.from([Buffer.from('archive bytes')]));
+      await store.put(keys.sha256, Readable.from([`${'0'.repeat(64)}  ${id}.tar.zst\n`]));
+      await store.put(
+        keys.manifest,
+        Readable.from([
+          JSON.stringify({
+            ...manifest,
+            id,
+            createdAt: at.toISOString(),
+            archive: { ...manifest.archive, key: keys.archive },
+          }),
+        ]),
+      );
+    }
+    const { d, reads } = destinationOf(set.name);
+    const entry = await findBackup([d], 'app', 'latest', context(new Date(second + HOUR)));
+    assert.equal(entry.id, `${stem}-aaaaaa`);
+    // Only the tied second's manifests are read to break the tie (the chosen one twice).
+    assert.deepEqual([...new Set(reads)].sort(), [
+      `app/${stem}-aaaaaa.manifest.json`,
+      `app/${stem}-zzzzzz.manifest.json`,
+    ]);
+  } finally {
+    await set.cleanup();
+  }
+});

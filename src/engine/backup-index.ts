@@ -76,6 +76,33 @@ function byId(a: { id: string; set: string }, b: { id: string; set: string }): n
   return a.set < b.set ? -1 : a.set > b.set ? 1 : 0;
 }
 
+/**
+ * Newest first. An id names the second its backup started, so two backups started within one
+ * second tie on time and their ids order by the random suffix: the newest second's backups are
+ * read and ordered by their manifests' `createdAt` (to the millisecond). One that cannot be read
+ * counts as newest, so a damaged newer backup is reported, never silently passed over.
+ */
+export async function newestFirst(backups: readonly IndexedBackup[]): Promise<IndexedBackup[]> {
+  const out = [...backups].reverse();
+  const second = out[0]?.time.getTime();
+  const head = out.filter((b) => b.time.getTime() === second);
+  if (head.length < 2) return out;
+  const created = new Map<IndexedBackup, number>();
+  await Promise.all(
+    head.map(async (b) => {
+      let t = Number.NaN;
+      try {
+        t = Date.parse((await readEntry(b)).manifest.createdAt);
+      } catch {
+        // Unreadable: the caller reads it again and reports why.
+      }
+      created.set(b, Number.isNaN(t) ? Number.POSITIVE_INFINITY : t);
+    }),
+  );
+  head.sort((a, b) => created.get(b)! - created.get(a)! || (a.id < b.id ? 1 : -1));
+  return [...head, ...out.filter((b) => b.time.getTime() !== second)];
+}
+
 /** The names of the sets a listing holds, from key names alone. */
 export function setsOf(indexed: readonly IndexedBackup[]): string[] {
   return [...new Set(indexed.map((b) => b.set))];

@@ -15,6 +15,7 @@ import { isBackupId } from './naming.ts';
 import {
   damagedOf,
   indexBackups,
+  newestFirst,
   readEntries,
   readEntry,
   setsOf,
@@ -203,10 +204,10 @@ export async function findBackup(
         },
       );
     }
-    // Ids sort by time: `latest` reads the newest manifest, and an older one only past a
-    // safety copy; an id reads its own.
+    // Ids sort by time: `latest` reads the newest manifest (of the newest second's, the last
+    // created), and an older one only past a safety copy; an id reads its own.
     const candidates =
-      which === 'latest' ? [...indexed].reverse() : indexed.filter((b) => b.id === which);
+      which === 'latest' ? await newestFirst(indexed) : indexed.filter((b) => b.id === which);
     for (const b of candidates) {
       ctx.signal?.throwIfAborted();
       let entry: CatalogEntry;
