@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { restoreNow } from '../../src/sources/types.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +18,7 @@ import type { RespValue } from '../../src/sources/redis-protocol.ts';
 import type { DumpResult, SourceContext } from '../../src/sources/types.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { unavailable } from '../helpers/services.ts';
+import { refusedPort } from '../helpers/ports.ts';
 
 // This file owns Redis databases 10-14 of the local server; it flushes only those.
 const SRC = 10;
@@ -488,12 +488,7 @@ describe('redis source', () => {
   });
 
   test('a server that refuses connections is operational (exit 1), naming server, option and fix', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const srv = createServer().listen(0, '127.0.0.1', () => {
-        const p = (srv.address() as { port: number }).port;
-        srv.close(() => resolve(p));
-      });
-    });
+    const port = await refusedPort();
     const sink = new MemberBuffer();
     const ctx = makeCtx();
     await assert.rejects(
