@@ -33,7 +33,7 @@ function tryListen(port: number): Promise<string> {
   });
 }
 
-test('a refused port refuses connections and cannot be bound while held; released, it can', async () => {
+test('a refused port refuses connections and cannot be bound while held', async () => {
   const held = await holdRefusedPort();
   try {
     assert.ok(held.port > 0);
@@ -42,7 +42,8 @@ test('a refused port refuses connections and cannot be bound while held; release
   } finally {
     await held.release();
   }
-  assert.equal(await tryListen(held.port), 'listening');
+  // (Not asserted: that the port can be bound right after release(); the kernel may still
+  // hold the closing connection for a moment, which would make this test depend on timing.)
 });
 
 test('a refused port held for the whole file is refused and keeps no test process alive', async () => {
