@@ -22,7 +22,7 @@ const patterns = args.length
   : ['__tests__/**/*.test.ts'];
 const result = spawnSync(
   node,
-  // scripts/test-run.mjs: two files at a time, the slowest first.
+  // scripts/test-run.mjs: two files at a time, then the slowest files' times.
   [join(import.meta.dirname, 'test-run.mjs'), ...patterns],
   // A file that never exits (a leaked pool or child) must fail the run, not stall CI.
   {
