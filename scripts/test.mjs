@@ -4,7 +4,7 @@
 // Node 24, which the runner's own node24 follows): every test file, and every child a test
 // starts with process.execPath (the action's bundle), runs on it.
 import { spawnSync } from 'node:child_process';
-import { delimiter, dirname } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 const node = process.env['LIFEBOAT_TEST_NODE'] || process.execPath;
 const version = spawnSync(node, ['--version'], { encoding: 'utf8' });
@@ -22,13 +22,8 @@ const patterns = args.length
   : ['__tests__/**/*.test.ts'];
 const result = spawnSync(
   node,
-  [
-    '--disable-warning=ExperimentalWarning',
-    '--test',
-    '--test-concurrency=2',
-    '--test-timeout=600000',
-    ...patterns,
-  ],
+  // scripts/test-run.mjs: two files at a time, then the slowest files' times.
+  [join(import.meta.dirname, 'test-run.mjs'), ...patterns],
   // A file that never exits (a leaked pool or child) must fail the run, not stall CI.
   {
     stdio: 'inherit',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { jsonOf, runCli } from '../helpers/cli.ts';
 import { unavailable } from '../helpers/services.ts';
+import { pastSecondOf } from '../helpers/clock.ts';
 
 const missing = ['ssh-keygen', 'age-keygen'].filter((t) => spawnSync('which', [t]).status !== 0);
 function needTools(t: { skip: (why: string) => void }): boolean {
@@ -120,7 +121,7 @@ describe('signed backups', () => {
     const goodId = await backup(store, { LIFEBOAT_SIGNING_KEY: key });
     // Someone with write access to the store plants a self-consistent backup made without the key.
     const elsewhere = join(dir, 'attacker');
-    await new Promise((r) => setTimeout(r, 1100));
+    await pastSecondOf(goodId);
     const plantedId = await backup(elsewhere);
     for (const f of await readdir(join(elsewhere, 'app')))
       await copyFile(join(elsewhere, 'app', f), join(store, 'app', f));

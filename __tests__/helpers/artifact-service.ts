@@ -15,11 +15,13 @@ import {
   startAzurite,
   type AzuriteServer,
 } from '../storage/azurite-server.ts';
+import { GitHubRest } from './github-rest.ts';
 
 /**
  * A local stand-in for the GitHub Actions results service (the Twirp API @actions/artifact
  * calls: CreateArtifact, FinalizeArtifact, ListArtifacts, GetSignedArtifactURL, DeleteArtifact)
- * and for the REST endpoints that list, download and delete a repository's artifacts, with
+ * and, through the one GitHub REST stand-in (./github-rest.ts, mounted at /api), for the REST
+ * endpoints that list, download and delete a repository's artifacts, with
  * Azurite as the blob store behind SAS-signed upload and download URLs — so the real client
  * runs unmodified against it. Shapes follow
  * node_modules/@actions/artifact/lib/generated/results/api/v1/artifact.js and the REST API
@@ -58,7 +60,19 @@ export class ArtifactServiceStandIn {
   readonly repository = 'lifeboat-tests/app';
   readonly token = `ghs_${randomUUID().replaceAll('-', '')}`;
   readonly artifacts: StoredArtifact[] = [];
-  restPermissions: RestPermissions = 'ok';
+  /** The REST API (GITHUB_API_URL is `${url}/api`): list, download and delete artifacts. */
+  readonly rest = new GitHubRest(this.token, this.repository);
+  #restPermissions: RestPermissions = 'ok';
+  get restPermissions(): RestPermissions {
+    return this.#restPermissions;
+  }
+  set restPermissions(p: RestPermissions) {
+    this.#restPermissions = p;
+    this.rest.setActionsPermission(
+      this.token,
+      p === 'ok' ? 'write' : p === 'read-only' ? 'read' : 'none',
+    );
+  }
   /** The repository's artifact retention setting (days); longer requests are capped. */
   maxRetentionDays = 90;
   private readonly runs = new Map<string, { runId: number; jobBackendId: string }>();
@@ -99,6 +113,19 @@ export class ArtifactServiceStandIn {
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.rest.url = `${this.url}/api`;
+    this.rest.artifacts = {
+      list: () => this.artifacts.filter((a) => a.finalized),
+      remove: async (id) => {
+        const a = this.find(id);
+        this.artifacts.splice(this.artifacts.indexOf(a), 1);
+        await this.container.getBlockBlobClient(a.blobName).deleteIfExists();
+      },
+      downloadUrl: (id) => {
+        const a = this.find(id);
+        return this.sasUrl(a.blobName, 'r', `${a.name}.zip`);
+      },
+    };
   }
 
   async stop(): Promise<void> {
@@ -189,7 +216,8 @@ export class ArtifactServiceStandIn {
     if (req.method === 'POST' && url.pathname.startsWith(TWIRP)) {
       return this.twirp(url.pathname.slice(TWIRP.length), req, res);
     }
-    if (url.pathname.startsWith('/api/')) return this.rest(req, res, url);
+    if (url.pathname.startsWith('/api/'))
+      return this.rest.handle(req, res, (req.url ?? '/').slice('/api'.length));
     send(res, 404, { message: 'Not Found' });
   }
 
@@ -320,85 +348,6 @@ export class ArtifactServiceStandIn {
     } catch {
       return undefined;
     }
-  }
-
-  private async rest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const token = /^(?:Bearer|token) (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (token !== this.token) return send(res, 401, { message: 'Bad credentials' });
-    const denied = {
-      message: 'Resource not accessible by integration',
-      documentation_url: 'https://docs.github.com/rest/actions/artifacts',
-      status: '403',
-    };
-    if (
-      this.restPermissions === 'deny' ||
-      (this.restPermissions === 'read-only' && req.method === 'DELETE')
-    ) {
-      return send(res, 403, denied);
-    }
-    const m = /^\/api\/repos\/([^/]+)\/([^/]+)\/actions\/(.*)$/.exec(url.pathname);
-    if (!m || `${m[1]}/${m[2]}` !== this.repository)
-      return send(res, 404, { message: 'Not Found' });
-    const rest = m[3]!;
-    const visible = this.artifacts.filter((a) => a.finalized);
-    const runList = /^runs\/(\d+)\/artifacts$/.exec(rest);
-    if (req.method === 'GET' && (rest === 'artifacts' || runList)) {
-      const runId = runList ? Number(runList[1]) : undefined;
-      const name = url.searchParams.get('name');
-      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100);
-      const page = Number(url.searchParams.get('page') ?? 1);
-      const all = visible
-        .filter(
-          (a) => (name === null || a.name === name) && (runId === undefined || a.runId === runId),
-        )
-        .sort((a, b) => b.id - a.id);
-      return send(res, 200, {
-        total_count: all.length,
-        artifacts: all.slice((page - 1) * perPage, page * perPage).map((a) => this.restArtifact(a)),
-      });
-    }
-    const r = /^artifacts\/(\d+)(?:\/(zip))?$/.exec(rest);
-    if (r) {
-      const a = visible.find((x) => x.id === Number(r[1]));
-      if (!a) return send(res, 404, { message: 'Not Found' });
-      if (req.method === 'DELETE' && !r[2]) {
-        this.artifacts.splice(this.artifacts.indexOf(a), 1);
-        await this.container.getBlockBlobClient(a.blobName).deleteIfExists();
-        res.writeHead(204).end();
-        return;
-      }
-      if (req.method === 'GET' && !r[2]) return send(res, 200, this.restArtifact(a));
-      if (req.method === 'GET' && r[2]) {
-        if (a.expired) return send(res, 410, { message: 'Artifact has expired' });
-        res.writeHead(302, { Location: this.sasUrl(a.blobName, 'r', `${a.name}.zip`) }).end();
-        return;
-      }
-    }
-    send(res, 404, { message: 'Not Found' });
-  }
-
-  private restArtifact(a: StoredArtifact): Record<string, unknown> {
-    const base = `${this.url}/api/repos/${this.repository}/actions/artifacts/${a.id}`;
-    return {
-      id: a.id,
-      node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
-      name: a.name,
-      size_in_bytes: a.size,
-      url: base,
-      archive_download_url: `${base}/zip`,
-      expired: a.expired,
-      digest: a.digest ?? null,
-      created_at: a.createdAt.toISOString(),
-      updated_at: a.createdAt.toISOString(),
-      expires_at: a.expiresAt.toISOString(),
-      workflow_run: {
-        id: a.runId,
-        repository_id: 1,
-        head_repository_id: 1,
-        head_branch: 'main',
-        head_sha: '0'.repeat(40),
-      },
-    };
   }
 }
 

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 /**
- * A real Chroma server for tests: the `chromadb` npm package's CLI (`chroma run`), on a free
- * port of 127.0.0.1, with its data in a temporary folder. Chroma cannot bind port 0, so a port
- * is picked (bound and released), and another is tried when the server could not take it.
+ * A real Chroma server for tests: the `chromadb` npm package's CLI (`chroma run`), on a port of
+ * 127.0.0.1 the OS picks, with its data in a temporary folder. Chroma binds `--port 0` but
+ * prints `localhost:0`, so the port it got is read from its listening socket.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { listeningPort } from './ports.ts';
 import { unavailable } from './services.ts';
 
 const CLI = resolve('node_modules/chromadb/dist/cli.mjs');
@@ -25,18 +25,6 @@ export interface ChromaServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => ok(port));
-    });
-  });
-}
-
 /** undefined (or, under CI=true, a thrown error) when the chromadb package is missing. */
 export async function startChroma(persistPath?: string): Promise<ChromaServer | undefined> {
   if (!existsSync(CLI)) {
@@ -45,52 +33,44 @@ export async function startChroma(persistPath?: string): Promise<ChromaServer | 
   }
   const path = persistPath ?? (await mkdtemp(join(tmpdir(), 'vector-chroma-')));
   const own = !persistPath;
-  let lastLog = '';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [CLI, 'run', '--path', path, '--port', String(port), '--host', '127.0.0.1'],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ANONYMIZED_TELEMETRY: 'False' } },
-    );
-    let log = '';
-    child.stdout!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-    child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-    let exited = false;
-    const gone = new Promise<void>((ok) => child.once('exit', () => ((exited = true), ok())));
-    const http = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 600 && !exited; i++) {
-      try {
-        const r = await fetch(`${http}/api/v2/heartbeat`);
-        if (r.ok) {
-          return {
-            port,
-            url: `chroma://127.0.0.1:${port}`,
-            http,
-            path,
-            child,
-            async stop() {
-              if (!exited) {
-                child.kill('SIGTERM');
-                const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-                await gone;
-                clearTimeout(t);
-              }
-              if (own) await rm(path, { recursive: true, force: true });
-            },
-          };
-        }
-      } catch {
-        // not listening yet
-      }
-      await new Promise((ok) => setTimeout(ok, 100));
+  const child = spawn(
+    process.execPath,
+    [CLI, 'run', '--path', path, '--port', '0', '--host', '127.0.0.1'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ANONYMIZED_TELEMETRY: 'False' } },
+  );
+  let log = '';
+  child.stdout!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  let exited = false;
+  const gone = new Promise<void>((ok) => child.once('exit', () => ((exited = true), ok())));
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await gone;
+      clearTimeout(t);
     }
-    lastLog = log;
-    if (!exited) child.kill('SIGKILL');
-    await gone;
+    if (own) await rm(path, { recursive: true, force: true });
+  };
+  let port: number;
+  try {
+    port = await listeningPort(child, () => `chroma run did not start:\n${log}`);
+    const http = `http://127.0.0.1:${port}`;
+    // Listening is not serving yet: the heartbeat answers once the API is up.
+    for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
+      if (exited) throw new Error(`chroma run exited:\n${log}`);
+      try {
+        if ((await fetch(`${http}/api/v2/heartbeat`)).ok) break;
+      } catch {
+        // not serving yet
+      }
+      await new Promise((ok) => setTimeout(ok, wait));
+    }
+    return { port, url: `chroma://127.0.0.1:${port}`, http, path, child, stop };
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  if (own) await rm(path, { recursive: true, force: true });
-  throw new Error(`chroma run did not start:\n${lastLog}`);
 }
 
 /** A tiny Chroma API client for test setup and comparisons. */

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { runAction, type ActionRun } from '../helpers/action-harness.ts';
 import { assertSameTree, snapshotTree } from './helpers.ts';
 import type { SidecarManifest } from '../../src/archive/types.ts';
+import { pastSecondOf } from '../helpers/clock.ts';
 
 const ACTION = resolve('dist/index.js');
 // The committed bundle is rebuilt once per release: until then it may predate chains. Under
@@ -46,7 +47,7 @@ describe('incremental chains through the action as the runner runs it', { skip }
         assert.equal(b.outputs['error-kind'], 'none');
         states.push({ id: b.outputs['backup-id']!, tree: await snapshotTree(join(dir, 'data')) });
         // Backup ids sort by the second they were taken in: keep them apart.
-        await new Promise((r) => setTimeout(r, 1100));
+        await pastSecondOf(b.outputs['backup-id']!);
       }
       const kinds = [];
       for (const s of states) {

@@ -7,19 +7,19 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { runAction } from '../helpers/action-harness.ts';
 import { fixture, startRecordingServer, type Fixture, type RecordingServer } from './helpers.ts';
-import { startGitHubStandIn, type GitHubStandIn } from './github-standin.ts';
+import { startGitHubRest, type GitHubRest } from '../helpers/github-rest.ts';
 
 const HARNESS_TOKEN = 'ghs_harnessTokenNotARealOne000000000000';
 const REPO = 'lifeboat-test/app';
 
 let server: RecordingServer;
-let gh: GitHubStandIn;
+let gh: GitHubRest;
 let f: Fixture;
 let actionYml: string;
 
 before(async () => {
   server = await startRecordingServer();
-  gh = await startGitHubStandIn(REPO, HARNESS_TOKEN);
+  gh = await startGitHubRest(HARNESS_TOKEN, REPO);
   f = await fixture();
   actionYml = join(f.dir, 'action.yml');
   const text = await readFile('action.yml', 'utf8');

@@ -3,17 +3,17 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { renderSummary } from '../../src/report/summary.ts';
 import { fixture, runWith, type Fixture } from './helpers.ts';
-import { startGitHubStandIn, type GitHubStandIn } from './github-standin.ts';
+import { startGitHubRest, type GitHubRest } from '../helpers/github-rest.ts';
 
 const TOKEN = 'ghs_notify_token_0123456789abcdef';
 const REPO = 'acme/shop';
 const RUN_URL = 'https://github.com/acme/shop/actions/runs/7';
 
 describe('notify: github-issue', () => {
-  let gh: GitHubStandIn;
+  let gh: GitHubRest;
   let f: Fixture;
   before(async () => {
-    gh = await startGitHubStandIn(REPO, TOKEN);
+    gh = await startGitHubRest(TOKEN, REPO);
     f = await fixture();
   });
   after(async () => {
@@ -111,6 +111,9 @@ describe('notify: github-issue', () => {
       assert.ok(!all.includes(TOKEN));
     }
     for (const i of gh.issues) assert.ok(![i.body, ...i.comments].join('\n').includes(TOKEN));
+    // Pinned to the API version it was written for (GitHub would pick its default without).
+    assert.ok(gh.requests.length > 0);
+    for (const q of gh.requests) assert.equal(q.apiVersion, '2022-11-28', `${q.method} ${q.path}`);
   });
 
   test('a refused token is a warning naming the answer, and the run keeps its own result', async () => {

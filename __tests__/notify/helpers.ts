@@ -9,6 +9,7 @@ import { Redactor, type Logger } from '../../src/core/log.ts';
 import { parseOptions, type RawOptions } from '../../src/options/parse.ts';
 import { RunReport } from '../../src/report/report.ts';
 import type { RunContext } from '../../src/core/context.ts';
+import { refusedPort } from '../helpers/ports.ts';
 
 export interface Recorded {
   method: string;
@@ -54,14 +55,8 @@ export async function startRecordingServer(): Promise<RecordingServer> {
   };
 }
 
-/** A port nothing listens on (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+/** A port nothing listens on, held so that nothing can (see helpers/ports.ts). */
+export const closedPort = refusedPort;
 
 export interface Run {
   report: RunReport;

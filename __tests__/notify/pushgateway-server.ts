@@ -2,7 +2,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closedPort } from './helpers.ts';
 
 export const PUSHGATEWAY = 'prometheus-pushgateway';
 
@@ -17,49 +16,40 @@ export interface Pushgateway {
   stop(): Promise<void>;
 }
 
-/** Starts Debian's prometheus-pushgateway on a spare port, persisting to a temp file only. */
+/**
+ * Starts Debian's prometheus-pushgateway on a port the OS picks (it binds `:0` and logs the
+ * address it got), persisting to a temp file only.
+ */
 export async function startPushgateway(): Promise<Pushgateway> {
   const dir = await mkdtemp(join(tmpdir(), 'notify_pgw_'));
-  for (let attempt = 0; ; attempt++) {
-    const port = await closedPort();
-    const child: ChildProcess = spawn(
-      PUSHGATEWAY,
-      [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(dir, 'data')}`],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let log = '';
-    child.stderr?.on('data', (c: Buffer) => (log += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const url = `http://127.0.0.1:${port}`;
-    const ready = await waitReady(url, exited);
-    if (ready) {
-      return {
-        url,
-        scrape: async () => (await fetch(`${url}/metrics`)).text(),
-        stop: async () => {
-          child.kill('SIGTERM');
-          await exited;
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
-    }
-    child.kill('SIGKILL');
-    await exited;
-    // Someone took the port between our check and its bind: try another.
-    if (attempt >= 3) throw new Error(`${PUSHGATEWAY} did not start: ${log}`);
+  const child: ChildProcess = spawn(
+    PUSHGATEWAY,
+    ['--web.listen-address=127.0.0.1:0', `--persistence.file=${join(dir, 'data')}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let log = '';
+  const port = await new Promise<number | undefined>((resolve) => {
+    child.stderr!.on('data', (c: Buffer) => {
+      log += c.toString();
+      const m = /msg="Listening on" address=127\.0\.0\.1:(\d+)/.exec(log);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('error', (err) => ((log += err.message), resolve(undefined)));
+    void exited.then(() => resolve(undefined));
+  });
+  if (port === undefined) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`${PUSHGATEWAY} did not start: ${log}`);
   }
-}
-
-async function waitReady(url: string, exited: Promise<number | null>): Promise<boolean> {
-  let gone = false;
-  void exited.then(() => (gone = true));
-  for (let i = 0; i < 200 && !gone; i++) {
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    scrape: async () => (await fetch(`${url}/metrics`)).text(),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { restoreNow } from '../../src/sources/types.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +17,7 @@ import { SqlDumpScan } from '../../src/sources/mysql/dump-scan.ts';
 import type { DumpResult, SourceContext } from '../../src/sources/types.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { unavailable } from '../helpers/services.ts';
+import { refusedPort } from '../helpers/ports.ts';
 
 const HOST = '127.0.0.1:3306';
 const suffix = randomBytes(4).toString('hex');
@@ -304,12 +304,7 @@ describe('mysql source', () => {
       assert.match(err.message, /does not exist|Unknown database/);
       return true;
     });
-    const closed = await new Promise<number>((resolve) => {
-      const srv = createServer().listen(0, '127.0.0.1', () => {
-        const port = (srv.address() as { port: number }).port;
-        srv.close(() => resolve(port));
-      });
-    });
+    const closed = await refusedPort();
     await assert.rejects(dump(`mysql://root@127.0.0.1:${closed}/${DB}`), (err: unknown) => {
       assert.ok(err instanceof SourceError, String(err));
       assert.match(

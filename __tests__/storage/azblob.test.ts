@@ -26,6 +26,7 @@ import {
   type AzuriteServer,
 } from './azurite-server.ts';
 import { underCi as ci } from '../helpers/services.ts';
+import { refusedPort } from '../helpers/ports.ts';
 
 const available = azuriteBlobEntry() !== undefined;
 
@@ -281,7 +282,7 @@ if (!available && !ci) {
     });
 
     test('an unreachable endpoint is transient, so withRetry tries again and then gives up', async () => {
-      const port = await closedPort();
+      const port = await refusedPort();
       const storage = openAzureBlob(
         'azblob://backups',
         context(keyEnv, { 'azure-endpoint': `http://127.0.0.1:${port}/${DEV_ACCOUNT}` }),
@@ -425,14 +426,6 @@ if (!available && !ci) {
       });
     });
   });
-}
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 type Fault = 'reset' | '503';

@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { ADDRESS_IN_USE, withSparePort } from '../helpers/ports.ts';
 import { stopChild } from './azurite-server.ts';
 
 export const SSHD = '/usr/sbin/sshd';
@@ -29,19 +29,10 @@ function keygen(path: string, comment: string): void {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Starts Debian's OpenSSH server in the foreground on a spare port with a throwaway host key,
+ * started again on another port when that one was taken first (sshd cannot bind port 0: it
+ * rejects `Port 0` as "Badly formatted port number"),
  * the current user as the only login (public key only, from a temp authorized_keys) and
  * internal-sftp. Nothing outside a temp directory is touched except /run/sshd, which sshd
  * insists on for privilege separation when run as root.
@@ -66,57 +57,63 @@ export async function startSshd(): Promise<SshdServer> {
     },
   ).split(/\s+/)[1]!;
 
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const config = join(dir, 'sshd_config');
-    writeFileSync(
-      config,
-      [
-        `Port ${port}`,
-        'ListenAddress 127.0.0.1',
-        `HostKey ${join(dir, 'host_ed25519')}`,
-        `PidFile ${join(dir, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-        'StrictModes no',
-        'PubkeyAuthentication yes',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'PermitRootLogin prohibit-password',
-        'UsePAM no',
-        `AllowUsers ${user}`,
-        'Subsystem sftp internal-sftp',
-        'LogLevel VERBOSE',
-        '',
-      ].join('\n'),
-    );
-    const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    const listening = await new Promise<boolean>((resolve) => {
-      child.stderr!.on('data', (d: Buffer) => {
-        log += d.toString();
-        if (/Server listening on 127\.0\.0\.1 port/.test(log)) resolve(true);
-        if (/Address already in use|Cannot bind/.test(log)) resolve(false);
+  try {
+    return await withSparePort<SshdServer>(async (port) => {
+      const config = join(dir, 'sshd_config');
+      writeFileSync(
+        config,
+        [
+          `Port ${port}`,
+          'ListenAddress 127.0.0.1',
+          `HostKey ${join(dir, 'host_ed25519')}`,
+          `PidFile ${join(dir, 'sshd.pid')}`,
+          `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+          'StrictModes no',
+          'PubkeyAuthentication yes',
+          'PasswordAuthentication no',
+          'KbdInteractiveAuthentication no',
+          'PermitRootLogin prohibit-password',
+          'UsePAM no',
+          `AllowUsers ${user}`,
+          'Subsystem sftp internal-sftp',
+          'LogLevel VERBOSE',
+          '',
+        ].join('\n'),
+      );
+      const child = spawn(SSHD, ['-D', '-e', '-f', config], {
+        stdio: ['ignore', 'ignore', 'pipe'],
       });
-      child.once('exit', () => resolve(false));
-    });
-    if (!listening) {
-      await stopChild(child);
-      if (attempt < 5 && /Address already in use|Cannot bind/.test(log)) continue;
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`sshd did not start:\n${log}`);
-    }
-    return {
-      port,
-      user,
-      dataDir,
-      userKey: readFileSync(join(dir, 'user_ed25519'), 'utf8'),
-      strangerKey: readFileSync(join(dir, 'stranger_ed25519'), 'utf8'),
-      knownHostsLine: `[127.0.0.1]:${port} ${hostPub[0]} ${hostPub[1]}`,
-      hostFingerprint,
-      async stop() {
+      let log = '';
+      const listening = await new Promise<boolean>((resolve) => {
+        child.stderr!.on('data', (d: Buffer) => {
+          log += d.toString();
+          if (/Server listening on 127\.0\.0\.1 port/.test(log)) resolve(true);
+          if (ADDRESS_IN_USE.test(log)) resolve(false);
+        });
+        child.once('exit', () => resolve(false));
+      });
+      if (!listening) {
         await stopChild(child);
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+        if (ADDRESS_IN_USE.test(log)) return { inUse: log };
+        throw new Error(`sshd did not start:\n${log}`);
+      }
+      const server: SshdServer = {
+        port,
+        user,
+        dataDir,
+        userKey: readFileSync(join(dir, 'user_ed25519'), 'utf8'),
+        strangerKey: readFileSync(join(dir, 'stranger_ed25519'), 'utf8'),
+        knownHostsLine: `[127.0.0.1]:${port} ${hostPub[0]} ${hostPub[1]}`,
+        hostFingerprint,
+        async stop() {
+          await stopChild(child);
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+      return { server };
+    });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   }
 }

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { startGitHubRest } from '../helpers/github-rest.ts';
-import { startGitHubStandIn } from '../notify/github-standin.ts';
 import { startRecordingServer } from '../notify/helpers.ts';
 import { sourceActionYml, type SourceAction } from '../helpers/source-action.ts';
 import {
@@ -525,7 +524,7 @@ describe('status.yml', () => {
 
   test('a stale set opens one issue through the github-issue notifier, closed once the set is fresh', async () => {
     const token = 'ghs_statusIssueToken0000000000000000000';
-    const gh = await startGitHubStandIn(GITHUB.repository, token);
+    const gh = await startGitHubRest(token, GITHUB.repository);
     try {
       const job = (set: string) =>
         runJob(
