@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
 import { Redactor, silentLogger } from '../src/core/log.ts';
-import { pgDriver } from '../src/sources/postgres.ts';
+import { pgDriver } from '../src/sources/postgres/index.ts';
 import type { MemberSink } from '../src/archive/types.ts';
 import { measureStartup, startupSection, withStartupSection } from './startup.ts';
 import {

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { ConfigError, SourceError } from '../../src/core/errors.ts';
-import { pgDriver } from '../../src/sources/postgres.ts';
+import { pgDriver } from '../../src/sources/postgres/index.ts';
 import { makeCtx } from './postgres-fixture.ts';
 import { unavailable } from '../helpers/services.ts';
 
