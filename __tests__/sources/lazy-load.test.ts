@@ -42,6 +42,7 @@ describe('heavy client libraries load only when connecting', () => {
       src('drill/scratch.ts'),
       src('sources/consistency.ts'),
       src('sources/mysql/url.ts'),
+      src('sources/postgres/url.ts'),
       src('sources/redis/url.ts'),
       src('sources/sqlite/path.ts'),
       src('sources/dir/path.ts'),
@@ -76,6 +77,32 @@ describe('heavy client libraries load only when connecting', () => {
     assert.ok(
       after.some((u) => /\/node_modules\/mysql2\//.test(u)),
       'mysql2 is loaded by connect()',
+    );
+  });
+  test('the postgres driver module loads no pg until connect() runs (and then it does)', async () => {
+    const before = await packagesLoaded([src('sources/postgres/index.ts')]);
+    assert.deepEqual(
+      before.filter((u) => HEAVY.test(u)),
+      [],
+    );
+    // Control: the probe does see pg once a connection is attempted (to a closed port).
+    const after = await packagesLoaded(
+      [src('sources/postgres/url.ts'), src('sources/postgres/connection.ts'), src('core/log.ts')],
+      `
+      const { parsePgUrl } = loaded[0];
+      const { connect } = loaded[1];
+      const { Redactor } = loaded[2];
+      const conn = parsePgUrl('postgres://nobody@127.0.0.1:1/nothing', 'source', {});
+      const ctx = { redactor: new Redactor(), log: { info() {}, warn() {}, debug() {} }, env: {} };
+      await connect(conn, 'source', ctx).then(
+        () => { throw new Error('connected to port 1'); },
+        () => {},
+      );
+      `,
+    );
+    assert.ok(
+      after.some((u) => /\/node_modules\/pg\//.test(u)),
+      'pg is loaded by connect()',
     );
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { SourceManifest } from '../../src/archive/types.ts';
 import { SourceError } from '../../src/core/errors.ts';
-import { pgDriver } from '../../src/sources/postgres.ts';
+import { pgDriver } from '../../src/sources/postgres/index.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import {
   LOCAL,

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import pg from 'pg';
 import type { MemberMeta, MemberRecord, MemberSink } from '../../src/archive/types.ts';
 import { SourceError } from '../../src/core/errors.ts';
-import { pgDriver } from '../../src/sources/postgres.ts';
+import { pgDriver } from '../../src/sources/postgres/index.ts';
 import {
   LOCAL,
   dropDb,

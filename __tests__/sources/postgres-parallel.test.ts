@@ -13,14 +13,14 @@ import type {
   SourceManifest,
 } from '../../src/archive/types.ts';
 import { ConfigError, SourceError } from '../../src/core/errors.ts';
-import { pgDriver } from '../../src/sources/postgres.ts';
+import { pgDriver } from '../../src/sources/postgres/index.ts';
 import {
   exactPattern,
   parseJobs,
   planWorkers,
   SEGMENT_SIZE,
   type ParallelLayout,
-} from '../../src/sources/postgres-parallel.ts';
+} from '../../src/sources/postgres/parallel.ts';
 import { restoreNow, type DumpResult } from '../../src/sources/types.ts';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { runEngine } from '../helpers/engine.ts';

@@ -2,14 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/core/errors.ts';
 import { Redactor, silentLogger } from '../../src/core/log.ts';
+import { memberBaseName } from '../../src/sources/postgres/dump.ts';
 import {
-  childEnv,
   compareInventories,
   filterArgs,
-  memberBaseName,
-  parsePgUrl,
   patternToRegex,
-} from '../../src/sources/postgres.ts';
+} from '../../src/sources/postgres/inventory.ts';
+import { childEnv, parsePgUrl } from '../../src/sources/postgres/url.ts';
 import {
   archiveVersionWrittenBy,
   majorOfVersionNum,
@@ -17,8 +16,8 @@ import {
   parseToolVersion,
   pickDumpClient,
   pickRestoreClient,
-} from '../../src/sources/postgres-tools.ts';
-import type { PgClient } from '../../src/sources/postgres-tools.ts';
+} from '../../src/sources/postgres/tools.ts';
+import type { PgClient } from '../../src/sources/postgres/tools.ts';
 
 const client = (major: number, fromPgBin = false): PgClient => ({
   tool: 'pg_dump',

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import { ConfigError, SourceError } from '../../src/core/errors.ts';
-import { pgDriver } from '../../src/sources/postgres.ts';
+import { pgDriver } from '../../src/sources/postgres/index.ts';
 import { makeCtx } from './postgres-fixture.ts';
 import { unavailable } from '../helpers/services.ts';
 import { PG18_BIN, startPg18, type Pg18Server } from '../helpers/pg18-server.ts';

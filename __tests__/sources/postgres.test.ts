@@ -8,7 +8,7 @@ import pg from 'pg';
 import { MemberBuffer } from '../helpers/member-buffer.ts';
 import type { SourceManifest } from '../../src/archive/types.ts';
 import { ConfigError, IntegrityError, SourceError } from '../../src/core/errors.ts';
-import { pgDriver } from '../../src/sources/postgres.ts';
+import { pgDriver } from '../../src/sources/postgres/index.ts';
 import type { DumpResult } from '../../src/sources/types.ts';
 import { driverForUrl } from '../../src/sources/registry.ts';
 import {

@@ -73,7 +73,7 @@ test('the layers as they are pass: a part imports the kernel, the engine imports
   assert.deepEqual(
     await problems(
       'src/engine/example.ts',
-      "import { pgDriver } from '../sources/postgres.ts';\nexport const d = pgDriver;\n",
+      "import { pgDriver } from '../sources/postgres/index.ts';\nexport const d = pgDriver;\n",
     ),
     [],
   );

@@ -130,7 +130,10 @@ async function sqlIds(spec: ConsistencySpec['sql'], ctx: SourceContext): Promise
     );
   const text = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
   if (spec.kind === 'postgres') {
-    const { parsePgUrl, connectPg } = await import('./postgres.ts');
+    const [{ parsePgUrl }, { connectPg }] = await Promise.all([
+      import('./postgres/url.ts'),
+      import('./postgres/connection.ts'),
+    ]);
     const conn = parsePgUrl(spec.url, 'source', ctx.env);
     ctx.redactor.add(conn.password);
     const client = await connectPg(conn, 'source', ctx);

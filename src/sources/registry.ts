@@ -44,7 +44,7 @@ export const sourceEntries = [
     kind: 'postgres',
     schemes: ['postgres', 'postgresql'],
     options: postgresOptions,
-    load: () => import('./postgres.ts').then((m) => m.pgDriver),
+    load: () => import('./postgres/index.ts').then((m) => m.pgDriver),
   },
   {
     kind: 'mysql',

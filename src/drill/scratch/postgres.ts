@@ -1,13 +1,9 @@
 /** PostgreSQL scratch: a `<db>_drill_<id>` database on the target server. */
 import { SourceError } from '../../core/errors.ts';
 import { redactUrl } from '../../core/log.ts';
-import {
-  adminConnection,
-  connect as connectPg,
-  dropDatabase,
-  parsePgUrl,
-  withDatabase,
-} from '../../sources/postgres.ts';
+import { adminConnection, connect as connectPg } from '../../sources/postgres/connection.ts';
+import { dropDatabase } from '../../sources/postgres/restore.ts';
+import { parsePgUrl, withDatabase } from '../../sources/postgres/url.ts';
 import { compare } from '../assert.ts';
 import {
   firstValue,

@@ -6,12 +6,19 @@
  * written by a pg_dump whose archive format is newer than its own. So the dump side picks the
  * oldest client at least as new as the server (its dumps stay readable by the most
  * pg_restores), the restore side the newest client there is.
+ *
+ * Also running them: a tool's stderr tail and exit, pg_dump's stdout as a stream that fails when
+ * the dump does, feeding a member body to a tool's stdin, and the pg_restore for a manifest.
  */
-import { runProcess } from '../core/process.ts';
+import type { ChildProcess } from 'node:child_process';
+import { startProcess, runProcess, type ProcessRun } from '../../core/process.ts';
 import { access, constants, readdir, realpath } from 'node:fs/promises';
 import { basename, delimiter, join } from 'node:path';
-import { ConfigError } from '../core/errors.ts';
-import type { SourceContext } from './types.ts';
+import { PassThrough, Readable } from 'node:stream';
+import type { SourceManifest } from '../../archive/types.ts';
+import { ConfigError, IntegrityError, SourceError } from '../../core/errors.ts';
+import { formatBytes } from '../../core/log.ts';
+import type { SourceContext } from '../types.ts';
 
 export type PgTool = 'pg_dump' | 'pg_dumpall' | 'pg_restore' | 'psql';
 
@@ -251,4 +258,218 @@ export async function resolveRestoreClient(
       hint: `install a PostgreSQL ${needed} or newer client, or set {{option:pg-bin}} to the folder holding ${tool} ${needed} or newer`,
     },
   );
+}
+
+const STDERR_TAIL_LINES = 12;
+
+export interface ToolRun {
+  child: ChildProcess;
+  /** The runner's handle: stop() is SIGTERM, then SIGKILL after a grace period. */
+  process: ProcessRun;
+  stderr: { lines(ctx: SourceContext): string };
+  /** Resolves when the process has exited and its output streams are closed. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startTool(
+  client: PgClient,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stdin: 'ignore' | 'pipe',
+  stdout: 'ignore' | 'pipe',
+  ctx: SourceContext,
+): ToolRun {
+  ctx.log.debug(`running ${client.path} ${args.join(' ')}`);
+  const run = startProcess({
+    tool: basename(client.path),
+    command: client.path,
+    args,
+    env,
+    stdin,
+    stdout,
+    signal: ctx.signal,
+    redact: (t) => ctx.redactor.redact(t),
+  });
+  const exited = run.exited.then((r) => ({
+    code: r.spawnError ? -1 : r.code,
+    signal: r.signal,
+  }));
+  const lines = (): string => {
+    const tail = run.stderrTail(STDERR_TAIL_LINES);
+    return [tail, run.spawnError?.message].filter(Boolean).join('\n');
+  };
+  return { child: run.child, process: run, stderr: { lines }, exited };
+}
+
+export function exitText(r: { code: number | null; signal: NodeJS.Signals | null }): string {
+  return r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
+}
+
+/**
+ * pg_dump's stdout as a stream that only ends cleanly when pg_dump exited 0 after writing a
+ * custom-format dump; otherwise it errors with a SourceError (so the member, and the archive,
+ * is never finished). `header` receives the first bytes (the archive version).
+ */
+export function dumpStream(
+  run: ToolRun,
+  what: string,
+  ctx: SourceContext,
+  onHeader: (head: Buffer) => void,
+): PassThrough {
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  let bytes = 0;
+  let head = Buffer.alloc(0);
+  const src = run.child.stdout!;
+  src.on('data', (c: Buffer) => {
+    if (head.length < 8) {
+      head = Buffer.concat([head, c]).subarray(0, 8);
+      if (head.length >= 8) onHeader(head);
+    }
+    bytes += c.length;
+  });
+  src.pipe(out, { end: false });
+  // The consumer gave up (storage failed, archive aborted): stop pg_dump.
+  out.on('close', () => {
+    run.process.stop();
+  });
+  void run.exited.then((r) => {
+    if (out.destroyed) return;
+    let problem: string | undefined;
+    if (ctx.signal?.aborted) problem = 'the run was cancelled';
+    else if (r.code !== 0) problem = exitText(r);
+    else if (bytes === 0) problem = 'it wrote 0 bytes';
+    else if (!parseDumpHeader(head)) problem = 'its output is not a custom-format dump';
+    if (problem === undefined) {
+      out.end();
+      return;
+    }
+    const tail = run.stderr.lines(ctx);
+    out.destroy(
+      new SourceError(
+        `${what} failed (${problem}) after ${formatBytes(bytes)}${tail ? `:\n${tail}` : ''}`,
+        {
+          hint: 'the dump is incomplete and was not stored; check the server log and the message above, then run again',
+        },
+      ),
+    );
+  });
+  return out;
+}
+
+/** Drain a member body we do not need (its chunk checksums are still checked). */
+export async function drain(body: Readable | undefined): Promise<void> {
+  if (!body) return;
+  for await (const chunk of body) void chunk;
+}
+
+/** Read the first 8 bytes of a stream and hand back a stream with all of it. */
+export async function peekHead(body: Readable): Promise<{ head: Buffer; stream: Readable }> {
+  const it = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first: Buffer[] = [];
+  let len = 0;
+  while (len < 8) {
+    const n = await it.next();
+    if (n.done) break;
+    const b = Buffer.from(n.value);
+    first.push(b);
+    len += b.length;
+  }
+  const head = Buffer.concat(first).subarray(0, 8);
+  async function* all(): AsyncGenerator<Buffer> {
+    for (const b of first) yield b;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield Buffer.from(n.value);
+    }
+  }
+  return { head, stream: Readable.from(all(), { objectMode: false }) };
+}
+
+/**
+ * Feed `body` to a tool's stdin. The tool may stop reading early (pg_restore --list reads only
+ * the table of contents); the rest of the body is still read, so its checksums are checked.
+ */
+async function feed(body: Readable, run: ToolRun): Promise<void> {
+  const stdin = run.child.stdin!;
+  let open = true;
+  stdin.on('error', () => {
+    open = false;
+  });
+  stdin.on('close', () => {
+    open = false;
+  });
+  for await (const chunk of body) {
+    if (!open) continue;
+    if (!stdin.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          stdin.off('drain', done);
+          stdin.off('close', done);
+          resolve();
+        };
+        stdin.on('drain', done);
+        stdin.on('close', done);
+      });
+    }
+  }
+  if (open) stdin.end();
+}
+
+/** Run a tool over a member's body; a body error (IntegrityError) wins over the tool's complaint. */
+export async function runOverBody(
+  run: ToolRun,
+  body: Readable,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let bodyError: unknown;
+  try {
+    await feed(body, run);
+  } catch (err) {
+    bodyError = err;
+    run.child.stdin!.destroy();
+    run.process.stop();
+  }
+  const r = await run.exited;
+  if (bodyError !== undefined) throw bodyError;
+  return r;
+}
+
+function archiveVersionOf(manifest: SourceManifest): [number, number] | undefined {
+  const v = manifest.details?.archiveVersion;
+  if (typeof v !== 'string') return undefined;
+  const m = /^(\d+)\.(\d+)/.exec(v);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+function dumpedWith(manifest: SourceManifest): string {
+  return manifest.versions.pg_dump ?? 'unknown';
+}
+
+export async function restoreClientFor(
+  manifest: SourceManifest,
+  ctx: SourceContext,
+  head?: Buffer,
+): Promise<PgClient> {
+  let archive = archiveVersionOf(manifest);
+  if (head) {
+    const v = parseDumpHeader(head);
+    if (!v)
+      throw new IntegrityError(
+        'the PostgreSQL dump member does not start with a custom-format header (PGDMP)',
+      );
+    archive = [v[0], v[1]];
+  }
+  const major = Number(/^(\d+)/.exec(dumpedWith(manifest))?.[1] ?? 0);
+  return resolveRestoreClient(
+    'pg_restore',
+    archive ?? archiveVersionWrittenBy(major || 12),
+    dumpedWith(manifest),
+    ctx,
+  );
+}
+
+export async function bufferOf(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks);
 }

@@ -1,7 +1,7 @@
 /**
  * Parallel streaming PostgreSQL dumps and restores (`jobs` > 1), without a temporary copy.
  *
- * Backup: the coordinating session (postgres.ts) holds a REPEATABLE READ transaction and exports
+ * Backup: the coordinating session (dump.ts) holds a REPEATABLE READ transaction and exports
  * its snapshot. From that one snapshot:
  *   - `schema.pgdump`: `pg_dump --section=pre-data --section=post-data` (small);
  *   - `data-<k>.pgdump`, k = 0…N-1: `pg_dump --section=data`, worker k ≥ 1 with `--table` for its
@@ -20,30 +20,22 @@
  * worker at the same time, then `pg_restore --section=post-data --jobs=N` builds indexes,
  * constraints and triggers in parallel.
  */
+import { availableParallelism } from 'node:os';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import type { Inventory, MemberSink } from '../archive/types.ts';
-import { ConfigError, IntegrityError, SourceError } from '../core/errors.ts';
-import { formatBytes } from '../core/log.ts';
-import type { OptionValues } from '../options/schema.ts';
-import {
-  dumpStream,
-  exitText,
-  filterArgs,
-  filterSql,
-  readInventory,
-  startTool,
-  type PgFilters,
-  type RowCounts,
-  type ToolRun,
-} from './postgres.ts';
-import { formatArchiveVersion, parseDumpHeader, type PgClient } from './postgres-tools.ts';
-import type { SourceContext } from './types.ts';
+import type { Inventory, MemberSink } from '../../archive/types.ts';
+import { ConfigError, IntegrityError, SourceError } from '../../core/errors.ts';
+import { formatBytes } from '../../core/log.ts';
+import type { OptionValues } from '../../options/schema.ts';
+import type { SourceContext } from '../types.ts';
+import { filterArgs, filterSql, readInventory } from './inventory.ts';
+import type { PgFilters, RowCounts } from './inventory.ts';
+import { dumpStream, exitText, formatArchiveVersion, parseDumpHeader, startTool } from './tools.ts';
+import type { PgClient, ToolRun } from './tools.ts';
 
 /** Bytes per data segment: one tar entry at the default 4 MiB chunk size. */
 export const SEGMENT_SIZE = 4 * 1024 * 1024;
