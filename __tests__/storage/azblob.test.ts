@@ -13,7 +13,7 @@ import {
 } from '@azure/storage-blob';
 import { ConfigError, IntegrityError, StorageError } from '../../src/core/errors.ts';
 import { Redactor, silentLogger, type Logger } from '../../src/core/log.ts';
-import { azblobStorage, openAzureBlob, SHA256_METADATA } from '../../src/storage/azblob.ts';
+import { azblobStorage, openAzureBlob, SHA256_METADATA } from '../../src/storage/azblob/index.ts';
 import { openStorage } from '../../src/storage/registry.ts';
 import { withRetry } from '../../src/storage/retry.ts';
 import type { StorageContext } from '../../src/storage/types.ts';
@@ -381,7 +381,7 @@ if (!available && !ci) {
             '-e',
             `
             import { Readable } from 'node:stream';
-            import { openAzureBlob } from ${JSON.stringify(fileURLToPath(new URL('../../src/storage/azblob.ts', import.meta.url)))};
+            import { openAzureBlob } from ${JSON.stringify(fileURLToPath(new URL('../../src/storage/azblob/index.ts', import.meta.url)))};
             import { Redactor, silentLogger } from ${JSON.stringify(fileURLToPath(new URL('../../src/core/log.ts', import.meta.url)))};
             const storage = openAzureBlob(${JSON.stringify(`azblob://${container}`)}, {
               log: silentLogger, redactor: new Redactor(), env: process.env, options: { 'azure-endpoint': ${JSON.stringify(server.endpoint)} },

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { IntegrityError, StorageError } from '../../src/core/errors.ts';
 import { Redactor, silentLogger } from '../../src/core/log.ts';
-import { fileRoot, fileStorage } from '../../src/storage/file.ts';
+import { fileRoot, fileStorage } from '../../src/storage/file/index.ts';
 import { openStorage } from '../../src/storage/registry.ts';
 import type { Storage, StorageContext } from '../../src/storage/types.ts';
 import { failingBody, readAll, sha256, storageConformanceSuite } from './conformance.ts';

@@ -30,7 +30,7 @@ export const storageEntries = [
     kind: 'file',
     schemes: ['file'],
     options: fileOptions,
-    load: () => import('./file.ts').then((m) => m.fileStorage),
+    load: () => import('./file/index.ts').then((m) => m.fileStorage),
   },
   {
     kind: 's3',
@@ -42,7 +42,7 @@ export const storageEntries = [
     kind: 'azblob',
     schemes: ['azblob'],
     options: azblobOptions,
-    load: () => import('./azblob.ts').then((m) => m.azblobStorage),
+    load: () => import('./azblob/index.ts').then((m) => m.azblobStorage),
   },
   {
     kind: 'sftp',

@@ -16,10 +16,10 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, StorageError } from '../core/errors.ts';
-import { BodyDigest, checkAnnounced, chunksOf, expectLength } from './body.ts';
-import { checkKey, checkPrefix } from './keys.ts';
-import { toStorageError } from './retry.ts';
+import { ConfigError, StorageError } from '../../core/errors.ts';
+import { BodyDigest, checkAnnounced, chunksOf, expectLength } from '../body.ts';
+import { checkKey, checkPrefix } from '../keys.ts';
+import { toStorageError } from '../retry.ts';
 import type {
   GetOptions,
   ObjectInfo,
@@ -29,7 +29,7 @@ import type {
   StorageCapabilities,
   StorageContext,
   StorageFactory,
-} from './types.ts';
+} from '../types.ts';
 
 /** `.<name>.lifeboat-tmp-<hex>`: where a put writes before the rename that publishes it. */
 const TEMP_NAME = /^\..+\.lifeboat-tmp-[0-9a-f]+$/;

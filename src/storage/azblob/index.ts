@@ -9,13 +9,13 @@ import {
   type ContainerClient,
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
-import { ConfigError, IntegrityError, StorageError } from '../core/errors.ts';
-import type { OptionName } from '../options/schema.ts';
-import { redactUrl } from '../core/log.ts';
-import { parseUrl } from '../core/url.ts';
-import { checkAnnounced, chunksOf } from './body.ts';
-import { checkKey, checkPrefix } from './keys.ts';
-import { classifyNodeError } from './retry.ts';
+import { ConfigError, IntegrityError, StorageError } from '../../core/errors.ts';
+import type { OptionName } from '../../options/schema.ts';
+import { redactUrl } from '../../core/log.ts';
+import { parseUrl } from '../../core/url.ts';
+import { checkAnnounced, chunksOf } from '../body.ts';
+import { checkKey, checkPrefix } from '../keys.ts';
+import { classifyNodeError } from '../retry.ts';
 import type {
   GetOptions,
   ObjectInfo,
@@ -25,7 +25,7 @@ import type {
   StorageCapabilities,
   StorageContext,
   StorageFactory,
-} from './types.ts';
+} from '../types.ts';
 
 /** Metadata key holding the sha256 (hex) of the blob's bytes, computed while uploading. */
 export const SHA256_METADATA = 'lifeboat_sha256';
