@@ -136,7 +136,7 @@ export interface StagedRestore {
   rollback?(): Promise<void>;
 }
 
-/** One kind of source: one file in src/sources and one line in the registry. */
+/** One kind of source: one folder in src/sources (its code and its options.ts) and one line in the registry. */
 export interface SourceDriver {
   kind: string;
   /** URL schemes (without ':') this driver accepts, e.g. ['postgres', 'postgresql']. */
