@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import './cli/index.js';
+import { faces } from './lifeboat/index.js';
+await faces.cli();
