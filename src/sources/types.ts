@@ -27,6 +27,12 @@ export interface SourceContext {
   provideTool?: (tool: string, majorVersion: string) => Promise<string | undefined>;
 }
 
+/** Relative paths are relative to the run's working directory, when the engine passes one. */
+export function workingDir(ctx: SourceContext): string {
+  const cwd = ctx.cwd;
+  return typeof cwd === 'string' && cwd ? cwd : process.cwd();
+}
+
 export interface DumpResult {
   versions: Record<string, string>;
   inventory: Inventory;

@@ -1,7 +1,6 @@
 /** `dir:` paths, globs and exclude patterns. */
 import { matchesGlob, posix } from 'node:path';
 import { localPath, type LocalPathKind } from '../../core/url.ts';
-import type { SourceContext } from '../types.ts';
 
 export const GLOB_MAGIC = /[*?[\]{}]/;
 
@@ -13,11 +12,7 @@ export function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | null)?.code;
 }
 
-/** Relative paths are relative to the run's working directory, when the engine passes one. */
-export function workingDir(ctx: SourceContext): string {
-  const cwd = ctx.cwd;
-  return typeof cwd === 'string' && cwd ? cwd : process.cwd();
-}
+export { workingDir } from '../types.ts';
 
 /** The absolute path (or glob) a `dir:` URL, or for targets a plain path, names. */
 export function dirPath(url: string, option: string, cwd = process.cwd()): string {

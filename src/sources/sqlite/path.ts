@@ -1,14 +1,9 @@
 /** `sqlite:` paths and the member name: nothing here opens a database. */
 import { localPath, type LocalPathKind } from '../../core/url.ts';
-import type { SourceContext } from '../types.ts';
 
 export const SQLITE_MEMBER = 'database.sqlite';
 
-/** Relative paths are relative to the run's working directory, when the engine passes one. */
-export function workingDir(ctx: SourceContext): string {
-  const cwd = ctx.cwd;
-  return typeof cwd === 'string' && cwd ? cwd : process.cwd();
-}
+export { workingDir } from '../types.ts';
 
 /**
  * The file a `sqlite:` URL (or, for targets, a plain path) names, absolute. Relative paths are
