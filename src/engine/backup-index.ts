@@ -168,6 +168,25 @@ export async function readEntries(
 }
 
 /**
+ * Reads one backup's entry, or undefined when its manifest is gone since the listing or
+ * unreadable (warned about and passed over, as a full listing would).
+ */
+export async function readEntryOrWarn(
+  b: IndexedBackup,
+  ctx: RunContext,
+): Promise<CatalogEntry | undefined> {
+  try {
+    return await readEntry(b);
+  } catch (err) {
+    if (!isNotFound(err))
+      ctx.log.warn(
+        `skipping ${b.manifestKey} on ${b.destination.displayUrl}: ${(err as Error).message}`,
+      );
+    return undefined;
+  }
+}
+
+/**
  * Walks `backups` newest first, reading one manifest at a time, and returns the first entry
  * `accept` takes (with every entry read on the way, newest first). Unreadable manifests are
  * warned about and passed over, as a full listing would.
@@ -180,16 +199,8 @@ export async function newestWhere(
   const read: CatalogEntry[] = [];
   for (const b of [...backups].reverse()) {
     ctx.signal?.throwIfAborted();
-    let entry: CatalogEntry;
-    try {
-      entry = await readEntry(b);
-    } catch (err) {
-      if (!isNotFound(err))
-        ctx.log.warn(
-          `skipping ${b.manifestKey} on ${b.destination.displayUrl}: ${(err as Error).message}`,
-        );
-      continue;
-    }
+    const entry = await readEntryOrWarn(b, ctx);
+    if (!entry) continue;
     read.push(entry);
     if (await accept(entry)) return { found: entry, read };
   }

@@ -5,12 +5,12 @@ import { checkFreshness } from '../retention/freshness.ts';
 import { parseDuration } from '../retention/policy.ts';
 import type { RunContext } from '../core/context.ts';
 import { withDestinations, type CatalogEntry, type OpenDestination } from './destinations.ts';
-import { ConfigError, FreshnessError, isNotFound } from '../core/errors.ts';
+import { ConfigError, FreshnessError } from '../core/errors.ts';
 import { endPhase, formatDuration, formatTime, startPhase } from '../core/log.ts';
 import { describeDrill, keyValueTable } from '../report/summary.ts';
 import { readDrillRecord } from './drill-record.ts';
 import type { DrillRecord } from '../drill/record.ts';
-import { indexBackups, newestWhere, readEntry, type IndexedBackup } from './backup-index.ts';
+import { indexBackups, newestWhere, readEntryOrWarn, type IndexedBackup } from './backup-index.ts';
 import { goodBackupCheck, resolveSet } from './good-backups.ts';
 
 /** Freshness: fails when the newest verified backup is older than the schedule allows. */
@@ -129,19 +129,8 @@ async function lastGoodDrill(
   const known = new Map(read.map((e) => [e.id, e]));
   for (const b of [...indexed].reverse()) {
     if (!b.drilled) continue;
-    let entry = known.get(b.id);
-    if (!entry) {
-      try {
-        entry = await readEntry(b);
-      } catch (err) {
-        if (!isNotFound(err))
-          ctx.log.warn(
-            `skipping ${b.manifestKey} on ${b.destination.displayUrl}: ${(err as Error).message}`,
-          );
-        continue;
-      }
-    }
-    if (!(await good(entry))) continue;
+    const entry = known.get(b.id) ?? (await readEntryOrWarn(b, ctx));
+    if (!entry || !(await good(entry))) continue;
     const record = await readDrillRecord(entry, ctx);
     if (record) return { entry, record };
   }
