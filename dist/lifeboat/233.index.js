@@ -424,7 +424,7 @@ async function runClient(client, options, database, body, sourceName, manifest, 
             throw run.failure(status);
         const code = (0,core_process/* describeExit */.KE)(status, run.tool);
         const text = run.stderrTail();
-        const flavour = (0,types/* detailsOf */.c)(manifest, 'mysql').flavour;
+        const flavour = (0,types/* detailsOf */.cz)(manifest, 'mysql').flavour;
         const crossFlavour = flavour && flavour !== client.flavour;
         throw new errors/* SourceError */.c8(`mysql: restoring '${sourceName}' into '${database}' failed (${code}): ${text || 'no message'}`, {
             hint: /Unknown collation|utf8mb4_0900/i.test(text)
@@ -725,7 +725,7 @@ function targetUrlFor(request, db) {
 }
 async function stageInto(members, request, ctx) {
     const target = (0,mysql_url.parseMysqlUrl)(request.target, 'target', ctx.env);
-    const dumped = (0,types/* detailsOf */.c)(request.manifest, 'mysql').databases ?? [];
+    const dumped = (0,types/* detailsOf */.cz)(request.manifest, 'mysql').databases ?? [];
     if (!dumped.length)
         throw new errors/* IntegrityError */.cs('mysql: the manifest lists no dumped databases');
     // Which dumped database goes where.
@@ -908,7 +908,7 @@ async function commitStaged(prepared, remaining, request, target, ctx) {
 
 
 async function verifyMembers(members, manifest) {
-    const dumped = (0,types/* detailsOf */.c)(manifest, 'mysql').databases ?? [];
+    const dumped = (0,types/* detailsOf */.cz)(manifest, 'mysql').databases ?? [];
     const seen = new Set();
     for await (const entry of members) {
         const db = dumped.find((d) => d.member === entry.path);

@@ -3783,6 +3783,7 @@ const VERSION = package_namespaceObject.rE;
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $2: () => (/* binding */ readEntries),
 /* harmony export */   Nc: () => (/* binding */ setsOf),
+/* harmony export */   QY: () => (/* binding */ readEntryOrWarn),
 /* harmony export */   Ym: () => (/* binding */ indexBackups),
 /* harmony export */   Zo: () => (/* binding */ damagedOf),
 /* harmony export */   hB: () => (/* binding */ readEntry),
@@ -3922,6 +3923,20 @@ async function readEntries(backups, ctx, damaged) {
     return entries;
 }
 /**
+ * Reads one backup's entry, or undefined when its manifest is gone since the listing or
+ * unreadable (warned about and passed over, as a full listing would).
+ */
+async function readEntryOrWarn(b, ctx) {
+    try {
+        return await readEntry(b);
+    }
+    catch (err) {
+        if (!(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c4)(err))
+            ctx.log.warn(`skipping ${b.manifestKey} on ${b.destination.displayUrl}: ${err.message}`);
+        return undefined;
+    }
+}
+/**
  * Walks `backups` newest first, reading one manifest at a time, and returns the first entry
  * `accept` takes (with every entry read on the way, newest first). Unreadable manifests are
  * warned about and passed over, as a full listing would.
@@ -3930,15 +3945,9 @@ async function newestWhere(backups, ctx, accept) {
     const read = [];
     for (const b of [...backups].reverse()) {
         ctx.signal?.throwIfAborted();
-        let entry;
-        try {
-            entry = await readEntry(b);
-        }
-        catch (err) {
-            if (!(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c4)(err))
-                ctx.log.warn(`skipping ${b.manifestKey} on ${b.destination.displayUrl}: ${err.message}`);
+        const entry = await readEntryOrWarn(b, ctx);
+        if (!entry)
             continue;
-        }
         read.push(entry);
         if (await accept(entry))
             return { found: entry, read };
@@ -6496,18 +6505,8 @@ async function lastGoodDrill(indexed, read, good, ctx) {
     for (const b of [...indexed].reverse()) {
         if (!b.drilled)
             continue;
-        let entry = known.get(b.id);
-        if (!entry) {
-            try {
-                entry = await (0,backup_index/* readEntry */.hB)(b);
-            }
-            catch (err) {
-                if (!(0,errors/* isNotFound */.c4)(err))
-                    ctx.log.warn(`skipping ${b.manifestKey} on ${b.destination.displayUrl}: ${err.message}`);
-                continue;
-            }
-        }
-        if (!(await good(entry)))
+        const entry = known.get(b.id) ?? (await (0,backup_index/* readEntryOrWarn */.QY)(b, ctx));
+        if (!entry || !(await good(entry)))
             continue;
         const record = await readDrillRecord(entry, ctx);
         if (record)
@@ -6834,7 +6833,7 @@ function mysqlScratch(r) {
     const target = needTarget(r, 'mysql://root@127.0.0.1:3306');
     const server = (0,mysql_url.parseMysqlUrl)(target, 'target', r.sctx.env);
     r.sctx.redactor.add(server.password);
-    const dumped = (0,types/* detailsOf */.c)(r.manifest, 'mysql').databases ?? [];
+    const dumped = (0,types/* detailsOf */.cz)(r.manifest, 'mysql').databases ?? [];
     if (dumped.length !== 1) {
         throw new errors/* ConfigError */.xL('source', `the backup's source ${r.manifest.name} holds ${dumped.length} databases (${dumped.map((d) => d.name).join(', ')}); a drill restores one`, { hint: 'drill a backup of one database (back up each database as its own set)' });
     }
@@ -6988,7 +6987,7 @@ function redisScratch(r) {
     if (server.db === undefined) {
         throw new errors/* ConfigError */.xL('target', `'${server.displayUrl}' names no database index for the drill of ${r.manifest.name}`, { hint: 'name an empty spare database, e.g. {{option:target=redis://localhost:6379/15}}' });
     }
-    const logical = (0,types/* detailsOf */.c)(r.manifest, 'redis').logical;
+    const logical = (0,types/* detailsOf */.cz)(r.manifest, 'redis').logical;
     const sourceDbs = logical?.databases ?? [];
     const mapDb = (db) => server.db ?? db;
     const dbs = [...new Set(sourceDbs.map(mapDb))];
@@ -16773,9 +16772,15 @@ async function removeAbandonedBeside(dir, base) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   c: () => (/* binding */ detailsOf)
+/* harmony export */   cz: () => (/* binding */ detailsOf),
+/* harmony export */   vm: () => (/* binding */ workingDir)
 /* harmony export */ });
 /* unused harmony export restoreNow */
+/** Relative paths are relative to the run's working directory, when the engine passes one. */
+function workingDir(ctx) {
+    const cwd = ctx.cwd;
+    return typeof cwd === 'string' && cwd ? cwd : process.cwd();
+}
 /** Both phases at once, for callers that have already proven the archive (and for tests). */
 async function restoreNow(driver, members, request, ctx) {
     const staged = await driver.stage(members, request, ctx);

@@ -244,10 +244,11 @@ async function extractInto(root, members, ctx) {
 /* harmony export */   b: () => (/* binding */ errno),
 /* harmony export */   iU: () => (/* binding */ message),
 /* harmony export */   s4: () => (/* binding */ staticBase),
-/* harmony export */   vm: () => (/* binding */ workingDir)
+/* harmony export */   vm: () => (/* reexport safe */ _types_js__WEBPACK_IMPORTED_MODULE_2__.vm)
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76760);
 /* harmony import */ var _core_url_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(35708);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(97145);
 /** `dir:` paths, globs and exclude patterns. */
 
 
@@ -258,11 +259,7 @@ function message(err) {
 function errno(err) {
     return err?.code;
 }
-/** Relative paths are relative to the run's working directory, when the engine passes one. */
-function workingDir(ctx) {
-    const cwd = ctx.cwd;
-    return typeof cwd === 'string' && cwd ? cwd : process.cwd();
-}
+
 /** The absolute path (or glob) a `dir:` URL, or for targets a plain path, names. */
 function dirPath(url, option, cwd = process.cwd()) {
     return (0,_core_url_js__WEBPACK_IMPORTED_MODULE_1__/* .localPath */ .$S)(url, option, DIR_PATH, cwd);

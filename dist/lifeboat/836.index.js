@@ -111,7 +111,7 @@ function where(t) {
 }
 /** The manifest's details, checked: a backup whose details are not ours cannot be restored. */
 function chromaDetails(manifest) {
-    const d = (0,types/* detailsOf */.c)(manifest, 'chroma');
+    const d = (0,types/* detailsOf */.cz)(manifest, 'chroma');
     const ok = d &&
         typeof d.tenant === 'string' &&
         typeof d.database === 'string' &&

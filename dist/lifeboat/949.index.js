@@ -532,7 +532,7 @@ class SqliteSource {
                 const parent = incremental.parent;
                 const before = parent ? await parent.readMember(PAGE_HASHES_MEMBER) : undefined;
                 const parentPageSize = parent?.manifest.incremental?.pages?.pageSize ??
-                    (parent ? (0,types/* detailsOf */.c)(parent.manifest, 'sqlite').pageSize : undefined);
+                    (parent ? (0,types/* detailsOf */.cz)(parent.manifest, 'sqlite').pageSize : undefined);
                 if (parent && before && parentPageSize === scan.pageSize) {
                     const pages = changedPages(scan.hashes, before);
                     await sink.addFile(PAGES_INDEX_MEMBER, pageIndex(pages), {
@@ -861,17 +861,14 @@ const sqliteDriver = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   o: () => (/* binding */ SQLITE_MEMBER),
 /* harmony export */   sqlitePath: () => (/* binding */ sqlitePath),
-/* harmony export */   v: () => (/* binding */ workingDir)
+/* harmony export */   v: () => (/* reexport safe */ _types_js__WEBPACK_IMPORTED_MODULE_1__.vm)
 /* harmony export */ });
 /* harmony import */ var _core_url_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(35708);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(97145);
 /** `sqlite:` paths and the member name: nothing here opens a database. */
 
 const SQLITE_MEMBER = 'database.sqlite';
-/** Relative paths are relative to the run's working directory, when the engine passes one. */
-function workingDir(ctx) {
-    const cwd = ctx.cwd;
-    return typeof cwd === 'string' && cwd ? cwd : process.cwd();
-}
+
 /**
  * The file a `sqlite:` URL (or, for targets, a plain path) names, absolute. Relative paths are
  * relative to the working directory.

@@ -496,14 +496,14 @@ async function checkLogical(body, manifest) {
     }
     const found = inventoryFrom(byDb).extra.keysByType;
     const listed = manifest.inventory.extra?.keysByType;
-    if ((0,sources_types/* detailsOf */.c)(manifest, 'redis').mode !== 'rdb' &&
+    if ((0,sources_types/* detailsOf */.cz)(manifest, 'redis').mode !== 'rdb' &&
         JSON.stringify(found) !== JSON.stringify(listed)) {
         throw new errors/* IntegrityError */.cs(`redis: ${redis_url/* LOGICAL_MEMBER */.Pw} holds ${JSON.stringify(found)} but the manifest lists ${JSON.stringify(listed)}`);
     }
     return keys;
 }
 async function verifyMembers(members, manifest, ctx) {
-    const details = (0,sources_types/* detailsOf */.c)(manifest, 'redis');
+    const details = (0,sources_types/* detailsOf */.cz)(manifest, 'redis');
     const expectRdb = Boolean(details.rdb && 'member' in details.rdb && details.rdb.member);
     const expectLogical = Boolean(details.logical);
     let sawRdb = false;
@@ -874,7 +874,7 @@ async function busyDatabases(conn, dbs, mapDb) {
  */
 async function stageLogical(members, request, ctx) {
     const target = (0,redis_url/* parseRedisUrl */.CI)(request.target, 'target', ctx.env);
-    const logical = (0,sources_types/* detailsOf */.c)(request.manifest, 'redis').logical;
+    const logical = (0,sources_types/* detailsOf */.cz)(request.manifest, 'redis').logical;
     if (!logical) {
         throw new errors/* ConfigError */.xL('target', 'this backup holds only an RDB snapshot (redis-mode: rdb), which a live server cannot load', {
             hint: 'restore it to a file path ({{option:target=/path/to/dump.rdb}}) and place it in the data directory of a stopped Redis; take future backups with {{option:redis-mode=auto}}',
