@@ -1,4 +1,5 @@
 /** Restore: new collections staged under temporary names, renamed into place on commit. */
+import { collectionTargets } from '../collection-targets.ts';
 import { randomBytes } from 'node:crypto';
 import type { ArchiveEntry } from '../../archive/types.ts';
 import { ConfigError, IntegrityError } from '../../core/errors.ts';
@@ -50,29 +51,16 @@ function targetNames(
   target: ChromaTarget,
   suffix: string,
 ): Map<string, string> {
-  const out = new Map<string, string>();
-  if (target.collection) {
-    if (details.collections.length !== 1) {
-      throw new ConfigError(
-        'target',
-        `the backup holds ${details.collections.length} Chroma collections; a collection in the target URL renames a backup of one`,
-        {
-          hint: 'leave the collection out of the target URL; use {{option:collection-suffix}} or another ?database=… to restore beside the originals',
-        },
-      );
-    }
-    out.set(details.collections[0]!.name, target.collection + suffix);
-  } else {
-    for (const c of details.collections) out.set(c.name, c.name + suffix);
-  }
-  for (const name of out.values()) {
-    if (!isCollectionName(name)) {
-      throw new ConfigError('target', `'${name}' is not a valid Chroma collection name`, {
-        hint: 'choose a collection-suffix of letters, digits, dots, dashes and underscores',
-      });
-    }
-  }
-  return out;
+  return collectionTargets({
+    store: 'Chroma',
+    collections: details.collections,
+    targetCollection: target.collection,
+    suffix,
+    isValid: isCollectionName,
+    renameHint:
+      'leave the collection out of the target URL; use {{option:collection-suffix}} or another ?database=… to restore beside the originals',
+    invalidHint: 'choose a collection-suffix of letters, digits, dots, dashes and underscores',
+  });
 }
 
 /** The target URL narrowed to one collection (for a safety backup of it). */

@@ -16,6 +16,7 @@
  * first. Qdrant cannot rename collections, so an upload that replaced one cannot be undone
  * except from that safety backup.
  */
+import { collectionTargets } from '../collection-targets.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -276,24 +277,14 @@ function targetNames(
   target: QdrantTarget,
   suffix: string,
 ): Map<string, string> {
-  const out = new Map<string, string>();
-  if (target.collection) {
-    if (details.collections.length !== 1) {
-      throw new ConfigError(
-        'target',
-        `the backup holds ${details.collections.length} Qdrant collections; a collection in the target URL renames a backup of one`,
-        { hint: 'leave the collection out of the target URL and use {{option:collection-suffix}}' },
-      );
-    }
-    out.set(details.collections[0]!.name, target.collection + suffix);
-  } else {
-    for (const c of details.collections) out.set(c.name, c.name + suffix);
-  }
-  for (const name of out.values()) {
-    if (!isQdrantCollectionName(name))
-      throw new ConfigError('target', `'${name}' is not a valid Qdrant collection name`);
-  }
-  return out;
+  return collectionTargets({
+    store: 'Qdrant',
+    collections: details.collections,
+    targetCollection: target.collection,
+    suffix,
+    isValid: isQdrantCollectionName,
+    renameHint: 'leave the collection out of the target URL and use {{option:collection-suffix}}',
+  });
 }
 
 function collectionUrl(url: string, name: string): string {
