@@ -345,8 +345,11 @@ class ChromaSource {
     }
 }
 
+// EXTERNAL MODULE: ./build/src/sources/collection-targets.js
+var collection_targets = __webpack_require__(13225);
 ;// CONCATENATED MODULE: ./build/src/sources/chroma/restore.js
 /** Restore: new collections staged under temporary names, renamed into place on commit. */
+
 
 
 
@@ -379,27 +382,15 @@ function asideName(name, kind) {
 }
 /** The target collection for each collection in the backup. */
 function targetNames(details, target, suffix) {
-    const out = new Map();
-    if (target.collection) {
-        if (details.collections.length !== 1) {
-            throw new errors/* ConfigError */.xL('target', `the backup holds ${details.collections.length} Chroma collections; a collection in the target URL renames a backup of one`, {
-                hint: 'leave the collection out of the target URL; use {{option:collection-suffix}} or another ?database=… to restore beside the originals',
-            });
-        }
-        out.set(details.collections[0].name, target.collection + suffix);
-    }
-    else {
-        for (const c of details.collections)
-            out.set(c.name, c.name + suffix);
-    }
-    for (const name of out.values()) {
-        if (!(0,chroma_client/* isCollectionName */.m7)(name)) {
-            throw new errors/* ConfigError */.xL('target', `'${name}' is not a valid Chroma collection name`, {
-                hint: 'choose a collection-suffix of letters, digits, dots, dashes and underscores',
-            });
-        }
-    }
-    return out;
+    return (0,collection_targets/* collectionTargets */.L)({
+        store: 'Chroma',
+        collections: details.collections,
+        targetCollection: target.collection,
+        suffix,
+        isValid: chroma_client/* isCollectionName */.m7,
+        renameHint: 'leave the collection out of the target URL; use {{option:collection-suffix}} or another ?database=… to restore beside the originals',
+        invalidHint: 'choose a collection-suffix of letters, digits, dots, dashes and underscores',
+    });
 }
 /** The target URL narrowed to one collection (for a safety backup of it). */
 function collectionUrl(url, target, name) {
@@ -653,6 +644,42 @@ const chromaDriver = {
     verify: (members, manifest) => verifyChroma(members, manifest),
     inventory: inventoryChroma,
 };
+
+
+/***/ }),
+
+/***/ 13225:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ collectionTargets)
+/* harmony export */ });
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(43026);
+
+/**
+ * The target collection for each collection in a vector store backup (Chroma, Qdrant): a
+ * collection named in the target URL renames a backup of one; otherwise every collection keeps
+ * its name, each with `suffix` appended. Every resulting name is checked with `isValid`.
+ */
+function collectionTargets(o) {
+    const out = new Map();
+    if (o.targetCollection) {
+        if (o.collections.length !== 1) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .xL('target', `the backup holds ${o.collections.length} ${o.store} collections; a collection in the target URL renames a backup of one`, { hint: o.renameHint });
+        }
+        out.set(o.collections[0].name, o.targetCollection + o.suffix);
+    }
+    else {
+        for (const c of o.collections)
+            out.set(c.name, c.name + o.suffix);
+    }
+    for (const name of out.values()) {
+        if (!o.isValid(name)) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .xL('target', `'${name}' is not a valid ${o.store} collection name`, o.invalidHint ? { hint: o.invalidHint } : undefined);
+        }
+    }
+    return out;
+}
 
 
 /***/ })

@@ -2,6 +2,42 @@ export const id = 99;
 export const ids = [99];
 export const modules = {
 
+/***/ 13225:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ collectionTargets)
+/* harmony export */ });
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(43026);
+
+/**
+ * The target collection for each collection in a vector store backup (Chroma, Qdrant): a
+ * collection named in the target URL renames a backup of one; otherwise every collection keeps
+ * its name, each with `suffix` appended. Every resulting name is checked with `isValid`.
+ */
+function collectionTargets(o) {
+    const out = new Map();
+    if (o.targetCollection) {
+        if (o.collections.length !== 1) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .xL('target', `the backup holds ${o.collections.length} ${o.store} collections; a collection in the target URL renames a backup of one`, { hint: o.renameHint });
+        }
+        out.set(o.collections[0].name, o.targetCollection + o.suffix);
+    }
+    else {
+        for (const c of o.collections)
+            out.set(c.name, c.name + o.suffix);
+    }
+    for (const name of out.values()) {
+        if (!o.isValid(name)) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .xL('target', `'${name}' is not a valid ${o.store} collection name`, o.invalidHint ? { hint: o.invalidHint } : undefined);
+        }
+    }
+    return out;
+}
+
+
+/***/ }),
+
 /***/ 35099:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -16,6 +52,8 @@ __webpack_require__.d(__webpack_exports__, {
   qdrantDriver: () => (/* binding */ qdrantDriver)
 });
 
+// EXTERNAL MODULE: ./build/src/sources/collection-targets.js
+var collection_targets = __webpack_require__(13225);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
@@ -180,6 +218,7 @@ async function checkSnapshotTar(input, what) {
  * first. Qdrant cannot rename collections, so an upload that replaced one cannot be undone
  * except from that safety backup.
  */
+
 
 
 
@@ -369,22 +408,14 @@ async function checkSnapshotMember(body, expected, what, spool) {
     }
 }
 function targetNames(details, target, suffix) {
-    const out = new Map();
-    if (target.collection) {
-        if (details.collections.length !== 1) {
-            throw new errors/* ConfigError */.xL('target', `the backup holds ${details.collections.length} Qdrant collections; a collection in the target URL renames a backup of one`, { hint: 'leave the collection out of the target URL and use {{option:collection-suffix}}' });
-        }
-        out.set(details.collections[0].name, target.collection + suffix);
-    }
-    else {
-        for (const c of details.collections)
-            out.set(c.name, c.name + suffix);
-    }
-    for (const name of out.values()) {
-        if (!(0,client/* isQdrantCollectionName */.C4)(name))
-            throw new errors/* ConfigError */.xL('target', `'${name}' is not a valid Qdrant collection name`);
-    }
-    return out;
+    return (0,collection_targets/* collectionTargets */.L)({
+        store: 'Qdrant',
+        collections: details.collections,
+        targetCollection: target.collection,
+        suffix,
+        isValid: client/* isQdrantCollectionName */.C4,
+        renameHint: 'leave the collection out of the target URL and use {{option:collection-suffix}}',
+    });
 }
 function collectionUrl(url, name) {
     const u = new URL(url.trim());
