@@ -129,7 +129,8 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>, database = 'postgres')
 const dbSize = (name: string): Promise<number> =>
   admin(async (c) => Number((await c.query('SELECT pg_database_size($1) AS s', [name])).rows[0].s));
 
-async function prepare(): Promise<{ bytes: number; reused: boolean }> {
+/** Creates (or reuses) the database; exported so a long run can generate it ahead of time. */
+export async function prepare(): Promise<{ bytes: number; reused: boolean }> {
   const exists = await admin(
     async (c) =>
       (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB])).rowCount! > 0,
