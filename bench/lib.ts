@@ -4,7 +4,7 @@
  * CLI run also reports its own process's CPU and peak RSS (bench/usage-hook.mjs).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -18,14 +18,60 @@ export interface Run {
   /** Node runs only (Lifeboat, a baseline script): that process's own CPU and peak RSS. */
   selfCpuMs?: number;
   selfRssKb?: number;
+  /** Runs with `privateTmp`: the peak total bytes in the run's own TMPDIR. */
+  peakTmpBytes?: number;
 }
 
-/** Runs a command under /usr/bin/time; rejects (with the stderr tail) unless it exits 0. */
+/** Total bytes of the files under a folder (0 when it is gone). */
+export async function dirBytes(path: string): Promise<number> {
+  let total = 0;
+  for (const e of await readdir(path, { recursive: true, withFileTypes: true }).catch(() => [])) {
+    if (e.isFile())
+      total += await stat(join(e.parentPath, e.name)).then(
+        (s) => s.size,
+        () => 0,
+      );
+  }
+  return total;
+}
+
+/**
+ * Samples a folder's total bytes every `everyMs` (one sample at a time: a slow walk skips ticks
+ * instead of piling up) until `stop()`, which takes one last sample (what a run left behind
+ * counts too) and resolves to the largest total seen. A sampler sees what is there at each
+ * tick: a file that lives shorter than a tick can be missed.
+ */
+export function watchDirPeak(dir: string, everyMs = 50): { stop(): Promise<number> } {
+  let peak = 0;
+  let inFlight: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    inFlight ??= dirBytes(dir)
+      .then((b) => {
+        peak = Math.max(peak, b);
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+  }, everyMs);
+  return {
+    async stop(): Promise<number> {
+      clearInterval(timer);
+      await inFlight;
+      return Math.max(peak, await dirBytes(dir));
+    },
+  };
+}
+
+/**
+ * Runs a command under /usr/bin/time; rejects (with the stderr tail) unless it exits 0.
+ * `privateTmp`: the command gets a fresh private TMPDIR of its own (RUNNER_TEMP unset, so
+ * Lifeboat's temp root is that folder), whose total size is sampled while it runs.
+ */
 export async function timed(
   cmd: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-  opts: { lifeboat?: boolean; script?: string; label?: string } = {},
+  opts: { lifeboat?: boolean; script?: string; label?: string; privateTmp?: boolean } = {},
 ): Promise<Run> {
   const dir = await mkdtemp(join(tmpdir(), 'lifeboat-bench-run-'));
   const timeFile = join(dir, 'time');
@@ -35,8 +81,19 @@ export async function timed(
     ? ['--import', HOOK, '--disable-warning=ExperimentalWarning', opts.script ?? CLI, ...args]
     : args;
   const command = node ? process.execPath : cmd;
-  const childEnv = node ? { LIFEBOAT_LOG: 'warn', ...env, LIFEBOAT_BENCH_USAGE: usageFile } : env;
+  const childEnv: NodeJS.ProcessEnv = node
+    ? { LIFEBOAT_LOG: 'warn', ...env, LIFEBOAT_BENCH_USAGE: usageFile }
+    : { ...env };
+  const label = opts.label ?? [cmd, ...args].join(' ').slice(0, 80);
+  let tmp: string | undefined;
+  let sampler: { stop(): Promise<number> } | undefined;
   try {
+    if (opts.privateTmp) {
+      tmp = await mkdtemp(join(tmpdir(), 'lifeboat-bench-tmpdir-'));
+      childEnv.TMPDIR = tmp;
+      delete childEnv.RUNNER_TEMP;
+    }
+    if (tmp !== undefined) sampler = watchDirPeak(tmp);
     const started = process.hrtime.bigint();
     const { code, stderr } = await new Promise<{ code: number; stderr: string }>((res, rej) => {
       const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, command, ...argv], {
@@ -49,10 +106,16 @@ export async function timed(
       child.on('close', (c) => res({ code: c ?? -1, stderr: err }));
     });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const label = opts.label ?? [cmd, ...args].join(' ').slice(0, 80);
+    const peakTmp = await sampler?.stop();
     if (code !== 0) throw new Error(`${label} failed (exit ${code}):\n${stderr}`);
     const times = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()!.split(' ');
     const run: Run = { ms, treeCpuMs: (Number(times[0]) + Number(times[1])) * 1000 };
+    if (tmp !== undefined) {
+      run.peakTmpBytes = peakTmp!;
+      const left = await readdir(tmp);
+      if (left.length)
+        console.log(`  note: ${label} left ${left.join(', ')} in its TMPDIR after exiting`);
+    }
     if (node) {
       const u = JSON.parse(await readFile(usageFile, 'utf8')) as {
         cpuMs: number;
@@ -63,7 +126,9 @@ export async function timed(
     }
     return run;
   } finally {
+    await sampler?.stop(); // a spawn that failed to start leaves it running
     await rm(dir, { recursive: true, force: true });
+    if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
   }
 }
 
@@ -86,9 +151,17 @@ export function sh(script: string, env: NodeJS.ProcessEnv, label?: string): Prom
   return timed('bash', ['-o', 'pipefail', '-c', script], env, { label: label ?? script });
 }
 
-/** A Lifeboat CLI run, timed, with its own CPU and peak RSS. */
-export function lifeboat(args: string[], env: NodeJS.ProcessEnv, label?: string): Promise<Run> {
-  return timed('', args, env, { lifeboat: true, label: label ?? `lifeboat ${args[0]}` });
+/**
+ * A Lifeboat CLI run, timed, with its own CPU and peak RSS (and, with `privateTmp`, the peak
+ * size of its own TMPDIR).
+ */
+export function lifeboat(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  label?: string,
+  opts: { privateTmp?: boolean } = {},
+): Promise<Run> {
+  return timed('', args, env, { ...opts, lifeboat: true, label: label ?? `lifeboat ${args[0]}` });
 }
 
 export function median(xs: number[]): number {
@@ -107,6 +180,8 @@ export function medianRun(runs: Run[]): Run {
     m.selfCpuMs = median(runs.map((r) => r.selfCpuMs!));
     m.selfRssKb = Math.max(...runs.map((r) => r.selfRssKb!));
   }
+  if (runs.length && runs.every((r) => r.peakTmpBytes !== undefined))
+    m.peakTmpBytes = Math.max(...runs.map((r) => r.peakTmpBytes!));
   return m;
 }
 
@@ -122,7 +197,8 @@ export function logRun(label: string, r: Run): void {
     `  ${label}: ${sec(r.ms)} wall, ${sec(r.treeCpuMs)} CPU (tree)` +
       (r.selfCpuMs !== undefined
         ? `, Lifeboat ${sec(r.selfCpuMs)} CPU, peak RSS ${rssMiB(r.selfRssKb)}`
-        : ''),
+        : '') +
+      (r.peakTmpBytes !== undefined ? `, peak temp disk ${mib(r.peakTmpBytes)}` : ''),
   );
 }
 

@@ -18,8 +18,9 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
+import { CLI, watchDirPeak } from './lib.ts';
 
 const MB = Number(process.env.BENCH_PAR_MB ?? 5120);
 const ROUNDS = Number(process.env.BENCH_PAR_ROUNDS ?? 2);
@@ -27,7 +28,6 @@ const BASE_URL = (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:543
   /\/+$/,
   '',
 );
-const CLI = resolve(process.env.BENCH_CLI ?? 'dist/cli.js');
 const DB = `lifeboat_bench_par_${MB}`;
 /** Shares of the data per big table (sum 1.0). */
 const SHARES = [0.2, 0.18, 0.15, 0.13, 0.11, 0.09, 0.08, 0.06];
@@ -64,18 +64,6 @@ interface Measure {
   stderr: string;
 }
 
-async function dirBytes(path: string): Promise<number> {
-  let total = 0;
-  for (const e of await readdir(path, { recursive: true, withFileTypes: true }).catch(() => [])) {
-    if (e.isFile())
-      total += await stat(join(e.parentPath, e.name)).then(
-        (s) => s.size,
-        () => 0,
-      );
-  }
-  return total;
-}
-
 function measure(
   cmd: string,
   args: string[],
@@ -88,7 +76,7 @@ function measure(
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-8000)));
     let peak = 0;
-    let peakTmp = 0;
+    const tmpPeak = tmp ? watchDirPeak(tmp) : undefined;
     const poll = setInterval(() => {
       readFile(`/proc/${child.pid}/status`, 'utf8')
         .then((s) => {
@@ -96,13 +84,18 @@ function measure(
           if (m) peak = Math.max(peak, Number(m[1]));
         })
         .catch(() => {});
-      if (tmp) void dirBytes(tmp).then((b) => (peakTmp = Math.max(peakTmp, b)));
     }, 50);
-    child.on('error', reject);
+    child.on('error', (err) => {
+      clearInterval(poll);
+      void tmpPeak?.stop();
+      reject(err);
+    });
     child.on('close', (code) => {
       clearInterval(poll);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      done({ ms, peakRssKb: peak, peakTmp, code: code ?? -1, stderr });
+      void (tmpPeak?.stop() ?? Promise.resolve(0)).then((peakTmp) =>
+        done({ ms, peakRssKb: peak, peakTmp, code: code ?? -1, stderr }),
+      );
     });
   });
 }

@@ -10,19 +10,20 @@
  *   points (default 20,000 × 384 dims): Lifeboat's snapshot backup against a plain download of
  *   the same snapshot (`curl` to /dev/null, snapshot created and deleted the same way).
  *
- * Every figure is a ratio to its baseline from the same run; machines are noisy.
+ * Every figure is a ratio to its baseline from the same run; machines are noisy. Lifeboat is
+ * the CLI the rest of the bench runs (bench/lib.ts CLI: dist/cli.js unless BENCH_CLI is set).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { ChromaApi, startChroma } from '../__tests__/helpers/chroma-server.ts';
 import { qdrantCall, startQdrantStandin } from '../__tests__/helpers/qdrant-standin.ts';
+import { CLI } from './lib.ts';
 
 const RECORDS = Number(process.env.BENCH_CHROMA_RECORDS ?? 100_000);
 const POINTS = Number(process.env.BENCH_QDRANT_POINTS ?? 20_000);
 const DIM = 384;
-const CLI = resolve('src/cli/index.ts');
 export const VECTORS_START = '<!-- bench:vectors -->';
 export const VECTORS_END = '<!-- /bench:vectors -->';
 
@@ -201,7 +202,7 @@ export async function benchVectors(): Promise<string> {
         `| baseline: add every record (batches of 1,000) | ${(addAll / 1000).toFixed(2)} s | ${mib(bytes, addAll)} | | |`,
         `| Lifeboat restore (new database, count and id digest checked) | ${(restore.ms / 1000).toFixed(2)} s | ${mib(bytes, restore.ms)} | ${(restore.peakRssKb / 1024).toFixed(0)} MiB | ${ratio(restore.ms, addAll)} |`,
         '',
-        `Records as archived: ${(bytes / 1024 / 1024).toFixed(1)} MiB of JSON Lines (embeddings as base64 float32). The Lifeboat figures include starting the CLI (Node running src/ directly, which alone peaks at about 108 MiB for a \`list\`; the bundle needs less). Chroma reads pages by offset, so pages are kept large (1,000 records): smaller pages lowered the backup's peak RSS but made it several times slower.`,
+        `Records as archived: ${(bytes / 1024 / 1024).toFixed(1)} MiB of JSON Lines (embeddings as base64 float32). The Lifeboat figures include starting the CLI (the bundle, \`${relative(process.cwd(), CLI)}\`). Chroma reads pages by offset, so pages are kept large (1,000 records): smaller pages lowered the backup's peak RSS but made it several times slower.`,
         '',
       );
     } finally {
