@@ -331,6 +331,48 @@ describe('single-stream PostgreSQL backups restored with jobs > 1', () => {
     }
   });
 
+  test('a run cancelled mid-copy: the target is untouched, no staged database, no copy left', async (t) => {
+    if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
+    const log = capture();
+    const abort = new AbortController();
+    const ctx = await makeCtx({ jobs: 2 }, { signal: abort.signal }, log.logger);
+    try {
+      const into = await occupiedTarget('cancel');
+      const before = await contentDigests(into);
+      const data = dumped!.file(member)!;
+      async function* body(): AsyncGenerator<Buffer> {
+        yield data.subarray(0, 1 << 20);
+        abort.abort(new Error('cancelled by the test'));
+        for (let at = 1 << 20; at < data.length; at += 1 << 16) {
+          yield data.subarray(at, at + (1 << 16));
+        }
+      }
+      await assert.rejects(
+        restoreNow(
+          pgDriver,
+          withDumpBody(() => Readable.from(body())),
+          { target: localUrl(into), overwrite: true, manifest: manifest!, backupId: 'b' },
+          ctx,
+        ),
+        (err: unknown) => {
+          assert.ok(err instanceof Error, String(err));
+          assert.equal(err.name, 'AbortError', String(err));
+          return true;
+        },
+      );
+      assert.ok(
+        log.info.some((m) => /^copying the /.test(m)),
+        log.info.join('\n'),
+      );
+      assert.ok(!log.debug.some((m) => /pg_restore /.test(m)), log.debug.join('\n'));
+      assert.deepEqual(await contentDigests(into), before);
+      assert.deepEqual(await databasesLike(admin, `${into}_lifeboat`), []);
+      assert.deepEqual(await readdir(ctx.tmpDir), []);
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
   test('pg_restore --jobs failing mid-restore (a bad row): the target is untouched, no staged database, no copy left', async (t) => {
     if (!admin) return t.skip('PostgreSQL is not running on 127.0.0.1:5432');
     const log = capture();
