@@ -15,7 +15,9 @@
  * Restore: into a new database by default (created). An existing database that already has
  * tables is only replaced with `overwrite`: safety backup first, restore into a temporary
  * database, compare with the manifest's inventory, then swap by renaming in one transaction,
- * so a failed restore leaves the old database as it was.
+ * so a failed restore leaves the old database as it was. A single-stream backup restored with
+ * `jobs` > 1 is copied to the run's temporary folder first (when it has room) for
+ * `pg_restore --jobs`.
  */
 import type { ArchiveEntry, Inventory } from '../../archive/types.ts';
 import type {

@@ -49,7 +49,7 @@ export const postgresOptions = [
     commands: ['backup', 'restore'],
     group: 'sources',
     description:
-      'PostgreSQL: parallel jobs, a whole number or `auto` (one per core). Backup: more than 1 streams N `pg_dump` workers on one snapshot into the archive (no temporary copy). Restore: jobs for indexes and constraints (the data loads with as many streams as the backup has).',
+      'PostgreSQL: parallel jobs, a whole number or `auto` (one per core). Backup: more than 1 streams N `pg_dump` workers on one snapshot into the archive (no temporary copy). Restore: a parallel backup loads its data with as many streams as it has workers and builds indexes and constraints with `jobs`; a single-stream backup is copied to the temporary folder (when it has room for it) and restored with `pg_restore --jobs`.',
   },
   {
     name: 'row-counts',

@@ -4,13 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import type { ArchiveEntry, Inventory, SourceManifest } from '../../archive/types.ts';
 import { ConfigError, IntegrityError, SourceError } from '../../core/errors.ts';
+import { formatBytes, formatDuration } from '../../core/log.ts';
 import type { RestoreRequest, RestoreResult, SourceContext, StagedRestore } from '../types.ts';
 import {
   abandonedBecause,
@@ -181,6 +182,51 @@ async function carryOverDatabaseProperties(
   }
 }
 
+/** Free bytes on the filesystem holding `dir` for this user; a property so tests can replace it. */
+export const tempSpace = {
+  free: async (dir: string): Promise<number> => {
+    const s = await statfs(dir);
+    return s.bavail * s.bsize;
+  },
+};
+
+/** Room to leave beside the copy of a dump: 64 MiB, or 5 % of the dump when that is more. */
+export function copyMargin(size: number): number {
+  return Math.max(64 * 1024 * 1024, Math.ceil(size / 20));
+}
+
+/**
+ * Whether a single-stream dump of `size` bytes (the manifest's) fits in the temporary folder
+ * for pg_restore --jobs. When it does not (or its size or the free space is unknown) it warns,
+ * naming the numbers, and the restore reads the stream with one pg_restore instead.
+ */
+async function roomForCopy(
+  size: number | undefined,
+  jobs: number,
+  ctx: SourceContext,
+): Promise<boolean> {
+  const instead = `restoring from the stream with one pg_restore instead of pg_restore --jobs=${jobs}`;
+  if (size === undefined || !Number.isFinite(size) || size < 0) {
+    ctx.log.warn(`the manifest gives no size for the dump; ${instead}`);
+    return false;
+  }
+  let free: number;
+  try {
+    free = await tempSpace.free(ctx.tmpDir);
+  } catch (err) {
+    ctx.log.warn(
+      `cannot read the free space of the temporary folder ${ctx.tmpDir} (${(err as Error).message}); ${instead}`,
+    );
+    return false;
+  }
+  const need = size + copyMargin(size);
+  if (free >= need) return true;
+  ctx.log.warn(
+    `not enough free space for a copy of the ${formatBytes(size)} dump: the temporary folder ${ctx.tmpDir} has ${formatBytes(free)} free, ${formatBytes(need)} needed (the dump and a margin of ${formatBytes(need - size)}); ${instead}`,
+  );
+  return false;
+}
+
 interface RestorePlan {
   target: PgConnection;
   /** The staged database pg_restore writes into. */
@@ -279,6 +325,55 @@ async function restoreMembers(
       ) {
         const { head, stream } = await peekHead(entry.body);
         used = await restoreClientFor(manifest, ctx, head);
+        const size = manifest.members.find((m) => m.path === entry.path)?.size;
+        if (jobs > 1 && (await roomForCopy(size, jobs, ctx))) {
+          // pg_restore --jobs reads a seekable file: copy the member (its chunks checked as
+          // they are read) to the run's temporary folder first, removed in the finally below.
+          ctx.log.info(
+            `copying the ${formatBytes(size!)} dump to the temporary folder for pg_restore --jobs=${jobs}`,
+          );
+          spool = await mkdtemp(join(ctx.tmpDir, 'pgrestore-'));
+          const file = join(spool, 'single.pgdump');
+          const copying = Date.now();
+          const cancel = ctx.signal ? { signal: ctx.signal } : {};
+          const out = createWriteStream(file, { mode: 0o600 });
+          // Tell the file's own failure (a full disk) from the archive's, which passes as it is.
+          let bodyFailed = false;
+          let fileError: Error | undefined;
+          stream.on('error', () => (bodyFailed = true));
+          out.on('error', (err) => {
+            if (!bodyFailed && !ctx.signal?.aborted) fileError ??= err;
+          });
+          try {
+            await pipeline(stream, out, cancel);
+          } catch (err) {
+            if (fileError && err === fileError)
+              throw new SourceError(
+                `writing the copy of the dump for pg_restore --jobs=${jobs} to the temporary folder failed: ${fileError.message}`,
+                {
+                  cause: err,
+                  hint: 'free space in the temporary folder (TMPDIR), or restore with jobs: 1, which reads the stream without a copy',
+                },
+              );
+            throw err;
+          }
+          ctx.log.info(
+            `copied in ${formatDuration(Date.now() - copying)}; restoring with ${used.path} ${used.version} (${jobs} jobs) into "${plan.into}" from the copy`,
+          );
+          const run = startTool(
+            used,
+            [...args, `--jobs=${jobs}`, file],
+            env,
+            'ignore',
+            'ignore',
+            ctx,
+          );
+          const r = await run.exited;
+          if (r.code !== 0) throw failed(`pg_restore --jobs=${jobs}`, run, r);
+          await rm(spool, { recursive: true, force: true });
+          spool = undefined;
+          continue;
+        }
         ctx.log.info(`restoring with ${used.path} ${used.version} into "${plan.into}"`);
         const run = startTool(used, args, env, 'pipe', 'ignore', ctx);
         const r = await runOverBody(run, stream);
