@@ -1,5 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../../src/core/errors.ts';
 import { Redactor, silentLogger } from '../../src/core/log.ts';
 import { memberBaseName } from '../../src/sources/postgres/dump.ts';
@@ -11,13 +15,16 @@ import {
 import { childEnv, parsePgUrl } from '../../src/sources/postgres/url.ts';
 import {
   archiveVersionWrittenBy,
+  largeWriter,
   majorOfVersionNum,
   parseDumpHeader,
   parseToolVersion,
   pickDumpClient,
   pickRestoreClient,
+  startTool,
 } from '../../src/sources/postgres/tools.ts';
-import type { PgClient } from '../../src/sources/postgres/tools.ts';
+import type { PgClient, ToolWrapper } from '../../src/sources/postgres/tools.ts';
+import type { SourceContext } from '../../src/sources/types.ts';
 
 const client = (major: number, fromPgBin = false): PgClient => ({
   tool: 'pg_dump',
@@ -189,5 +196,83 @@ describe('postgres client versions', () => {
     );
     assert.equal(parseDumpHeader(Buffer.from('PGDMX\x01\x0e\x00')), undefined);
     assert.equal(parseDumpHeader(Buffer.from('PGD')), undefined);
+  });
+});
+
+describe('pg_dump writes its output in 1 MiB pieces through stdbuf', () => {
+  // seq writes through C stdio as pg_dump does: 4 KB per write unless stdbuf sets its buffer.
+  const seq = ['/usr/bin/seq', '/bin/seq'].find((p) => existsSync(p))!;
+  const stdbuf = ['/usr/bin/stdbuf', '/bin/stdbuf'].find((p) => existsSync(p))!;
+  const tool = (path: string): PgClient => ({
+    tool: 'pg_dump',
+    path,
+    dir: dirname(path),
+    version: '1.0',
+    major: 1,
+    fromPgBin: false,
+  });
+  const expected = Array.from({ length: 300_000 }, (_, i) => `${i + 1}\n`).join('');
+
+  async function run(env: NodeJS.ProcessEnv, wrapper: ToolWrapper | undefined) {
+    const ctx = {
+      log: silentLogger,
+      redactor: new Redactor(),
+      env,
+      tmpDir: tmpdir(),
+      options: {},
+    } as SourceContext;
+    const r = startTool(tool(seq), ['300000'], env, 'ignore', 'pipe', ctx, wrapper);
+    const pieces: Buffer[] = [];
+    r.child.stdout!.on('data', (c: Buffer) => pieces.push(c));
+    const status = await r.exited;
+    return { status, pieces, out: Buffer.concat(pieces).toString(), argv0: r.child.spawnargs[0] };
+  }
+
+  test('a working stdbuf on PATH runs the tool: the same bytes in few large reads', async () => {
+    assert.ok(seq && stdbuf, 'seq and stdbuf (coreutils) are needed');
+    const env = { PATH: dirname(stdbuf) };
+    const wrapper = await largeWriter(tool(seq), env);
+    assert.deepEqual(wrapper, { command: stdbuf, args: ['-o', '1M'] });
+    const r = await run(env, wrapper);
+    assert.deepEqual(r.status, { code: 0, signal: null });
+    assert.equal(r.argv0, stdbuf);
+    assert.equal(r.out, expected);
+    // Writes of 1 MiB reach the socket in pieces of about 32 KB or more, not 4 KB.
+    assert.ok(
+      r.pieces.length <= expected.length / 8192,
+      `${r.pieces.length} reads for ${expected.length} bytes`,
+    );
+  });
+
+  test('without stdbuf on PATH the tool runs as it is, with the same bytes', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'lifeboat-nostdbuf-'));
+    try {
+      const env = { PATH: empty };
+      const wrapper = await largeWriter(tool(seq), env);
+      assert.equal(wrapper, undefined);
+      const r = await run(env, wrapper);
+      assert.deepEqual(r.status, { code: 0, signal: null });
+      assert.equal(r.argv0, seq);
+      assert.equal(r.out, expected);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('a stdbuf that fails, or cannot run this client, is not used', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lifeboat-badstdbuf-'));
+    try {
+      // As coreutils' stdbuf does when its preload library is missing.
+      await writeFile(
+        join(dir, 'stdbuf'),
+        '#!/bin/sh\necho "stdbuf: failed to find libstdbuf.so" >&2\nexit 125\n',
+      );
+      await chmod(join(dir, 'stdbuf'), 0o755);
+      assert.equal(await largeWriter(tool(seq), { PATH: dir }), undefined);
+      const missing = tool(join(dir, 'pg_dump'));
+      assert.equal(await largeWriter(missing, { PATH: dirname(stdbuf) }), undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

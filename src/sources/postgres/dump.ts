@@ -19,6 +19,7 @@ import {
   dumpStream,
   exitText,
   formatArchiveVersion,
+  largeWriter,
   parseDumpHeader,
   resolveDumpClient,
   siblingTool,
@@ -187,6 +188,7 @@ export class PgSource implements Source {
           'ignore',
           'pipe',
           ctx,
+          await largeWriter(dumpClient, env),
         );
         let header: Buffer | undefined;
         const stream = dumpStream(

@@ -34,7 +34,14 @@ import type { OptionValues } from '../../options/schema.ts';
 import type { SourceContext } from '../types.ts';
 import { filterArgs, filterSql, readInventory } from './inventory.ts';
 import type { PgFilters, RowCounts } from './inventory.ts';
-import { dumpStream, exitText, formatArchiveVersion, parseDumpHeader, startTool } from './tools.ts';
+import {
+  dumpStream,
+  exitText,
+  formatArchiveVersion,
+  largeWriter,
+  parseDumpHeader,
+  startTool,
+} from './tools.ts';
 import type { PgClient, ToolRun } from './tools.ts';
 
 /** Bytes per data segment: one tar entry at the default 4 MiB chunk size. */
@@ -225,6 +232,7 @@ export async function dumpParallel(
   client.on('end', onEnd);
 
   const base = ['--no-password', '--format=custom', '--compress=0', `--snapshot=${snapshot}`];
+  const wrapper = await largeWriter(dumpClient, input.env);
   const start = (name: string, args: string[]): ToolRun => {
     const run = startTool(
       dumpClient,
@@ -233,6 +241,7 @@ export async function dumpParallel(
       'ignore',
       'pipe',
       ctx,
+      wrapper,
     );
     runs.push(run);
     if (failure) run.process.stop();
