@@ -81,6 +81,71 @@ test('an array of 200,000 elements in small chunks parses each element once', ()
   );
 });
 
+/**
+ * Feeds `bytes` in pieces of `piece` bytes with bulk strings above `streamAbove` streamed:
+ * every reply, a streamed one as { streamed: its bytes joined }, and the largest piece handed out.
+ */
+function parseStreaming(bytes: Buffer, piece: number, streamAbove: number) {
+  const parser = new RespParser();
+  const replies: Array<RespValue | { streamed: Buffer }> = [];
+  let streaming: Buffer[] | undefined;
+  let views = 0;
+  for (let i = 0; i < bytes.length; i += piece) {
+    parser.push(bytes.subarray(i, i + piece));
+    for (;;) {
+      if (streaming) {
+        const p = parser.piece();
+        if (p === undefined) break;
+        if (p === null) {
+          replies.push({ streamed: Buffer.concat(streaming) });
+          streaming = undefined;
+        } else {
+          // A piece is a view of what arrived, never a copy.
+          if (p.buffer === bytes.buffer) views++;
+          streaming.push(p);
+        }
+        continue;
+      }
+      const r = parser.next(streamAbove);
+      if (!r) break;
+      if ('bulk' in r) streaming = [];
+      else replies.push(r.value);
+    }
+  }
+  return { replies, parser, views };
+}
+
+test('bulk strings above the threshold stream out in pieces, whatever the cuts; the rest parse whole', () => {
+  fc.assert(
+    fc.property(
+      fc.array(reply, { minLength: 1, maxLength: 8 }),
+      fc.integer({ min: 1, max: 700 }),
+      fc.integer({ min: 0, max: 200 }),
+      (input, piece, streamAbove) => {
+        const bytes = Buffer.concat(input.map(encodeReply));
+        const { replies } = parseStreaming(bytes, piece, streamAbove);
+        const expected = input.map((v) =>
+          Buffer.isBuffer(v) && v.length > streamAbove ? { streamed: v } : v,
+        );
+        assert.deepEqual(replies, expected);
+      },
+    ),
+    { numRuns: 500, seed: 11 },
+  );
+});
+
+test('a streamed 64 MiB value is handed out as views of the socket chunks: nothing is joined', () => {
+  const value = Buffer.alloc(64 * 1024 * 1024, 0x62);
+  const bytes = Buffer.concat([encodeReply(value), encodeReply('OK')]);
+  const { replies, parser, views } = parseStreaming(bytes, 64 * 1024, 1024 * 1024);
+  assert.equal(replies.length, 2);
+  assert.ok((replies[0] as { streamed: Buffer }).streamed.equals(value));
+  assert.equal(replies[1], 'OK');
+  assert.ok(views >= 1024, `${views} pieces were views`);
+  // Only the header line and the bytes around the value's end are ever joined.
+  assert.ok(parser.copiedBytes < 256 * 1024, `copied ${parser.copiedBytes} bytes`);
+});
+
 test('a malformed reply is an error, not a hang', () => {
   const parser = new RespParser();
   parser.push(Buffer.from('?what\r\n'));

@@ -4,8 +4,15 @@ import { Readable } from 'node:stream';
 import type { Inventory, MemberSink } from '../../archive/types.ts';
 import { SourceError } from '../../core/errors.ts';
 import { formatBytes } from '../../core/log.ts';
-import { encodeEnd, encodeHeader, encodeKey, encodeSelect } from './format.ts';
-import { RedisConnection, RedisReplyError, asText, parseInfo } from './protocol.ts';
+import {
+  STREAM_PAYLOAD_ABOVE,
+  encodeEnd,
+  encodeHeader,
+  encodeKey,
+  encodeKeyHead,
+  encodeSelect,
+} from './format.ts';
+import { BulkStream, RedisConnection, RedisReplyError, asText, parseInfo } from './protocol.ts';
 import type { RespValue } from './protocol.ts';
 import type { DumpResult, Source, SourceContext, SourceDetails } from '../types.ts';
 import { connect } from './connection.ts';
@@ -123,7 +130,21 @@ async function* untilMark(
   }
 }
 
-/** The logical stream of the given databases; fills `byDb` with per-type counts as it goes. */
+/** Whole replies (small DUMPs) that may wait to be written before the socket is paused. */
+const REPLY_BUDGET = 8 * 1024 * 1024;
+/** Small key records are written in runs of about this many bytes. */
+const OUT_BATCH = 1024 * 1024;
+
+/**
+ * The logical stream of the given databases; fills `byDb` with per-type counts as it goes.
+ *
+ * Memory stays bounded whatever the values' sizes. TYPE, PTTL and DUMP of a SCAN page are
+ * still pipelined in one write, but the replies are taken one at a time as they arrive: while
+ * more than REPLY_BUDGET bytes of them wait, the socket is paused (TCP then holds the server
+ * back; the rest of the page waits in the server's output buffer, as it would have anyway). A
+ * DUMP reply longer than STREAM_PAYLOAD_ABOVE is never collected: its record's header is
+ * written from the reply's `$<len>` line and its bytes are passed on as they arrive.
+ */
 async function* logicalStream(
   conn: RedisConnection,
   dbs: number[],
@@ -145,32 +166,75 @@ async function* logicalStream(
       cursor = asText(reply[0]!);
       const keys = (reply[1] as Buffer[]) ?? [];
       if (!keys.length) continue;
-      const replies = await conn.pipeline(
+      const replies = conn.replies(
         keys.flatMap((k) => [
           ['TYPE', k],
           ['PTTL', k],
           ['DUMP', k],
         ]),
+        { streamAbove: STREAM_PAYLOAD_ABOVE, budget: REPLY_BUDGET },
       );
-      const out: Buffer[] = [];
-      for (let i = 0; i < keys.length; i++) {
-        const [t, ttl, payload] = replies.slice(i * 3, i * 3 + 3);
+      const take = async () => {
+        const r = await replies.next();
+        if (r.done) throw new SourceError('redis: a reply is missing');
+        return r.value;
+      };
+      let out: Buffer[] = [];
+      let outBytes = 0;
+      for (const key of keys) {
+        const name = JSON.stringify(key.toString('utf8'));
+        const t = await take();
+        const ttl = await take();
+        const payload = await take();
         for (const r of [t, ttl, payload]) {
           if (r instanceof RedisReplyError) {
-            throw new SourceError(
-              `redis: reading key ${JSON.stringify(keys[i]!.toString('utf8'))} of db ${db} failed: ${r.message}`,
-              {
-                hint: 'the user needs +scan +type +pttl +dump (ACL: +@read +@keyspace)',
-              },
-            );
+            throw new SourceError(`redis: reading key ${name} of db ${db} failed: ${r.message}`, {
+              hint: 'the user needs +scan +type +pttl +dump (ACL: +@read +@keyspace)',
+            });
           }
         }
+        const gone = Number(ttl) === -2;
+        if (payload instanceof BulkStream) {
+          let got = 0;
+          try {
+            if (gone) {
+              // Deleted before PTTL, then written again before DUMP: not part of this backup.
+              for await (const piece of payload.body) got += (piece as Buffer).length;
+              continue;
+            }
+            const type = asText(t as RespValue);
+            types[type] = (types[type] ?? 0) + 1;
+            if (out.length) yield Buffer.concat(out);
+            out = [];
+            outBytes = 0;
+            yield encodeKeyHead(key, Number(ttl), type, payload.length);
+            for await (const piece of payload.body) {
+              got += (piece as Buffer).length;
+              yield piece as Buffer;
+            }
+          } catch (err) {
+            if (err instanceof SourceError) throw err;
+            throw new SourceError(
+              `redis: reading key ${name} of db ${db} failed after ${formatBytes(got)} of its ${formatBytes(payload.length)}: ${(err as Error).message}`,
+              { cause: err },
+            );
+          }
+          total++;
+          continue;
+        }
         // Expired or deleted between SCAN and DUMP: it is simply not part of the backup.
-        if (!Buffer.isBuffer(payload) || Number(ttl) === -2) continue;
-        const type = asText(t!);
+        if (!Buffer.isBuffer(payload) || gone) continue;
+        const type = asText(t as RespValue);
         types[type] = (types[type] ?? 0) + 1;
-        out.push(encodeKey(keys[i]!, Number(ttl), type, payload));
+        const rec = encodeKey(key, Number(ttl), type, payload);
+        out.push(rec);
+        outBytes += rec.length;
         total++;
+        if (outBytes >= OUT_BATCH) {
+          yield Buffer.concat(out);
+          out = [];
+          outBytes = 0;
+        }
       }
       if (out.length) yield Buffer.concat(out);
     } while (cursor !== '0');

@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ArchiveEntry } from '../../archive/types.ts';
 import { ConfigError, IntegrityError, SourceError } from '../../core/errors.ts';
-import { readLogical } from './format.ts';
+import { STREAM_PAYLOAD_ABOVE, readLogical } from './format.ts';
 import { RedisConnection, RedisReplyError } from './protocol.ts';
 import type { RestoreRequest, RestoreResult, SourceContext, StagedRestore } from '../types.ts';
 import { removeAbandonedBeside, stagedPathName } from '../staging.ts';
@@ -221,6 +221,24 @@ async function applyLogical(
       notes.push(`safety backup of the target taken first: ${id}`);
     }
     const replace = request.overwrite;
+    /** What a failed SELECT or RESTORE means, as an error naming the key. */
+    const failure = (cmd: Array<unknown>, r: RedisReplyError): SourceError => {
+      if (cmd[0] === 'SELECT')
+        return new SourceError(
+          `redis: SELECT ${String(cmd[1])} failed on the target: ${r.message}`,
+        );
+      const key = JSON.stringify((cmd[1] as Buffer).toString('utf8'));
+      if (r.code === 'BUSYKEY') {
+        return new SourceError(`redis: key ${key} appeared in the target during the restore`, {
+          hint: 'make sure nothing writes to the target database, or set {{option:overwrite=true}}',
+        });
+      }
+      return new SourceError(`redis: RESTORE of key ${key} failed: ${r.message}`, {
+        hint: /payload version|checksum/i.test(r.message)
+          ? `the target Redis is older than the one backed up (${request.manifest.versions.server}); restore into the same or a newer version`
+          : undefined,
+      });
+    };
     let batch: Array<Array<string | number | Buffer>> = [];
     let batchBytes = 0;
     let restored = 0;
@@ -231,36 +249,31 @@ async function applyLogical(
       batchBytes = 0;
       const replies = await conn.pipeline(cmds);
       replies.forEach((r, i) => {
-        if (!(r instanceof RedisReplyError)) return;
-        const cmd = cmds[i]!;
-        if (cmd[0] === 'SELECT')
-          throw new SourceError(
-            `redis: SELECT ${String(cmd[1])} failed on the target: ${r.message}`,
-          );
-        const key = JSON.stringify((cmd[1] as Buffer).toString('utf8'));
-        if (r.code === 'BUSYKEY') {
-          throw new SourceError(`redis: key ${key} appeared in the target during the restore`, {
-            hint: 'make sure nothing writes to the target database, or set {{option:overwrite=true}}',
-          });
-        }
-        throw new SourceError(`redis: RESTORE of key ${key} failed: ${r.message}`, {
-          hint: /payload version|checksum/i.test(r.message)
-            ? `the target Redis is older than the one backed up (${request.manifest.versions.server}); restore into the same or a newer version`
-            : undefined,
-        });
+        if (r instanceof RedisReplyError) throw failure(cmds[i]!, r);
       });
     };
-    for await (const rec of readLogical(createReadStream(spool))) {
+    const spooled = createReadStream(spool, { highWaterMark: 1024 * 1024 });
+    for await (const rec of readLogical(spooled, { streamAbove: STREAM_PAYLOAD_ABOVE })) {
       if (rec.tag === 'select') {
         batch.push(['SELECT', mapDb(rec.db)]);
       } else if (rec.tag === 'key') {
         const ttl = rec.pttl > 0 ? rec.pttl : 0;
-        const cmd: Array<string | number | Buffer> = ['RESTORE', rec.key, ttl, rec.payload];
-        if (replace) cmd.push('REPLACE');
-        batch.push(cmd);
-        batchBytes += rec.payload.length + rec.key.length;
+        const tail = replace ? ['REPLACE'] : [];
         restored++;
-        if (batch.length >= 500 || batchBytes >= 8 * 1024 * 1024) await flush();
+        if (rec.payload) {
+          batch.push(['RESTORE', rec.key, ttl, rec.payload, ...tail]);
+          batchBytes += rec.payload.length + rec.key.length;
+          if (batch.length >= 500 || batchBytes >= 8 * 1024 * 1024) await flush();
+          continue;
+        }
+        // A large value: its RESTORE is written as the payload is read from the spool.
+        await flush();
+        try {
+          await conn.callStreaming('RESTORE', rec.key, ttl, rec, ...tail);
+        } catch (err) {
+          if (err instanceof RedisReplyError) throw failure(['RESTORE', rec.key], err);
+          throw err;
+        }
       }
     }
     await flush();

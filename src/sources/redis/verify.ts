@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArchiveEntry, SourceManifest } from '../../archive/types.ts';
 import { IntegrityError } from '../../core/errors.ts';
-import { RdbStreamCheck, dumpPayloadProblem, readLogical } from './format.ts';
+import { DumpPayloadCheck, RdbStreamCheck, STREAM_PAYLOAD_ABOVE, readLogical } from './format.ts';
 import type { SourceContext } from '../types.ts';
 import { inventoryFrom } from './inventory.ts';
 import type { TypeCounts } from './inventory.ts';
@@ -109,7 +109,8 @@ export async function* checkedRdb(
 
 /**
  * Reads a logical key stream to the end: every DUMP payload's CRC-64 checked and the keys
- * counted by type against the manifest. Returns the number of keys.
+ * counted by type against the manifest. Returns the number of keys. A large payload is
+ * checked as its pieces pass, never held whole.
  */
 export async function checkLogical(
   body: AsyncIterable<Buffer | string>,
@@ -119,11 +120,13 @@ export async function checkLogical(
   let types: TypeCounts | undefined;
   let keys = 0;
   try {
-    for await (const rec of readLogical(body)) {
+    for await (const rec of readLogical(body, { streamAbove: STREAM_PAYLOAD_ABOVE })) {
       if (rec.tag === 'select') byDb.set(rec.db, (types = {}));
       else if (rec.tag === 'key') {
         if (!types) throw new Error('a key record comes before any select record');
-        const problem = dumpPayloadProblem(rec.payload);
+        const check = new DumpPayloadCheck();
+        for await (const piece of rec.pieces) check.update(piece);
+        const problem = check.finish();
         if (problem) throw new Error(`key ${JSON.stringify(rec.key.toString('utf8'))}: ${problem}`);
         types[rec.type] = (types[rec.type] ?? 0) + 1;
         keys++;
