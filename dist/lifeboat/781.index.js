@@ -164,7 +164,7 @@ const pgDriver = {
             yield* members;
         })();
         try {
-            return await (0,restore/* stageInto */.B)(tracked, request, ctx);
+            return await (0,restore/* stageInto */.BH)(tracked, request, ctx);
         }
         catch (err) {
             // Refused before reading the members: read them out anyway, so the archive reader
