@@ -6,6 +6,7 @@ import {
   ByteReader,
   Crc64,
   DumpPayloadCheck,
+  RdbStreamCheck,
   dumpPayloadProblem,
   encodeEnd,
   encodeHeader,
@@ -160,4 +161,45 @@ test('ByteReader copies only reads that span chunks, once', async () => {
   // One read of the whole (the old reader re-joined everything read so far per chunk).
   assert.ok((await r.exact(data.length)).equals(data));
   assert.equal(await r.atEnd(), true);
+});
+
+test('an RDB file gets the same verdict however it is cut: whole, changed, truncated, unchecksummed', () => {
+  const content = Buffer.concat([
+    Buffer.from('REDIS0011', 'latin1'),
+    // Not random: a truncated file's last byte must not happen to be the 0xff EOF marker.
+    Buffer.from('key value '.repeat(300), 'latin1'),
+    Buffer.from([0xff]),
+  ]);
+  const whole = Buffer.concat([content, crcReference(content)]);
+  const changed = Buffer.from(whole);
+  changed[1500] = changed[1500]! ^ 1;
+  const truncated = whole.subarray(0, whole.length - 100);
+  const unchecked = Buffer.concat([content, Buffer.alloc(8)]);
+  const verdict = (bytes: Buffer, points: number[]) => {
+    const check = new RdbStreamCheck();
+    for (const piece of cut(bytes, points)) check.update(piece);
+    return { version: check.version, size: check.size, ...check.finish() };
+  };
+  fc.assert(
+    fc.property(fc.array(fc.nat(whole.length), { maxLength: 12 }), (points) => {
+      assert.deepEqual(verdict(whole, points), {
+        version: 11,
+        size: whole.length,
+        problems: [],
+        checksummed: true,
+      });
+      assert.deepEqual(verdict(changed, points).problems, [
+        'its CRC-64 trailer does not match its content',
+      ]);
+      assert.deepEqual(verdict(truncated, points).problems, [
+        'it does not end with the RDB EOF marker (truncated)',
+      ]);
+      assert.deepEqual(verdict(unchecked, points), {
+        version: 11,
+        size: unchecked.length,
+        problems: [],
+        checksummed: false,
+      });
+    }),
+  );
 });
