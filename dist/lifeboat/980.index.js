@@ -182,28 +182,56 @@ class Crc64 {
     }
 }
 /**
+ * CRC-64 of a stream's bytes except its last `hold`, which are held back (the trailer the
+ * stream's own checksum sits in). Only those few bytes are copied, whatever the pieces' sizes.
+ */
+class CrcExceptTail {
+    crc = new Crc64();
+    /** The last (up to) `hold` bytes, not fed to the CRC. */
+    tail = Buffer.alloc(0);
+    /** The last byte fed to the CRC (the one just before the tail), or -1. */
+    lastFed = -1;
+    hold;
+    constructor(hold) {
+        this.hold = hold;
+    }
+    update(piece) {
+        if (piece.length >= this.hold) {
+            // The held bytes come first; the piece's own last `hold` are held in their place.
+            this.feed(this.tail);
+            this.feed(piece.subarray(0, piece.length - this.hold));
+            this.tail = Buffer.from(piece.subarray(piece.length - this.hold));
+            return;
+        }
+        const all = Buffer.concat([this.tail, piece]);
+        const feed = all.length - this.hold;
+        if (feed > 0) {
+            this.feed(all.subarray(0, feed));
+            this.tail = all.subarray(feed);
+        }
+        else
+            this.tail = all;
+    }
+    feed(bytes) {
+        if (!bytes.length)
+            return;
+        this.crc.update(bytes);
+        this.lastFed = bytes[bytes.length - 1];
+    }
+}
+/**
  * Checks an RDB file while it streams past: the `REDIS0009`-style magic, the EOF opcode and
  * the CRC-64 trailer (an all-zero trailer means the server runs with `rdbchecksum no`).
  */
 class RdbStreamCheck {
-    crc = new Crc64();
-    tail = Buffer.alloc(0);
+    body = new CrcExceptTail(8);
     head = Buffer.alloc(0);
-    lastFed = -1;
     size = 0;
     update(chunk) {
         this.size += chunk.length;
         if (this.head.length < 9)
             this.head = Buffer.concat([this.head, chunk.subarray(0, 9 - this.head.length)]);
-        const all = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
-        const feed = all.length - 8;
-        if (feed > 0) {
-            this.crc.update(all.subarray(0, feed));
-            this.lastFed = all[feed - 1];
-            this.tail = Buffer.from(all.subarray(feed));
-        }
-        else
-            this.tail = Buffer.from(all);
+        this.body.update(chunk);
     }
     /** RDB format version from the magic, e.g. 10. */
     get version() {
@@ -213,12 +241,13 @@ class RdbStreamCheck {
     /** Problems found, empty when the file is whole. `checksummed` is false when rdbchecksum was off. */
     finish() {
         const problems = [];
+        const { tail, lastFed, crc } = this.body;
         if (this.version === undefined)
             problems.push('it does not start with the RDB magic (REDISnnnn)');
-        if (this.tail.length < 8 || this.lastFed !== 0xff)
+        if (tail.length < 8 || lastFed !== 0xff)
             problems.push('it does not end with the RDB EOF marker (truncated)');
-        const zero = this.tail.length === 8 && this.tail.every((b) => b === 0);
-        if (!zero && problems.length === 0 && !this.crc.digestLE().equals(this.tail)) {
+        const zero = tail.length === 8 && tail.every((b) => b === 0);
+        if (!zero && problems.length === 0 && !crc.digestLE().equals(tail)) {
             problems.push('its CRC-64 trailer does not match its content');
         }
         return { problems, checksummed: !zero };
@@ -230,44 +259,30 @@ class RdbStreamCheck {
  * `rdbchecksum no`). Holds back only the last 10 bytes seen.
  */
 class DumpPayloadCheck {
-    crc = new Crc64();
-    /** The last (up to) 10 bytes, not yet fed to the CRC beyond the 2 version bytes. */
-    tail = Buffer.alloc(0);
+    /** Everything but the last 10 bytes (the 2 version bytes and the stored CRC). */
+    body = new CrcExceptTail(10);
     size = 0;
     update(piece) {
         this.size += piece.length;
-        if (piece.length >= 10) {
-            // The held bytes come first; the piece's own last 10 are held in their place.
-            if (this.tail.length)
-                this.crc.update(this.tail);
-            this.crc.update(piece.subarray(0, piece.length - 10));
-            this.tail = Buffer.from(piece.subarray(piece.length - 10));
-            return this;
-        }
-        const all = Buffer.concat([this.tail, piece]);
-        const feed = all.length - 10;
-        if (feed > 0) {
-            this.crc.update(all.subarray(0, feed));
-            this.tail = all.subarray(feed);
-        }
-        else
-            this.tail = all;
+        this.body.update(piece);
         return this;
     }
     /** RDB version of the payload (the 2 bytes before the CRC), once at least 10 bytes came. */
     get rdbVersion() {
-        return this.tail.length === 10 ? this.tail.readUInt16LE(0) : undefined;
+        const { tail } = this.body;
+        return tail.length === 10 ? tail.readUInt16LE(0) : undefined;
     }
     /** What is wrong with the payload, or undefined when it is whole. */
     finish() {
         if (this.size < 11)
             return 'payload too short';
         // The CRC covers everything but the last 8 bytes: the held version bytes still count.
-        const body = this.crc.copy().update(this.tail.subarray(0, 2));
-        const stored = this.tail.subarray(2);
+        const { tail, crc } = this.body;
+        const covered = crc.copy().update(tail.subarray(0, 2));
+        const stored = tail.subarray(2);
         if (stored.every((b) => b === 0))
             return undefined;
-        return body.digestLE().equals(stored) ? undefined : 'payload CRC-64 mismatch';
+        return covered.digestLE().equals(stored) ? undefined : 'payload CRC-64 mismatch';
     }
 }
 /** Payloads longer than this are handed on in pieces by the dump, the check and the restore. */
